@@ -1,0 +1,210 @@
+//! `list`, `show`, `export` and `check`: the référentiel itself.
+
+use crate::load::{Global, load_path};
+use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
+use metiers_referentiel::export::{self, CsvOptions};
+use metiers_referentiel::{Diagnostic, Severity};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ListFormat {
+    /// Tableau lisible.
+    Table,
+    /// JSON : identifiant, intitulé, autres appellations, niveaux d’études.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Format de sortie.
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    format: ListFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ShowFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Identifiant (ex. « concepteur-developpeur ») ou intitulé de la fiche.
+    #[arg(value_name = "ID_OU_INTITULE", required = true, num_args = 1..)]
+    name: Vec<String>,
+    /// Format de sortie.
+    #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
+    format: ShowFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    /// JSON canonique : { "edition": …, "occupations": […] }, rechargeable tel quel.
+    Json,
+    /// CSV (RFC 4180) : une ligne par activité ou sous-élément.
+    Csv,
+    /// Markdown : le référentiel complet, lisible.
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Format d’export.
+    #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+    format: ExportFormat,
+    /// Pour le CSV : séparateur « ; » et BOM, pour les tableurs en français.
+    #[arg(long)]
+    excel: bool,
+    /// Fichier de sortie (écrit entièrement ou pas du tout) ; sortie standard par défaut.
+    #[arg(long, short, value_name = "FICHIER")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Édition à analyser (texte publié ou JSON canonique) ; par défaut celle de
+    /// --referentiel, ou l’édition intégrée.
+    #[arg(value_name = "CHEMIN")]
+    path: Option<PathBuf>,
+    /// Affiche aussi les interprétations (niveau info).
+    #[arg(long, short)]
+    verbose: bool,
+    /// Diagnostics au format JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn list(global: &Global, args: &ListArgs) -> Result<ExitCode> {
+    let r = global.referentiel()?;
+    let mut out = String::new();
+    match args.format {
+        ListFormat::Json => {
+            let rows: Vec<_> = r
+                .occupations
+                .iter()
+                .map(|o| {
+                    serde_json::json!({
+                        "id": o.id,
+                        "title": o.title,
+                        "alt_titles": o.alt_titles,
+                        "min_level": o.education.as_ref().and_then(|e| e.min_level),
+                        "max_level": o.education.as_ref().and_then(|e| e.max_level),
+                    })
+                })
+                .collect();
+            out = serde_json::to_string_pretty(&rows)? + "\n";
+        }
+        ListFormat::Table => {
+            let width = r.occupations.iter().map(|o| o.id.as_str().len()).max().unwrap_or(0);
+            for o in &r.occupations {
+                let level = export::level_range(o.education.as_ref());
+                out.push_str(&format!("{:<width$}  {}  ({level})\n", o.id.as_str(), o.title));
+            }
+            out.push_str(&format!("{} fiches métiers\n", r.occupations.len()));
+        }
+    }
+    write_stdout(&out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn show(global: &Global, args: &ShowArgs) -> Result<ExitCode> {
+    let r = global.referentiel()?;
+    let query = args.name.join(" ");
+    let Some(o) = r.find(&query) else {
+        let closest: Vec<String> = r.closest_ids(&query, 3).iter().map(|id| id.to_string()).collect();
+        eprintln!(
+            "aucune fiche ne correspond à « {query} ». Identifiants les plus proches : {}\n(« metiers list » les affiche tous)",
+            closest.join(", ")
+        );
+        return Ok(ExitCode::from(2));
+    };
+    let text = match args.format {
+        ShowFormat::Text => export::occupation_text(o),
+        ShowFormat::Json => serde_json::to_string_pretty(o)? + "\n",
+        ShowFormat::Markdown => export::occupation_markdown(o, 1),
+    };
+    write_stdout(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn export(global: &Global, args: &ExportArgs) -> Result<ExitCode> {
+    let r = global.referentiel()?;
+    let text = match args.format {
+        ExportFormat::Json => export::to_json(&r),
+        ExportFormat::Csv => export::to_csv(&r, CsvOptions { excel_fr: args.excel }),
+        ExportFormat::Markdown => export::to_markdown(&r),
+    };
+    match &args.output {
+        Some(path) => {
+            write_atomically(path, text.as_bytes())?;
+            eprintln!("{} fiches exportées dans « {} »", r.occupations.len(), path.display());
+        }
+        None => write_stdout(&text)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn check(global: &Global, args: &CheckArgs) -> Result<ExitCode> {
+    let parsed = match args.path.as_ref().or(global.referentiel.as_ref()) {
+        Some(path) => load_path(path)?,
+        None => metiers_referentiel::published(),
+    };
+    let count = |s: Severity| parsed.diagnostics.iter().filter(|d| d.severity == s).count();
+    let shown: Vec<&Diagnostic> = parsed
+        .diagnostics
+        .iter()
+        .filter(|d| args.verbose || d.severity > Severity::Info)
+        .collect();
+    if args.json {
+        write_stdout(&(serde_json::to_string_pretty(&shown)? + "\n"))?;
+    } else {
+        let mut out = String::new();
+        for d in &shown {
+            let place = d.line.map_or_else(String::new, |l| format!("ligne {l} : "));
+            out.push_str(&format!("{} : {place}{}\n", d.severity, d.message));
+        }
+        let r = &parsed.referentiel;
+        let activities: usize = r.occupations.iter().map(|o| o.activities().count()).sum();
+        let details: usize = r
+            .occupations
+            .iter()
+            .flat_map(|o| o.activities())
+            .map(|a| a.details.len())
+            .sum();
+        out.push_str(&format!(
+            "{} fiches, {activities} activités, {details} sous-éléments ; {} erreur(s), {} avertissement(s), {} interprétation(s){}\n",
+            r.occupations.len(),
+            count(Severity::Error),
+            count(Severity::Warning),
+            count(Severity::Info),
+            if args.verbose { "" } else { " (détail avec --verbose)" }
+        ));
+        write_stdout(&out)?;
+    }
+    Ok(if parsed.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// Writes to standard output; a closed pipe (`| head`) is not an error.
+pub fn write_stdout(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("écriture sur la sortie standard impossible"),
+    }
+}
+
+/// Writes a file entirely or not at all: a temporary file beside it, then a rename.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.with_context(|| format!("impossible d’écrire « {} » (dossier existant ? droits d’écriture ?)", path.display()))
+}

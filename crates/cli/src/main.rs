@@ -1,0 +1,51 @@
+//! `metiers`: the command line of the référentiel des métiers SIC.
+//!
+//! Each subcommand lives in its own module under `cmd/`; this file only parses the command
+//! line and dispatches. It is the only crate that uses `anyhow`.
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+mod cmd;
+mod load;
+
+/// Référentiel interministériel des métiers et compétences des systèmes d’information et de
+/// communication (SIC) : consultation, recherche, rapprochement de textes libres, portail.
+#[derive(Debug, Parser)]
+#[command(name = "metiers", version, about, long_about = None)]
+#[command(disable_help_subcommand = true)]
+struct Cli {
+    #[command(flatten)]
+    global: load::Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Liste les fiches métiers de l’édition.
+    List(cmd::referentiel::ListArgs),
+    /// Affiche une fiche métier, désignée par son identifiant ou son intitulé.
+    Show(cmd::referentiel::ShowArgs),
+    /// Exporte l’édition (JSON canonique, CSV ou Markdown).
+    Export(cmd::referentiel::ExportArgs),
+    /// Analyse une édition et affiche ses diagnostics et constats de qualité.
+    Check(cmd::referentiel::CheckArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::List(args) => cmd::referentiel::list(&cli.global, &args),
+        Command::Show(args) => cmd::referentiel::show(&cli.global, &args),
+        Command::Export(args) => cmd::referentiel::export(&cli.global, &args),
+        Command::Check(args) => cmd::referentiel::check(&cli.global, &args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("erreur : {err:#}");
+            ExitCode::from(1)
+        }
+    }
+}

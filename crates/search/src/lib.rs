@@ -1,0 +1,1 @@
+//! French analysis, search, matching and similarity (see docs/ARCHITECTURE.md).

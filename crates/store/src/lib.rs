@@ -1,0 +1,1 @@
+//! The cartographie store (see docs/ARCHITECTURE.md).

@@ -1,0 +1,1 @@
+//! The HTTP layer (see docs/ARCHITECTURE.md).
