@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// One published edition: its metadata and its occupations, in published order.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Referentiel {
     pub edition: Edition,
@@ -11,6 +12,7 @@ pub struct Referentiel {
 }
 
 /// Where an edition comes from.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Edition {
     /// Short identifier of the edition (e.g. `2017-jurisconforme`).
@@ -26,6 +28,7 @@ pub struct Edition {
 }
 
 /// One fiche métier.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Occupation {
     /// Stable identifier: ASCII slug of the title (see [`OccupationId`]).
@@ -47,6 +50,7 @@ pub struct Occupation {
 }
 
 /// Education expected for an occupation.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Education {
     /// The first line stating a level, as published (e.g. `Bac + 2 à 4`).
@@ -62,6 +66,7 @@ pub struct Education {
 }
 
 /// A heading and the activities under it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActivityGroup {
     /// Heading as published without its trailing colon; `None` where the fiche has none.
@@ -73,6 +78,7 @@ pub struct ActivityGroup {
 }
 
 /// One `•` bullet and its `–` sub-items.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Activity {
     pub text: String,
@@ -81,6 +87,7 @@ pub struct Activity {
 }
 
 /// The stable identifier of an occupation: lowercase ASCII words joined by `-`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct OccupationId(String);
