@@ -6,13 +6,18 @@
 //!   [`Diagnostic`]s; it never panics and never rejects a whole edition.
 //! - [`validate()`]: structural and data-quality checks, whatever the source.
 //! - [`export`]: canonical JSON (which loads back unchanged), CSV and Markdown.
+//! - [`registry`]: the [`Registry`](registry::Registry) of ids across editions
+//!   (`data/identifiants.toml`), so that a renamed fiche keeps its id.
+//! - [`diff()`](diff::diff): what changed from one edition to the next.
 //!
 //! The crate does no I/O: it works on the text or bytes it is given. The published edition
 //! is embedded ([`published`]).
 
+pub mod diff;
 pub mod export;
 pub mod model;
 pub mod parser;
+pub mod registry;
 pub mod text;
 pub mod validate;
 
