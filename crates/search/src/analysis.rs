@@ -1,0 +1,422 @@
+//! French analysis: the tantivy analyzer chain shared by the index and the queries.
+//!
+//! Chain: [`SimpleTokenizer`] (splits on anything not alphanumeric, so elisions `l'`, `d'`,
+//! `qu'` and the parts of `H/F`, `administrateur·rice`, `Technicien(ne)` become tokens of
+//! their own) → [`RemoveLongFilter`] → [`LowerCaser`] → [`AsciiFoldingFilter`] (accents are
+//! folded *before* stop words and stemming, so `Sécurité` and `securite` meet) →
+//! [`StopWordFilter`] (French list, folded, plus elided one-letter words) → [`Masculine`]
+//! (drops the fragments of inclusive writing and turns feminine job nouns into the masculine
+//! form the fiches use) → [`Stemmer`] (French).
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    StopWordFilter, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
+};
+
+/// Name under which the French analyzer is registered in the index.
+pub const FRENCH: &str = "fr_metiers";
+
+/// One analysed token: its stem and where it came from in the analysed text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tok {
+    pub stem: String,
+    pub from: usize,
+    pub to: usize,
+}
+
+/// Builds the French analyzer; `extra_stop_words` are added to the French list (folded).
+pub fn french_analyzer(extra_stop_words: &[String]) -> TextAnalyzer {
+    let mut words: HashSet<String> = tantivy_french_stop_words();
+    words.extend(extra_stop_words.iter().map(|w| fold(w)));
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(StopWordFilter::remove(words))
+        .filter(Masculine)
+        .filter(Stemmer::new(Language::French))
+        .filter(Unmark)
+        .build()
+}
+
+/// Runs the analyzer over `text`.
+pub fn analyze(analyzer: &TextAnalyzer, text: &str) -> Vec<Tok> {
+    let mut analyzer = analyzer.clone();
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        let t = stream.token();
+        out.push(Tok {
+            stem: t.text.clone(),
+            from: t.offset_from,
+            to: t.offset_to,
+        });
+    }
+    out
+}
+
+/// Lowercase, accents folded, punctuation kept: the key used for autocomplete and for
+/// comparing headings.
+pub fn fold(text: &str) -> String {
+    deunicode::deunicode(text).to_lowercase()
+}
+
+/// The French stop words, folded, plus the elided forms.
+fn tantivy_french_stop_words() -> HashSet<String> {
+    // The tantivy list (Snowball's), folded: `à` and `a` are the same word once folded.
+    const FRENCH: &[&str] = &[
+        "au", "aux", "avec", "ce", "ces", "dans", "de", "des", "du", "elle", "en", "et", "eux",
+        "il", "je", "la", "le", "leur", "lui", "ma", "mais", "me", "meme", "mes", "moi", "mon",
+        "ne", "nos", "notre", "nous", "on", "ou", "par", "pas", "pour", "qu", "que", "qui", "sa",
+        "se", "ses", "sur", "ta", "te", "tes", "toi", "ton", "tu", "un", "une", "vos", "votre",
+        "vous", "c", "d", "j", "l", "a", "m", "n", "s", "t", "y", "ete", "etee", "etees", "etant",
+        "suis", "es", "etes", "sont", "sera", "seront", "serait", "etait", "etaient", "fut",
+        "soit", "ayant", "eu", "ai", "avons", "avez", "ont", "aura", "auront", "aurait", "avait",
+        "avaient", "ceci", "cela", "cet", "cette", "ici", "ils", "les", "leurs", "quel", "quels",
+        "quelle", "quelles", "sans", "soi", "lorsqu", "jusqu", "puisqu", "quoiqu", "est",
+        "selon", "ainsi", "tout", "tous", "toute", "toutes", "son", "sont", "afin", "entre",
+        "of", "the", "and", "for", "in", "to",
+    ];
+    FRENCH.iter().map(|w| (*w).to_owned()).collect()
+}
+
+/// Token filter: drops the fragments of inclusive and feminine markers (`·rice`, `(ne)`,
+/// `.e`, `/se`, `H/F`) and rewrites feminine job nouns to the masculine form used by the
+/// fiches (`développeuse` → `développeur`, `administratrice` → `administrateur`,
+/// `technicienne` → `technicien`, `ingénieure` → `ingénieur`, `cheffe` → `chef`).
+/// Works on folded lowercase tokens, before stemming.
+#[derive(Clone, Copy, Debug)]
+pub struct Masculine;
+
+/// Token filter: removes the mark that protected a word from the stemmer.
+#[derive(Clone, Copy, Debug)]
+pub struct Unmark;
+
+/// Tokens that only occur as the tail of an inclusive form (`administrateur·rice`,
+/// `Technicien(ne)`, `développeur·euse`, `chargé.e`) or as a gender marker (`H/F`).
+const FRAGMENTS: &[&str] = &[
+    "e", "es", "ne", "nes", "se", "ses", "euse", "euses", "rice", "rices", "trice", "trices",
+    "ice", "ere", "eres", "iere", "ieres", "ienne", "iennes", "le", "les", "lle", "lles", "fe",
+    "ve", "te", "h", "f", "x",
+];
+
+/// Words that end like a feminine noun but are not one.
+const NOT_FEMININE: &[&str] = &[
+    "matrice", "matrices", "heure", "heures", "demeure", "carriere", "carrieres", "matiere",
+    "matieres", "maniere", "manieres", "frontiere", "frontieres", "lumiere", "filiere",
+    "filieres", "barriere", "barrieres", "priere", "chelle", "echelle", "echelles", "selle",
+    "vaisselle", "nouvelle", "nouvelles", "belle", "cellule", "interpelle", "appelle",
+    "querelle", "passerelle", "passerelles", "dentelle", "pelle", "ombrelle", "mademoiselle",
+    "elle", "elles", "celle", "celles", "quelle", "quelles", "actuelle", "actuelles",
+    "recrue", "majeure", "mineure", "superieure", "inferieure", "exterieure", "interieure",
+    "anterieure", "posterieure", "ulterieure", "meilleure", "meilleures", "bonheure",
+    "premiere", "premieres", "derniere", "dernieres",
+];
+
+/// Rewrites one folded lowercase token; `None` drops it.
+pub fn masculine(token: &str) -> Option<String> {
+    if FRAGMENTS.contains(&token) {
+        return None;
+    }
+    let single_letter = token.chars().count() == 1 && !token.bytes().all(|b| b.is_ascii_digit());
+    if single_letter {
+        return None;
+    }
+    if token == "cheffe" || token == "cheffes" {
+        return Some("chef".to_owned());
+    }
+    if token.len() < 6 || NOT_FEMININE.contains(&token) {
+        return Some(token.to_owned());
+    }
+    let (base, plural) = match token.strip_suffix('s') {
+        Some(b) => (b, "s"),
+        None => (token, ""),
+    };
+    const RULES: &[(&str, &str)] = &[
+        ("euse", "eur"),
+        ("trice", "teur"),
+        ("ienne", "ien"),
+        ("iere", "ier"),
+        ("eure", "eur"),
+        ("elle", "el"),
+    ];
+    let masc = RULES
+        .iter()
+        .find_map(|(fem, masc)| {
+            base.strip_suffix(fem)
+                .filter(|stem| stem.len() >= 3)
+                .map(|stem| format!("{stem}{masc}"))
+        })
+        .unwrap_or_else(|| base.to_owned());
+    // Agent nouns in -ateur (administrateur, intégrateur, opérateur) are kept whole: the
+    // stemmer would make them the verb (administrer, intégrer), and a title names a person,
+    // not an activity.
+    Some(if masc.ends_with("ateur") {
+        format!("{masc}{MARK}")
+    } else if masc == base {
+        token.to_owned()
+    } else {
+        format!("{masc}{plural}")
+    })
+}
+
+/// Appended to the words the stemmer must leave alone, removed after it by [`unmark`].
+const MARK: &str = "00";
+
+/// Removes the [`MARK`] of a protected word.
+pub fn unmark(token: &str) -> Option<String> {
+    Some(match token.strip_suffix(MARK) {
+        Some(word) if word.chars().last().is_some_and(char::is_alphabetic) => word.to_owned(),
+        _ => token.to_owned(),
+    })
+}
+
+impl TokenFilter for Masculine {
+    type Tokenizer<T: Tokenizer> = MasculineFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> MasculineFilter<T> {
+        MasculineFilter {
+            inner: tokenizer,
+            map: masculine,
+        }
+    }
+}
+
+impl TokenFilter for Unmark {
+    type Tokenizer<T: Tokenizer> = MasculineFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> MasculineFilter<T> {
+        MasculineFilter {
+            inner: tokenizer,
+            map: unmark,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct MasculineFilter<T> {
+    inner: T,
+    map: fn(&str) -> Option<String>,
+}
+
+impl<T: Tokenizer> Tokenizer for MasculineFilter<T> {
+    type TokenStream<'a> = MasculineStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        MasculineStream {
+            tail: self.inner.token_stream(text),
+            map: self.map,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct MasculineStream<T> {
+    tail: T,
+    map: fn(&str) -> Option<String>,
+}
+
+impl<T: TokenStream> TokenStream for MasculineStream<T> {
+    fn advance(&mut self) -> bool {
+        while self.tail.advance() {
+            match (self.map)(&self.tail.token().text) {
+                None => continue,
+                Some(word) => {
+                    if word != self.tail.token().text {
+                        self.tail.token_mut().text = word;
+                    }
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+/// An abbreviation or foreign term, and what it means in the words of the fiches.
+#[derive(Debug, Clone)]
+pub struct Expansion {
+    /// The term, lowercase and folded, as a sequence of words.
+    pub words: Vec<String>,
+    /// Only when written exactly so (`SI`, not the conjunction `si`).
+    pub exact: Option<Vec<String>>,
+    /// Text appended to the analysed text where the term occurs.
+    pub means: String,
+}
+
+/// Expansions that apply to a text: appends the meaning of every abbreviation or foreign
+/// term found in it (the original words stay, so offsets of the original text are kept).
+#[derive(Debug, Clone, Default)]
+pub struct Expander {
+    entries: Arc<Vec<Expansion>>,
+}
+
+impl Expander {
+    pub fn new(entries: Vec<Expansion>) -> Self {
+        Self {
+            entries: Arc::new(entries),
+        }
+    }
+
+    /// `text` followed by the meanings of the terms it contains (`None` when it has none).
+    pub fn expand(&self, text: &str) -> Option<String> {
+        let raw: Vec<&str> = text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let folded: Vec<String> = raw.iter().map(|w| fold(w)).collect();
+        let mut extra = String::new();
+        for e in self.entries.iter() {
+            let n = e.words.len();
+            if n == 0 || n > folded.len() {
+                continue;
+            }
+            let found = (0..=folded.len() - n).any(|i| {
+                folded[i..i + n] == e.words[..]
+                    && e.exact.as_ref().is_none_or(|exact| {
+                        raw[i..i + n].iter().zip(exact).all(|(r, x)| r == x)
+                    })
+            });
+            if found {
+                extra.push_str(" . ");
+                extra.push_str(&e.means);
+            }
+        }
+        (!extra.is_empty()).then(|| format!("{text}{extra}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stems(text: &str) -> Vec<String> {
+        analyze(&french_analyzer(&[]), text)
+            .into_iter()
+            .map(|t| t.stem)
+            .collect()
+    }
+
+    fn same(a: &str, b: &str) {
+        assert_eq!(stems(a), stems(b), "« {a} » and « {b} » should analyse alike");
+    }
+
+    #[test]
+    fn accents_are_folded_before_stemming() {
+        same("Sécurité", "securite");
+        same("Télécoms", "TELECOMS");
+        same("maîtrise d'œuvre", "maitrise d'oeuvre");
+    }
+
+    #[test]
+    fn elisions_are_dropped() {
+        same("l'administrateur", "administrateur");
+        same("d'exploitation", "exploitation");
+        same("qu'il", "");
+        same("Intégrateur d’applications", "intégrateur applications");
+    }
+
+    #[test]
+    fn stop_words_are_dropped() {
+        same("le chef de projet", "chef projet");
+        same("à la DSI", "DSI");
+    }
+
+    #[test]
+    fn inclusive_forms_are_masculine() {
+        same("administrateur·rice", "administrateur");
+        same("Technicien(ne)", "technicien");
+        same("développeur·euse", "développeur");
+        same("développeur·se", "développeur");
+        same("chargé.e", "chargé");
+        same("directeur.trice", "directeur");
+        same("Opérateur‧rice", "opérateur");
+        same("Expert.e", "expert");
+    }
+
+    #[test]
+    fn gender_markers_are_dropped() {
+        same("Développeur H/F", "développeur");
+        same("Développeur (F/H)", "développeur");
+        same("Technicien - H/F - (H/F)", "technicien");
+    }
+
+    #[test]
+    fn feminine_nouns_are_masculine() {
+        same("développeuse", "développeur");
+        same("administratrice", "administrateur");
+        same("technicienne", "technicien");
+        same("ingénieure", "ingénieur");
+        same("cheffe", "chef");
+        same("exploratrice", "explorateur");
+        same("fonctionnelle", "fonctionnel");
+        same("informaticiennes", "informaticiens");
+        same("experte", "expert");
+    }
+
+    #[test]
+    fn words_that_look_feminine_are_kept() {
+        assert_eq!(masculine("matrice").as_deref(), Some("matrice"));
+        assert_eq!(masculine("heure").as_deref(), Some("heure"));
+        assert_eq!(masculine("passerelle").as_deref(), Some("passerelle"));
+        assert_ne!(stems("données"), stems("donneur"));
+    }
+
+    #[test]
+    fn agent_nouns_are_not_their_verb() {
+        assert_ne!(stems("administrateur"), stems("administration"));
+        assert_ne!(stems("intégrateur"), stems("intégré"));
+        same("administrateurs", "administratrices");
+        same("intégration", "intégrer");
+    }
+
+    #[test]
+    fn plurals_meet_singulars() {
+        same("réseaux", "réseau");
+        same("bases de données", "base de donnée");
+    }
+
+    #[test]
+    fn offsets_point_into_the_original_text() {
+        let text = "Administrer l'ensemble des serveurs";
+        let toks = analyze(&french_analyzer(&[]), text);
+        assert_eq!(&text[toks[0].from..toks[0].to], "Administrer");
+        assert_eq!(&text[toks[2].from..toks[2].to], "serveurs");
+    }
+
+    #[test]
+    fn extra_stop_words_are_folded() {
+        let a = french_analyzer(&["Recherchons".to_owned()]);
+        assert!(analyze(&a, "nous recherchons").is_empty());
+    }
+
+    #[test]
+    fn expansions_append_meanings() {
+        let e = Expander::new(vec![
+            Expansion {
+                words: vec!["si".into()],
+                exact: Some(vec!["SI".into()]),
+                means: "système d'information".into(),
+            },
+            Expansion {
+                words: vec!["product".into(), "owner".into()],
+                exact: None,
+                means: "chef de produit".into(),
+            },
+        ]);
+        assert_eq!(e.expand("si besoin"), None);
+        assert!(e.expand("Chef de projet SI").is_some_and(|t| t.contains("système")));
+        assert!(e.expand("PRODUCT OWNER").is_some_and(|t| t.contains("produit")));
+    }
+}

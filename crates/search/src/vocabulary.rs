@@ -1,0 +1,81 @@
+//! The curated vocabulary (`data/vocabulaire.toml`): what job offers say that the fiches do
+//! not, each entry with the reason why it maps where it does.
+
+use serde::Deserialize;
+
+/// The vocabulary embedded in the binary.
+pub const EMBEDDED: &str = include_str!("../../../data/vocabulaire.toml");
+
+/// The whole file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Vocabulary {
+    /// Abbreviations and foreign terms, expanded into the words of the fiches.
+    #[serde(default)]
+    pub expansion: Vec<ExpansionEntry>,
+    /// Titles and terms that name an occupation although its fiche does not use them.
+    #[serde(default)]
+    pub label: Vec<LabelEntry>,
+    /// Occupations outside the référentiel: a title naming one is not matched confidently.
+    #[serde(default)]
+    pub outside: Vec<OutsideEntry>,
+    /// Words of job ads that say nothing about the occupation ("H/F", "nous recherchons").
+    #[serde(default)]
+    pub boilerplate: Vec<BoilerplateEntry>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpansionEntry {
+    /// The abbreviation or term as written (`MOA`, `product owner`).
+    pub term: String,
+    /// What it means, in the words of the fiches.
+    pub means: String,
+    /// Match only when written exactly so (`SI`, not the conjunction `si`).
+    #[serde(default)]
+    pub exact_case: bool,
+    pub why: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabelEntry {
+    /// Titles or terms, each matched like an alternative title.
+    pub terms: Vec<String>,
+    /// Id of the occupation they name.
+    pub occupation: String,
+    /// How strongly (1.0: as strong as a published alternative title).
+    #[serde(default = "one")]
+    pub weight: f32,
+    pub why: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutsideEntry {
+    pub terms: Vec<String>,
+    pub why: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BoilerplateEntry {
+    pub words: Vec<String>,
+    pub why: String,
+}
+
+fn one() -> f32 {
+    1.0
+}
+
+impl Vocabulary {
+    /// Parses a vocabulary file.
+    pub fn parse(text: &str) -> Result<Self, toml::de::Error> {
+        toml::from_str(text)
+    }
+
+    /// The embedded vocabulary.
+    pub fn embedded() -> Result<Self, toml::de::Error> {
+        Self::parse(EMBEDDED)
+    }
+}
