@@ -15,8 +15,7 @@ use std::process::Command;
 const PACKAGE: &str = "@gouvfr/dsfr";
 const VERSION: &str = "1.15.3";
 /// `npm view @gouvfr/dsfr@1.15.3 dist.integrity`
-const INTEGRITY: &str =
-    "sha512-R9AALZc1LfZjtytWZMOaUIOHWTkllBZ/sZlsL8TpKZVgF3qUKXt/uNYh+L1D1Fh4p92ZqWxbtNcebsigBZe5pQ==";
+const INTEGRITY: &str = "sha512-R9AALZc1LfZjtytWZMOaUIOHWTkllBZ/sZlsL8TpKZVgF3qUKXt/uNYh+L1D1Fh4p92ZqWxbtNcebsigBZe5pQ==";
 const TARBALL_NAME: &str = "gouvfr-dsfr-1.15.3.tgz";
 
 /// Files taken as they are (paths under `package/dist/`); the fonts and icons that the
@@ -105,7 +104,12 @@ fn tarball(out_dir: &Path) -> Result<PathBuf, String> {
     }
     let npm = if cfg!(windows) { "npm.cmd" } else { "npm" };
     let status = Command::new(npm)
-        .args(["pack", &format!("{PACKAGE}@{VERSION}"), "--silent", "--pack-destination"])
+        .args([
+            "pack",
+            &format!("{PACKAGE}@{VERSION}"),
+            "--silent",
+            "--pack-destination",
+        ])
         .arg(out_dir)
         .current_dir(out_dir)
         .status()
@@ -126,11 +130,16 @@ fn tarball(out_dir: &Path) -> Result<PathBuf, String> {
 
 fn check_integrity(bytes: &[u8]) -> Result<(), String> {
     let digest = Sha512::digest(bytes);
-    let actual = format!("sha512-{}", base64::engine::general_purpose::STANDARD.encode(digest));
+    let actual = format!(
+        "sha512-{}",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    );
     if actual == INTEGRITY {
         Ok(())
     } else {
-        Err(format!("empreinte de l’archive inattendue : {actual}, attendu {INTEGRITY}"))
+        Err(format!(
+            "empreinte de l’archive inattendue : {actual}, attendu {INTEGRITY}"
+        ))
     }
 }
 

@@ -31,6 +31,8 @@ enum Command {
     Export(cmd::referentiel::ExportArgs),
     /// Analyse une édition et affiche ses diagnostics et constats de qualité.
     Check(cmd::referentiel::CheckArgs),
+    /// Lance le portail web et l’API JSON (http://127.0.0.1:8080/ par défaut).
+    Serve(cmd::serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -40,6 +42,7 @@ fn main() -> ExitCode {
         Command::Show(args) => cmd::referentiel::show(&cli.global, &args),
         Command::Export(args) => cmd::referentiel::export(&cli.global, &args),
         Command::Check(args) => cmd::referentiel::check(&cli.global, &args),
+        Command::Serve(args) => cmd::serve::serve(&cli.global, &args),
     };
     match result {
         Ok(code) => code,

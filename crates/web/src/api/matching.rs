@@ -1,0 +1,174 @@
+//! Search, autocompletion, free-text matching and similar occupations, from the engine.
+
+use axum::Json;
+use axum::extract::State;
+use metiers_search::{MatchResult, SearchHit, Similar, Suggestion};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+use super::{MAX_TEXT_CHARS, check_query};
+use crate::AppState;
+use crate::error::{ApiJson, ApiPath, ApiQuery, AppError, ErrorBody};
+
+/// Texts longer than this are matched on a blocking thread, off the async workers.
+const BLOCKING_TEXT_BYTES: usize = 4_000;
+
+/// Parameters of `search` and `suggest`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct QueryParams {
+    /// The words searched (1 to 200 characters).
+    pub q: Option<String>,
+    /// Most results returned (1 to 50; 10 by default).
+    pub limit: Option<usize>,
+}
+
+/// Parameters of `similar`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TopParams {
+    /// Most occupations returned (1 to 50; 5 by default).
+    pub top: Option<usize>,
+}
+
+/// The body of `match`.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct MatchRequest {
+    /// A job title, a job ad or a CV (1 to 50 000 characters).
+    pub text: String,
+    /// Most occupations returned (1 to 50; 3 by default).
+    #[serde(default)]
+    pub top: Option<usize>,
+}
+
+fn check_limit(name: &str, value: Option<usize>, default: usize) -> Result<usize, AppError> {
+    match value {
+        None => Ok(default),
+        Some(n @ 1..=50) => Ok(n),
+        Some(_) => Err(AppError::bad_request(
+            "parametres_invalides",
+            format!("« {name} » doit être compris entre 1 et 50."),
+        )),
+    }
+}
+
+/// Occupations ranked for a query, with their matching activities highlighted (byte ranges
+/// of the activity's text).
+#[utoipa::path(
+    get,
+    path = "/api/v1/search",
+    tag = "recherche",
+    params(QueryParams),
+    responses(
+        (status = 200, description = "Les fiches qui partagent des mots avec la requête, les meilleures d’abord", body = Vec<SearchHit>),
+        (status = 400, description = "Requête vide, trop longue ou paramètre invalide", body = ErrorBody)
+    )
+)]
+pub async fn search(
+    State(state): State<AppState>,
+    ApiQuery(p): ApiQuery<QueryParams>,
+) -> Result<Json<Vec<SearchHit>>, AppError> {
+    let q = check_query(p.q.as_deref())?;
+    let limit = check_limit("limit", p.limit, 10)?;
+    Ok(Json(state.engine.search(q, limit)))
+}
+
+/// Completions of a prefix by titles and alternative titles, for a search box.
+#[utoipa::path(
+    get,
+    path = "/api/v1/suggest",
+    tag = "recherche",
+    params(QueryParams),
+    responses(
+        (status = 200, description = "Intitulés et autres appellations qui complètent la saisie", body = Vec<Suggestion>),
+        (status = 400, description = "Saisie vide, trop longue ou paramètre invalide", body = ErrorBody)
+    )
+)]
+pub async fn suggest(
+    State(state): State<AppState>,
+    ApiQuery(p): ApiQuery<QueryParams>,
+) -> Result<Json<Vec<Suggestion>>, AppError> {
+    let q = check_query(p.q.as_deref())?;
+    let limit = check_limit("limit", p.limit, 10)?;
+    Ok(Json(state.engine.suggest(q, limit)))
+}
+
+/// Which occupations a job title, a job ad or a CV is: the same result as
+/// `metiers match --format json`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/match",
+    tag = "recherche",
+    request_body = MatchRequest,
+    responses(
+        (status = 200, description = "Les métiers rapprochés, les meilleurs d’abord, avec score, confiance et indices", body = MatchResult),
+        (status = 400, description = "Texte vide ou trop long, JSON invalide", body = ErrorBody),
+        (status = 413, description = "Corps de plus de 1 Mio", body = ErrorBody),
+        (status = 415, description = "Content-Type autre que application/json", body = ErrorBody),
+        (status = 422, description = "JSON sans le champ « text » ou de mauvais type", body = ErrorBody)
+    )
+)]
+pub async fn match_text(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<MatchRequest>,
+) -> Result<Json<MatchResult>, AppError> {
+    let top = check_limit("top", body.top, 3)?;
+    let text = check_text(&body.text)?;
+    if text.len() <= BLOCKING_TEXT_BYTES {
+        return Ok(Json(state.engine.match_text(text, top)));
+    }
+    let text = text.to_owned();
+    let engine = state.engine.clone();
+    tokio::task::spawn_blocking(move || engine.match_text(&text, top))
+        .await
+        .map(Json)
+        .map_err(|_| AppError::internal())
+}
+
+/// Checks a text to match: not blank, not too long. Returns it trimmed.
+pub fn check_text(text: &str) -> Result<&str, AppError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(AppError::bad_request(
+            "texte_vide",
+            "Le texte est vide : collez un intitulé de poste, une annonce ou un CV.",
+        ));
+    }
+    if text.chars().count() > MAX_TEXT_CHARS {
+        return Err(AppError::bad_request(
+            "texte_trop_long",
+            format!(
+                "Le texte dépasse {MAX_TEXT_CHARS} caractères : gardez l’essentiel (intitulé et missions)."
+            ),
+        ));
+    }
+    Ok(text)
+}
+
+/// The occupations closest to one, with why (shared activities and headings, education step).
+#[utoipa::path(
+    get,
+    path = "/api/v1/occupations/{id}/similar",
+    tag = "recherche",
+    params(
+        ("id" = String, Path, description = "Identifiant de la fiche"),
+        TopParams
+    ),
+    responses(
+        (status = 200, description = "Les fiches les plus proches, les plus proches d’abord", body = Vec<Similar>),
+        (status = 400, description = "Paramètre invalide", body = ErrorBody),
+        (status = 404, description = "Identifiant inconnu", body = ErrorBody)
+    )
+)]
+pub async fn similar(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(p): ApiQuery<TopParams>,
+) -> Result<Json<Vec<Similar>>, AppError> {
+    let top = check_limit("top", p.top, 5)?;
+    state
+        .engine
+        .similar(&id, top)
+        .map(Json)
+        .ok_or_else(|| super::occupations::unknown(&state.referentiel, &id))
+}

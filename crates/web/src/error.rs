@@ -1,0 +1,322 @@
+//! One error type for the handlers, and extractors whose rejections use it.
+//!
+//! Client errors of the API are `{ "code": …, "message": … }` with a stable `code` (ASCII,
+//! snake case) and a French `message`. Pages show the same message in a French page
+//! ([`PageError`]). Internal details are logged, never sent.
+
+use axum::Json;
+use axum::extract::rejection::{FormRejection, JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts};
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+/// The body of every client error of the API.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// Stable machine-readable code (e.g. `requete_vide`, `metier_inconnu`).
+    pub code: String,
+    /// What went wrong and what to do, in French.
+    pub message: String,
+}
+
+/// An error of a handler: an HTTP status, a stable code and a French message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{code} ({status}) : {message}")]
+pub struct AppError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl AppError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, message)
+    }
+
+    pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, code, message)
+    }
+
+    pub fn internal() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "erreur_interne",
+            "Erreur interne du serveur ; elle a été journalisée. Réessayez plus tard.",
+        )
+    }
+
+    pub fn too_large() -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "corps_trop_volumineux",
+            format!(
+                "Le corps de la requête dépasse la taille maximale de {} Kio.",
+                crate::MAX_BODY_BYTES / 1024
+            ),
+        )
+    }
+
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody {
+            code: self.code.to_owned(),
+            message: self.message.clone(),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if self.status.is_server_error() {
+            tracing::error!(code = self.code, message = %self.message, "erreur serveur");
+        }
+        (self.status, Json(self.body())).into_response()
+    }
+}
+
+/// An error shown as a French page rather than JSON.
+#[derive(Debug)]
+pub struct PageError(pub AppError);
+
+impl From<AppError> for PageError {
+    fn from(e: AppError) -> Self {
+        Self(e)
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        crate::pages::error_page(&self.0)
+    }
+}
+
+/// `Json` whose rejections are [`AppError`]s.
+#[derive(Debug, FromRequest)]
+#[from_request(via(axum::Json), rejection(AppError))]
+pub struct ApiJson<T>(pub T);
+
+/// `Query` whose rejections are [`AppError`]s.
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(AppError))]
+pub struct ApiQuery<T>(pub T);
+
+/// `Path` whose rejections are [`AppError`]s.
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(AppError))]
+pub struct ApiPath<T>(pub T);
+
+/// `Query` for pages: a bad parameter gives a French error page.
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(PageError))]
+pub struct PageQuery<T>(pub T);
+
+/// `Form` for pages: a bad body gives a French error page.
+#[derive(Debug, FromRequest)]
+#[from_request(via(axum::Form), rejection(PageError))]
+pub struct PageForm<T>(pub T);
+
+/// `Path` for pages.
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(PageError))]
+pub struct PagePath<T>(pub T);
+
+impl From<JsonRejection> for AppError {
+    fn from(r: JsonRejection) -> Self {
+        match r {
+            JsonRejection::JsonSyntaxError(_) => AppError::bad_request(
+                "json_invalide",
+                "Le corps de la requête n’est pas un JSON valide.",
+            ),
+            JsonRejection::JsonDataError(e) => AppError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "json_non_conforme",
+                format!(
+                    "Le JSON ne correspond pas au format attendu : {}.",
+                    explain_serde(&e.body_text())
+                ),
+            ),
+            JsonRejection::MissingJsonContentType(_) => AppError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "type_de_contenu",
+                "En-tête « Content-Type: application/json » attendu.",
+            ),
+            JsonRejection::BytesRejection(b) => body_error(b.status()),
+            other => body_error(other.status()),
+        }
+    }
+}
+
+impl From<QueryRejection> for AppError {
+    fn from(r: QueryRejection) -> Self {
+        AppError::bad_request(
+            "parametres_invalides",
+            format!(
+                "Paramètres d’adresse invalides : {}.",
+                explain_serde(&r.body_text())
+            ),
+        )
+    }
+}
+
+impl From<PathRejection> for AppError {
+    fn from(_: PathRejection) -> Self {
+        AppError::bad_request("adresse_invalide", "Adresse invalide.")
+    }
+}
+
+impl From<FormRejection> for AppError {
+    fn from(r: FormRejection) -> Self {
+        match r {
+            FormRejection::FailedToDeserializeForm(e) => AppError::bad_request(
+                "formulaire_invalide",
+                format!("Formulaire invalide : {}.", explain_serde(&e.body_text())),
+            ),
+            FormRejection::FailedToDeserializeFormBody(e) => AppError::bad_request(
+                "formulaire_invalide",
+                format!("Formulaire invalide : {}.", explain_serde(&e.body_text())),
+            ),
+            FormRejection::InvalidFormContentType(_) => AppError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "type_de_contenu",
+                "Formulaire attendu (application/x-www-form-urlencoded).",
+            ),
+            FormRejection::BytesRejection(b) => body_error(b.status()),
+            other => body_error(other.status()),
+        }
+    }
+}
+
+impl From<QueryRejection> for PageError {
+    fn from(r: QueryRejection) -> Self {
+        Self(r.into())
+    }
+}
+impl From<FormRejection> for PageError {
+    fn from(r: FormRejection) -> Self {
+        Self(r.into())
+    }
+}
+impl From<PathRejection> for PageError {
+    fn from(r: PathRejection) -> Self {
+        Self(r.into())
+    }
+}
+
+fn body_error(status: StatusCode) -> AppError {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::too_large()
+    } else {
+        AppError::bad_request(
+            "corps_illisible",
+            "Le corps de la requête n’a pas pu être lu.",
+        )
+    }
+}
+
+/// A French reading of a serde error text such as `Failed to deserialize query string:
+/// min_level: invalid digit found in string` (the field is kept, the English is not).
+fn explain_serde(text: &str) -> String {
+    // axum prefixes the serde message with a sentence ending in ": ".
+    let detail = text.split_once(": ").map_or(text, |(_, d)| d);
+    if let Some(rest) = detail.strip_prefix("missing field `") {
+        let field = rest.split('`').next().unwrap_or_default();
+        return format!("champ « {field} » manquant");
+    }
+    if let Some(rest) = detail.find("unknown variant `").map(|i| &detail[i + 17..]) {
+        let value = rest.split('`').next().unwrap_or_default();
+        return format!("valeur « {value} » non reconnue");
+    }
+    // `field: message` when serde names the field.
+    let field = detail.split_once(": ").map(|(f, _)| f).filter(|f| {
+        !f.is_empty()
+            && f.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+    });
+    let what = if detail.contains("invalid type") {
+        "type de valeur incorrect"
+    } else if detail.contains("invalid digit")
+        || detail.contains("invalid value")
+        || detail.contains("number too large")
+        || detail.contains("too large")
+    {
+        "nombre entier positif attendu"
+    } else if detail.contains("duplicate field") {
+        "champ en double"
+    } else if detail.contains("EOF") {
+        "JSON incomplet"
+    } else {
+        "valeur incorrecte"
+    };
+    match field {
+        Some(f) => format!("{what} pour « {f} »"),
+        None => what.to_owned(),
+    }
+}
+
+/// The fallback of the router: JSON under `/api/` and `/healthz`, a page elsewhere.
+pub async fn not_found(uri: Uri) -> Response {
+    let err = AppError::not_found(
+        "adresse_inconnue",
+        format!("Aucune ressource à l’adresse « {} ».", uri.path()),
+    );
+    if is_api(&uri) {
+        err.into_response()
+    } else {
+        PageError(err).into_response()
+    }
+}
+
+/// The answer to a method a route does not accept: always the JSON error shape.
+pub async fn method_not_allowed() -> Response {
+    AppError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "methode_non_autorisee",
+        "Méthode HTTP non autorisée pour cette adresse.",
+    )
+    .into_response()
+}
+
+/// What a panic in a handler becomes (it should never happen; it is logged).
+pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    AppError::internal().into_response()
+}
+
+fn is_api(uri: &Uri) -> bool {
+    let p = uri.path();
+    p.starts_with("/api/") || p == "/api" || p == "/healthz"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::explain_serde;
+
+    #[test]
+    fn serde_errors_are_read_in_french_with_their_field() {
+        assert_eq!(
+            explain_serde(
+                "Failed to deserialize query string: min_level: invalid digit found in string"
+            ),
+            "nombre entier positif attendu pour « min_level »"
+        );
+        assert_eq!(
+            explain_serde(
+                "Failed to deserialize the JSON body into the target type: missing field `text` at line 1 column 2"
+            ),
+            "champ « text » manquant"
+        );
+        assert_eq!(
+            explain_serde(
+                "Failed to deserialize query string: unknown variant `xml`, expected one of `json`"
+            ),
+            "valeur « xml » non reconnue"
+        );
+    }
+}

@@ -1,0 +1,165 @@
+//! The OpenAPI document: version 3.1, every route documented, every reference resolved,
+//! and the document served is the one generated from the code.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::get;
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+/// Every route of the API, as `METHOD path`.
+const ROUTES: &[&str] = &[
+    "get /api/v1/occupations",
+    "get /api/v1/occupations/{id}",
+    "get /api/v1/occupations/{id}/similar",
+    "get /api/v1/search",
+    "get /api/v1/suggest",
+    "post /api/v1/match",
+    "get /api/v1/export",
+    "get /api/v1/openapi.json",
+    "get /healthz",
+];
+
+async fn document() -> Value {
+    let r = get("/api/v1/openapi.json").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.content_type().starts_with("application/json"));
+    r.json()
+}
+
+fn operations(doc: &Value) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+        for (method, _) in item.as_object().into_iter().flatten() {
+            out.insert(format!("{method} {path}"));
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_document_is_openapi_3_1_and_covers_every_route() {
+    let doc = document().await;
+    assert!(
+        doc["openapi"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3.1")),
+        "{}",
+        doc["openapi"]
+    );
+    assert!(doc["info"]["title"].is_string() && doc["info"]["version"].is_string());
+    let expected: BTreeSet<String> = ROUTES.iter().map(|s| (*s).to_owned()).collect();
+    assert_eq!(operations(&doc), expected);
+}
+
+#[tokio::test]
+async fn every_documented_route_answers() {
+    // A documented route that the router does not serve would be a lie of the document.
+    let doc = document().await;
+    for op in operations(&doc) {
+        let (method, path) = op.split_once(' ').unwrap_or_default();
+        let uri = path.replace("{id}", "testeur")
+            + if path.ends_with("search") || path.ends_with("suggest") {
+                "?q=test"
+            } else {
+                ""
+            };
+        let r = match method {
+            "get" => get(&uri).await,
+            "post" => common::post_json(&uri, r#"{"text": "testeur"}"#).await,
+            other => panic!("méthode inattendue {other}"),
+        };
+        assert_eq!(r.status, StatusCode::OK, "{op}: {}", r.body);
+    }
+}
+
+#[tokio::test]
+async fn every_operation_is_described_with_its_responses_and_errors() {
+    let doc = document().await;
+    for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+        for (method, op) in item.as_object().into_iter().flatten() {
+            let responses = op["responses"].as_object().expect("responses");
+            assert!(responses.contains_key("200"), "{method} {path}");
+            assert!(
+                op["tags"].as_array().is_some_and(|t| !t.is_empty()),
+                "{method} {path}"
+            );
+            assert!(
+                op["summary"].as_str().is_some_and(|s| !s.is_empty()),
+                "{method} {path} sans résumé"
+            );
+            for (status, r) in responses {
+                assert!(
+                    r["description"].as_str().is_some_and(|d| !d.is_empty()),
+                    "{method} {path} {status}"
+                );
+                if status.starts_with('4') {
+                    let schema = &r["content"]["application/json"]["schema"]["$ref"];
+                    assert_eq!(
+                        schema, "#/components/schemas/ErrorBody",
+                        "{method} {path} {status}"
+                    );
+                }
+            }
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                assert!(
+                    p["name"].is_string() && p["in"].is_string() && !p["schema"].is_null(),
+                    "{p}"
+                );
+            }
+        }
+    }
+}
+
+fn refs(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            if let Some(Value::String(r)) = m.get("$ref") {
+                out.push(r.clone());
+            }
+            m.values().for_each(|x| refs(x, out));
+        }
+        Value::Array(a) => a.iter().for_each(|x| refs(x, out)),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn every_reference_resolves() {
+    let doc = document().await;
+    let mut all = Vec::new();
+    refs(&doc, &mut all);
+    assert!(all.len() > 10);
+    for r in all {
+        let name = r
+            .strip_prefix("#/components/schemas/")
+            .unwrap_or_else(|| panic!("référence externe {r}"));
+        assert!(
+            doc["components"]["schemas"][name].is_object(),
+            "{r} non défini"
+        );
+    }
+    for needed in [
+        "Occupation",
+        "OccupationList",
+        "MatchResult",
+        "SearchHit",
+        "Suggestion",
+        "Similar",
+        "ErrorBody",
+        "MatchRequest",
+    ] {
+        assert!(
+            doc["components"]["schemas"][needed].is_object(),
+            "{needed} absent"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_served_document_is_the_generated_one() {
+    let served = document().await;
+    let generated = serde_json::to_value(metiers_web::api::openapi()).unwrap_or_default();
+    assert_eq!(served, generated);
+}
