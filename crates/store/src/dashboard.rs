@@ -1,0 +1,186 @@
+//! Figures of a workspace: positions and agents per occupation, group and education level.
+
+use crate::Status;
+use crate::store::OccupationCount;
+use metiers_referentiel::Referentiel;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A group of occupations as the caller defines it (the project's reading aid,
+/// `data/groupes.toml`, read by the web crate).
+#[derive(Debug, Clone, Copy)]
+pub struct GroupRef<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub occupations: &'a [String],
+}
+
+/// One line of a table of figures.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Line {
+    /// Occupation id, group id or education level; empty for « not classified ».
+    pub key: String,
+    /// What is shown, in French.
+    pub label: String,
+    pub positions: i64,
+    /// Sum of the headcounts (a position without headcount counts as one agent).
+    pub agents: f64,
+    /// Positions decided by a reviewer.
+    pub reviewed: i64,
+}
+
+/// Every figure of the dashboard.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Dashboard {
+    pub positions: i64,
+    pub agents: f64,
+    /// Positions per status, in [`Status::ALL`] order.
+    pub by_status: Vec<StatusCount>,
+    /// Positions not yet decided by a person (`to_review` and `proposed`).
+    pub unreviewed: i64,
+    /// Per retained occupation, most positions first; unclassified positions last.
+    pub by_occupation: Vec<Line>,
+    /// Per group of occupations, in the groups' order (occupations in no group: « Autres métiers »).
+    pub by_group: Vec<Line>,
+    /// Per education level of the retained occupation (`Bac+2 à Bac+4`…).
+    pub by_education: Vec<Line>,
+}
+
+/// Positions in one status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatusCount {
+    pub status: Status,
+    pub label: &'static str,
+    pub positions: i64,
+}
+
+/// Label of positions without any occupation.
+pub const UNCLASSIFIED: &str = "Sans métier proposé";
+
+/// Builds the dashboard from the store's counts.
+pub fn build(
+    referentiel: &Referentiel,
+    counts: &[OccupationCount],
+    statuses: &[(Status, i64)],
+    groups: &[GroupRef<'_>],
+) -> Dashboard {
+    let title = |id: &str| {
+        referentiel.get(id).map_or_else(
+            || format!("{id} (absent de l’édition)"),
+            |o| o.title.clone(),
+        )
+    };
+    let mut by_occupation: Vec<Line> = counts
+        .iter()
+        .map(|c| Line {
+            key: c.occupation_id.clone().unwrap_or_default(),
+            label: c
+                .occupation_id
+                .as_deref()
+                .map_or_else(|| UNCLASSIFIED.to_owned(), title),
+            positions: c.positions,
+            agents: c.agents,
+            reviewed: c.reviewed,
+        })
+        .collect();
+    by_occupation.sort_by(|a, b| {
+        a.key
+            .is_empty()
+            .cmp(&b.key.is_empty())
+            .then(b.positions.cmp(&a.positions))
+            .then(a.label.cmp(&b.label))
+    });
+
+    let mut by_group: Vec<Line> = groups
+        .iter()
+        .map(|g| Line {
+            key: g.id.to_owned(),
+            label: g.title.to_owned(),
+            positions: 0,
+            agents: 0.0,
+            reviewed: 0,
+        })
+        .collect();
+    let mut others = Line {
+        key: "autres".to_owned(),
+        label: "Autres métiers".to_owned(),
+        positions: 0,
+        agents: 0.0,
+        reviewed: 0,
+    };
+    let mut unclassified = Line {
+        key: String::new(),
+        label: UNCLASSIFIED.to_owned(),
+        positions: 0,
+        agents: 0.0,
+        reviewed: 0,
+    };
+    let mut education: BTreeMap<(u8, u8, String), Line> = BTreeMap::new();
+    for c in counts {
+        let Some(id) = c.occupation_id.as_deref() else {
+            add(&mut unclassified, c);
+            continue;
+        };
+        let target = groups
+            .iter()
+            .position(|g| g.occupations.iter().any(|o| o == id))
+            .and_then(|i| by_group.get_mut(i))
+            .unwrap_or(&mut others);
+        add(target, c);
+        let edu = referentiel.get(id).and_then(|o| o.education.as_ref());
+        let label = metiers_referentiel::export::level_range(edu);
+        let order = (
+            edu.and_then(|e| e.min_level).unwrap_or(u8::MAX),
+            edu.and_then(|e| e.max_level).unwrap_or(u8::MAX),
+            label.clone(),
+        );
+        let line = education.entry(order).or_insert_with(|| Line {
+            key: label.clone(),
+            label,
+            positions: 0,
+            agents: 0.0,
+            reviewed: 0,
+        });
+        add(line, c);
+    }
+    if others.positions > 0 {
+        by_group.push(others);
+    }
+    let mut by_education: Vec<Line> = education.into_values().collect();
+    if unclassified.positions > 0 {
+        by_group.push(unclassified.clone());
+        by_education.push(unclassified);
+    }
+    let by_status: Vec<StatusCount> = Status::ALL
+        .iter()
+        .map(|&s| StatusCount {
+            status: s,
+            label: s.label(),
+            positions: statuses
+                .iter()
+                .filter(|(k, _)| *k == s)
+                .map(|(_, n)| *n)
+                .sum(),
+        })
+        .collect();
+    let unreviewed = by_status
+        .iter()
+        .filter(|s| !s.status.is_reviewed())
+        .map(|s| s.positions)
+        .sum();
+    Dashboard {
+        positions: counts.iter().map(|c| c.positions).sum(),
+        agents: counts.iter().map(|c| c.agents).sum(),
+        by_status,
+        unreviewed,
+        by_occupation,
+        by_group,
+        by_education,
+    }
+}
+
+fn add(line: &mut Line, c: &OccupationCount) {
+    line.positions += c.positions;
+    line.agents += c.agents;
+    line.reviewed += c.reviewed;
+}

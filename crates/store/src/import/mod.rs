@@ -1,0 +1,234 @@
+//! Reading an organisation's file of positions: CSV or XLSX as Excel writes them.
+//!
+//! [`parse`] turns bytes into a [`ParsedFile`] (the positions and an [`ImportReport`] of what
+//! was understood), or refuses the whole file with the report of every problem found. Nothing
+//! here touches the database: [`crate::Store::import`] writes a parsed file in one transaction.
+
+mod columns;
+mod table;
+
+pub use columns::Field;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+
+/// Files larger than this are refused (about 2 million positions with missions).
+pub const MAX_FILE_BYTES: usize = 512 * 1024 * 1024;
+/// Files with more positions than this are refused.
+pub const MAX_ROWS: usize = 1_000_000;
+
+/// One position read from a file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewPosition {
+    /// The identifier of the file, or a key derived from the content (see [`parse`]).
+    pub key: String,
+    pub external_id: Option<String>,
+    pub title: String,
+    pub missions: Option<String>,
+    pub service: Option<String>,
+    pub headcount: Option<f64>,
+    /// Line of the file (1-based; for XLSX, the sheet row).
+    pub line: usize,
+}
+
+/// A file that can be imported, and what was understood of it.
+#[derive(Debug, Clone)]
+pub struct ParsedFile {
+    pub positions: Vec<NewPosition>,
+    pub report: ImportReport,
+    /// SHA-256 of the bytes, in hex.
+    pub sha256: String,
+}
+
+/// How a column of the file was read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ColumnMapping {
+    /// Column letter as in a spreadsheet (`A`, `B`… `AA`).
+    pub column: String,
+    /// Header as written in the file.
+    pub header: String,
+    /// What it was taken for; `None` when ignored.
+    pub field: Option<Field>,
+    /// Why it was ignored, in French, when it was.
+    pub note: Option<String>,
+}
+
+/// A problem (refusal) or a remark (warning) about a place in the file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// Line of the file (1-based), when the problem has one.
+    pub line: Option<usize>,
+    /// Column letter and header, when the problem has one.
+    pub column: Option<String>,
+    /// What is wrong and what to do, in French.
+    pub message: String,
+}
+
+impl Problem {
+    pub(crate) fn file(message: impl Into<String>) -> Self {
+        Self {
+            line: None,
+            column: None,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn at(line: usize, column: Option<String>, message: impl Into<String>) -> Self {
+        Self {
+            line: Some(line),
+            column,
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (&self.line, &self.column) {
+            (Some(l), Some(c)) => write!(f, "ligne {l}, colonne {c} : {}", self.message),
+            (Some(l), None) => write!(f, "ligne {l} : {}", self.message),
+            (None, Some(c)) => write!(f, "colonne {c} : {}", self.message),
+            (None, None) => f.write_str(&self.message),
+        }
+    }
+}
+
+/// What was understood of a file, and what is wrong with it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImportReport {
+    pub file_name: String,
+    /// The format as read, in French (`CSV, séparateur « ; », Windows-1252`, `XLSX, feuille « Postes »`).
+    pub format: String,
+    /// Line of the header row.
+    pub header_line: Option<usize>,
+    pub columns: Vec<ColumnMapping>,
+    /// Positions read.
+    pub rows: usize,
+    /// Empty lines skipped.
+    pub empty_lines: usize,
+    /// Reasons to refuse the file: when not empty, nothing is imported.
+    pub problems: Vec<Problem>,
+    /// Remarks that do not prevent the import.
+    pub warnings: Vec<Problem>,
+}
+
+impl ImportReport {
+    /// A French summary of what was understood, one line per item.
+    pub fn understood(&self) -> Vec<String> {
+        let mut out = vec![format!("Format : {}", self.format)];
+        if let Some(l) = self.header_line {
+            out.push(format!("En-têtes lus ligne {l}"));
+        }
+        for c in &self.columns {
+            let what = match (&c.field, &c.note) {
+                (Some(f), _) => format!("→ {}", f.label()),
+                (None, Some(note)) => format!("ignorée ({note})"),
+                (None, None) => "ignorée".to_owned(),
+            };
+            out.push(format!("Colonne {} « {} » {what}", c.column, c.header));
+        }
+        out.push(format!(
+            "{} poste(s) lu(s), {} ligne(s) vide(s) ignorée(s)",
+            self.rows, self.empty_lines
+        ));
+        out
+    }
+}
+
+/// Reads a file of positions. `file_name` chooses nothing by itself: the format is recognised
+/// from the content (a spreadsheet starts with its own signature), the name only helps the report.
+///
+/// Positions without an identifier get a key derived from their title, service and missions
+/// (and their rank among identical rows), so that importing the same file again updates
+/// rather than duplicates.
+pub fn parse(file_name: &str, bytes: &[u8]) -> Result<ParsedFile, Box<ImportReport>> {
+    let mut report = ImportReport {
+        file_name: file_name.to_owned(),
+        ..ImportReport::default()
+    };
+    if bytes.len() > MAX_FILE_BYTES {
+        report.problems.push(Problem::file(format!(
+            "fichier trop volumineux ({} Mo, maximum {} Mo) : découpez-le en plusieurs fichiers",
+            bytes.len() / (1024 * 1024),
+            MAX_FILE_BYTES / (1024 * 1024)
+        )));
+        return Err(Box::new(report));
+    }
+    let table = match table::read(file_name, bytes) {
+        Ok(t) => t,
+        Err(problem) => {
+            report.problems.push(problem);
+            return Err(Box::new(report));
+        }
+    };
+    report.format = table.format.clone();
+    report.warnings.extend(table.warnings.iter().cloned());
+    let positions = columns::read_positions(&table, &mut report);
+    if report.problems.is_empty() && positions.is_empty() {
+        report.problems.push(Problem::file(
+            "aucun poste dans le fichier (seulement des en-têtes ou des lignes vides) : ajoutez une ligne par poste sous les en-têtes",
+        ));
+    }
+    if !report.problems.is_empty() {
+        return Err(Box::new(report));
+    }
+    report.rows = positions.len();
+    Ok(ParsedFile {
+        positions: assign_keys(positions),
+        report,
+        sha256: hex_sha256(bytes),
+    })
+}
+
+/// Sets each position's key: its identifier, or a digest of its content and rank.
+fn assign_keys(mut positions: Vec<NewPosition>) -> Vec<NewPosition> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for p in &mut positions {
+        if let Some(id) = &p.external_id {
+            p.key = format!("id:{id}");
+            continue;
+        }
+        let mut h = Sha256::new();
+        for part in [
+            Some(p.title.as_str()),
+            p.service.as_deref(),
+            p.missions.as_deref(),
+        ] {
+            h.update(metiers_referentiel::text::fold(part.unwrap_or("")).as_bytes());
+            h.update([0u8]);
+        }
+        let digest = hex(&h.finalize()[..16]);
+        let rank = seen.entry(digest.clone()).or_insert(0);
+        *rank += 1;
+        p.key = format!("contenu:{digest}#{rank}");
+    }
+    positions
+}
+
+pub(crate) fn hex_sha256(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+/// Spreadsheet letter of a 0-based column index (`0` → `A`, `26` → `AA`).
+pub fn column_letter(index: usize) -> String {
+    let mut n = index + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        out.push(b'A' + u8::try_from(rem).unwrap_or(0));
+        n = (n - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}

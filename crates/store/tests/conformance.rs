@@ -1,0 +1,720 @@
+//! The conformance suite: every test runs on SQLite and on PostgreSQL (when
+//! `METIERS_TEST_POSTGRES_URL` names a database; otherwise each PostgreSQL test says, on
+//! standard error, that it did not run).
+
+mod common;
+
+use common::{FakeClassifier, TestDb, data, sample_xlsx};
+use metiers_store::import::Field;
+use metiers_store::{PositionFilter, Status, Store, StoreError};
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let db = crate::common::TestDb::sqlite().await;
+                    super::$name(&db).await;
+                    db.cleanup().await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let Some(db) = crate::common::TestDb::postgres(stringify!($name)).await else { return };
+                    super::$name(&db).await;
+                    db.cleanup().await;
+                }
+            )*
+        }
+    };
+}
+
+on_both_backends!(
+    real_shaped_csv_is_understood_and_classified,
+    same_file_twice_does_not_duplicate,
+    files_without_identifiers_are_keyed_by_content,
+    bad_files_are_refused_and_nothing_is_written,
+    xlsx_with_merged_cells_imports,
+    reviews_are_recorded_with_previous_value_and_teach_titles,
+    learned_titles_are_reversible,
+    reviewed_positions_survive_reimport,
+    reviews_history_is_append_only,
+    dashboard_counts_positions_agents_and_what_is_left,
+    exports_read_back,
+    positions_are_filtered_and_paged,
+    admin_token_and_sessions,
+    workspace_survives_reopening,
+);
+
+async fn import(
+    store: &Store,
+    name: &str,
+    bytes: Vec<u8>,
+) -> Result<metiers_store::ImportOutcome, StoreError> {
+    store
+        .import_file(name, bytes, FakeClassifier::shared(), &|_| {})
+        .await
+}
+
+async fn import_ok(store: &Store, name: &str) -> metiers_store::ImportOutcome {
+    import(store, name, data(name))
+        .await
+        .unwrap_or_else(|e| panic!("{name} importé : {e:?}"))
+}
+
+fn referentiel() -> metiers_referentiel::Referentiel {
+    metiers_referentiel::published().referentiel
+}
+
+async fn real_shaped_csv_is_understood_and_classified(db: &TestDb) {
+    let store = &db.store;
+    let out = import_ok(store, "postes-excel-windows1252.csv").await;
+    assert_eq!((out.inserted, out.updated), (6, 0));
+    let r = &out.report;
+    assert!(r.format.contains("Windows-1252"), "{}", r.format);
+    assert!(r.format.contains("« ; »"), "{}", r.format);
+    assert_eq!(
+        r.header_line,
+        Some(3),
+        "the title line above the table is skipped"
+    );
+    assert_eq!(r.empty_lines, 2);
+    let field = |h: &str| {
+        r.columns
+            .iter()
+            .find(|c| c.header == h)
+            .and_then(|c| c.field)
+    };
+    assert_eq!(field("Code poste"), Some(Field::ExternalId));
+    assert_eq!(field("Intitulé du poste"), Some(Field::Title));
+    assert_eq!(field("Direction / Service"), Some(Field::Service));
+    assert_eq!(field("ETP"), Some(Field::Headcount));
+    assert_eq!(field("Missions principales"), Some(Field::Missions));
+    assert_eq!(
+        field("Nom de l'agent"),
+        None,
+        "personal data is not imported"
+    );
+    assert_eq!(field("Commentaire"), None);
+    let understood = r.understood().join("\n");
+    assert!(
+        understood.contains("Colonne B « Intitulé du poste » → intitulé du poste"),
+        "{understood}"
+    );
+
+    let p = store
+        .find_position("P003")
+        .await
+        .expect("query")
+        .expect("P003 exists");
+    assert_eq!(p.title, "Chef de projet maîtrise d'ouvrage");
+    assert_eq!(p.headcount, Some(0.5));
+    assert_eq!(p.service.as_deref(), Some("Mission transformation"));
+    assert_eq!(p.status, Status::ToReview, "not confident");
+    assert_eq!(p.matches.len(), 3);
+    assert_eq!(
+        p.occupation_id.as_deref(),
+        Some("chef-de-projet-maitrise-d-ouvrage-si")
+    );
+    let p = store
+        .find_position("P001")
+        .await
+        .expect("query")
+        .expect("P001 exists");
+    assert_eq!(p.status, Status::Proposed);
+    assert_eq!(
+        p.missions.as_deref(),
+        Some("Développe et maintient les applications métier en Java")
+    );
+    assert_eq!(p.source_line, Some(4));
+    let p = store
+        .find_position("P006")
+        .await
+        .expect("query")
+        .expect("P006 exists");
+    assert_eq!(
+        (p.status, p.occupation_id.clone()),
+        (Status::ToReview, None),
+        "no suggestion"
+    );
+}
+
+async fn same_file_twice_does_not_duplicate(db: &TestDb) {
+    let store = &db.store;
+    import_ok(store, "postes-excel-windows1252.csv").await;
+    let again = import_ok(store, "postes-excel-windows1252.csv").await;
+    assert_eq!((again.inserted, again.updated), (0, 6));
+    assert_eq!(store.count_positions().await.expect("count"), 6);
+    assert_eq!(store.imports().await.expect("imports").len(), 2);
+}
+
+async fn files_without_identifiers_are_keyed_by_content(db: &TestDb) {
+    let store = &db.store;
+    let out = import_ok(store, "postes-utf8-bom-virgules.csv").await;
+    assert!(
+        out.report.format.contains("UTF-8 avec BOM") && out.report.format.contains("« , »"),
+        "{}",
+        out.report.format
+    );
+    // Two identical « Testeur » rows are two positions.
+    assert_eq!(out.inserted, 4);
+    let again = import_ok(store, "postes-utf8-bom-virgules.csv").await;
+    assert_eq!((again.inserted, again.updated), (0, 4));
+    assert_eq!(store.count_positions().await.expect("count"), 4);
+    let page = store
+        .positions(&PositionFilter {
+            text: Some("java".into()),
+            ..Default::default()
+        })
+        .await
+        .expect("list");
+    let p = page.positions.first().expect("found");
+    assert_eq!(p.service.as_deref(), Some("Bureau des applications, SI RH"));
+    assert_eq!(
+        p.missions.as_deref(),
+        Some("Développe les applications, rédige les tests et maintient le code")
+    );
+}
+
+async fn bad_files_are_refused_and_nothing_is_written(db: &TestDb) {
+    let store = &db.store;
+    let mut truncated = sample_xlsx();
+    truncated.truncate(truncated.len() / 2);
+    let cases: Vec<(&str, Vec<u8>, Option<usize>, &str)> = vec![
+        ("vide.csv", data("vide.csv"), None, "vide"),
+        (
+            "sans-intitule.csv",
+            data("sans-intitule.csv"),
+            Some(3),
+            "intitulé du poste manquant",
+        ),
+        (
+            "colonnes-decalees.csv",
+            data("colonnes-decalees.csv"),
+            Some(3),
+            "guillemets",
+        ),
+        (
+            "identifiant-en-double.csv",
+            data("identifiant-en-double.csv"),
+            Some(3),
+            "déjà utilisé ligne 2",
+        ),
+        (
+            "effectif-illisible.csv",
+            data("effectif-illisible.csv"),
+            Some(2),
+            "effectif « deux » illisible",
+        ),
+        (
+            "sans-en-tete.csv",
+            data("sans-en-tete.csv"),
+            Some(1),
+            "aucune colonne d’intitulé",
+        ),
+        (
+            "en-tetes-seulement.csv",
+            data("en-tetes-seulement.csv"),
+            None,
+            "aucun poste",
+        ),
+        (
+            "binaire.csv",
+            data("binaire.csv"),
+            Some(3),
+            "pas du texte lisible",
+        ),
+        (
+            "bom-utf8-invalide.csv",
+            data("bom-utf8-invalide.csv"),
+            Some(1),
+            "UTF-8",
+        ),
+        ("tronque.xlsx", truncated, None, "classeur illisible"),
+        (
+            "renomme.xlsx",
+            b"Intitule;Service\nDev;SI\n".to_vec(),
+            None,
+            "extension de classeur",
+        ),
+    ];
+    for (name, bytes, line, words) in cases {
+        match import(store, name, bytes).await {
+            Err(StoreError::Rejected(report)) => {
+                let first = report
+                    .problems
+                    .first()
+                    .unwrap_or_else(|| panic!("{name}: a problem is reported"));
+                assert!(
+                    first.message.contains(words),
+                    "{name}: « {} » should contain « {words} »",
+                    first.message
+                );
+                assert_eq!(first.line, line, "{name}: {first}");
+                assert!(first.message.contains(':'), "{name}: says what to do");
+            }
+            other => panic!("{name} should be refused, got {other:?}"),
+        }
+        assert_eq!(
+            store.count_positions().await.expect("count"),
+            0,
+            "{name}: nothing written"
+        );
+        assert!(
+            store.imports().await.expect("imports").is_empty(),
+            "{name}: no import recorded"
+        );
+    }
+    // A file with one bad row among good ones writes none of them either.
+    import_ok(store, "postes-excel-windows1252.csv").await;
+    let Err(StoreError::Rejected(_)) =
+        import(store, "sans-intitule.csv", data("sans-intitule.csv")).await
+    else {
+        panic!("refused");
+    };
+    assert_eq!(store.count_positions().await.expect("count"), 6);
+    assert!(store.find_position("A1").await.expect("query").is_none());
+}
+
+async fn xlsx_with_merged_cells_imports(db: &TestDb) {
+    let store = &db.store;
+    let out = import(store, "postes.xlsx", sample_xlsx())
+        .await
+        .expect("imported");
+    assert_eq!(out.inserted, 3);
+    assert!(
+        out.report.format.contains("XLSX, feuille « Postes »"),
+        "{}",
+        out.report.format
+    );
+    assert_eq!(out.report.header_line, Some(3));
+    let p = store
+        .find_position("1002")
+        .await
+        .expect("query")
+        .expect("numbers read as identifiers");
+    assert_eq!(
+        p.service.as_deref(),
+        Some("Bureau des applications"),
+        "merged cell value repeated"
+    );
+    assert_eq!(p.headcount, Some(2.0));
+    assert!(
+        out.report
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("fusionnées"))
+    );
+}
+
+async fn reviews_are_recorded_with_previous_value_and_teach_titles(db: &TestDb) {
+    let store = &db.store;
+    import_ok(store, "postes-excel-windows1252.csv").await;
+    let p1 = store
+        .find_position("P001")
+        .await
+        .expect("query")
+        .expect("P001");
+    let confirmed = store
+        .review(p1.id, "concepteur-developpeur", "Alice")
+        .await
+        .expect("review");
+    assert_eq!(confirmed.position.status, Status::Confirmed);
+    assert_eq!(confirmed.position.reviewer.as_deref(), Some("Alice"));
+    assert_eq!(confirmed.review.previous_status, "proposed");
+    assert_eq!(
+        confirmed.review.previous_occupation_id.as_deref(),
+        Some("concepteur-developpeur")
+    );
+
+    let p6 = store
+        .find_position("P006")
+        .await
+        .expect("query")
+        .expect("P006");
+    let corrected = store
+        .review(p6.id, "specialiste-ihm", "Bruno")
+        .await
+        .expect("review");
+    assert_eq!(corrected.position.status, Status::Corrected);
+    assert_eq!(corrected.review.previous_occupation_id, None);
+    let learned = corrected.learned.expect("title learned");
+    assert_eq!(
+        (learned.title.as_str(), learned.occupation_id.as_str()),
+        ("Chargé de la bidouille numérique", "specialiste-ihm")
+    );
+
+    // Changing one's mind appends to the history.
+    store
+        .review(p6.id, "testeur", "Chloé")
+        .await
+        .expect("review");
+    let history = store.reviews(p6.id).await.expect("history");
+    assert_eq!(history.len(), 2);
+    assert_eq!(
+        history[1].previous_occupation_id.as_deref(),
+        Some("specialiste-ihm")
+    );
+    assert_eq!(history[1].previous_status, "corrected");
+    assert_eq!(history[1].reviewer, "Chloé");
+    let active = store.active_learned().await.expect("learned");
+    assert!(
+        active
+            .iter()
+            .any(|l| l.title == "Chargé de la bidouille numérique" && l.occupation_id == "testeur")
+    );
+    assert!(
+        !active.iter().any(|l| l.occupation_id == "specialiste-ihm"),
+        "the older lesson is superseded"
+    );
+
+    // A later import in this workspace uses the learned title.
+    let file = "Identifiant;Intitulé du poste\r\nN1;CHARGÉ DE LA BIDOUILLE NUMÉRIQUE\r\n"
+        .as_bytes()
+        .to_vec();
+    import(store, "nouveaux.csv", file).await.expect("imported");
+    let n1 = store.find_position("N1").await.expect("query").expect("N1");
+    assert_eq!(
+        (n1.occupation_id.as_deref(), n1.status),
+        (Some("testeur"), Status::Proposed)
+    );
+
+    assert!(matches!(
+        store.review(p1.id, "testeur", "  ").await,
+        Err(StoreError::BadReviewer)
+    ));
+    assert!(matches!(
+        store.review(999_999, "testeur", "Alice").await,
+        Err(StoreError::UnknownPosition(_))
+    ));
+    assert_eq!(store.count_reviews().await.expect("count"), 3);
+}
+
+async fn learned_titles_are_reversible(db: &TestDb) {
+    let store = &db.store;
+    import_ok(store, "postes-excel-windows1252.csv").await;
+    let p6 = store
+        .find_position("P006")
+        .await
+        .expect("query")
+        .expect("P006");
+    let learned = store
+        .review(p6.id, "specialiste-ihm", "Alice")
+        .await
+        .expect("review")
+        .learned
+        .expect("learned");
+    let removed = store
+        .remove_learned(learned.id, "Bruno")
+        .await
+        .expect("removed");
+    assert_eq!(removed.removed_by.as_deref(), Some("Bruno"));
+    assert!(store.active_learned().await.expect("active").is_empty());
+    let all = store.learned_titles(true).await.expect("history");
+    assert_eq!(all.len(), 1, "removal is kept in the history");
+    assert!(matches!(
+        store.remove_learned(learned.id, "Bruno").await,
+        Err(StoreError::UnknownLearned(_))
+    ));
+    let file = "Identifiant;Intitulé du poste\r\nN1;Chargé de la bidouille numérique\r\n"
+        .as_bytes()
+        .to_vec();
+    import(store, "nouveaux.csv", file).await.expect("imported");
+    let n1 = store.find_position("N1").await.expect("query").expect("N1");
+    assert_eq!(
+        n1.occupation_id, None,
+        "the removed title no longer teaches the matcher"
+    );
+}
+
+async fn reviewed_positions_survive_reimport(db: &TestDb) {
+    let store = &db.store;
+    import_ok(store, "postes-excel-windows1252.csv").await;
+    let p3 = store
+        .find_position("P003")
+        .await
+        .expect("query")
+        .expect("P003");
+    store
+        .review(p3.id, "directeur-de-projets-si", "Alice")
+        .await
+        .expect("review");
+    import_ok(store, "postes-excel-windows1252.csv").await;
+    let p3 = store
+        .find_position("P003")
+        .await
+        .expect("query")
+        .expect("P003");
+    assert_eq!(p3.status, Status::Corrected);
+    assert_eq!(p3.occupation_id.as_deref(), Some("directeur-de-projets-si"));
+    assert_eq!(p3.reviewer.as_deref(), Some("Alice"));
+}
+
+async fn reviews_history_is_append_only(db: &TestDb) {
+    let store = &db.store;
+    import_ok(store, "postes-excel-windows1252.csv").await;
+    let p1 = store
+        .find_position("P001")
+        .await
+        .expect("query")
+        .expect("P001");
+    store
+        .review(p1.id, "testeur", "Alice")
+        .await
+        .expect("review");
+    let update = "UPDATE reviews SET reviewer = 'Mallory'";
+    let delete = "DELETE FROM reviews";
+    for sql in [update, delete] {
+        let result = match store.backend() {
+            metiers_store::Backend::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+            metiers_store::Backend::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+        };
+        assert!(result.is_err(), "{sql} must be refused");
+    }
+    assert_eq!(
+        store.reviews(p1.id).await.expect("history")[0].reviewer,
+        "Alice"
+    );
+}
+
+async fn dashboard_counts_positions_agents_and_what_is_left(db: &TestDb) {
+    let store = &db.store;
+    import_ok(store, "postes-excel-windows1252.csv").await;
+    let p1 = store
+        .find_position("P001")
+        .await
+        .expect("query")
+        .expect("P001");
+    store
+        .review(p1.id, "concepteur-developpeur", "Alice")
+        .await
+        .expect("review");
+    let r = referentiel();
+    let groups_ids = vec!["concepteur-developpeur".to_owned(), "testeur".to_owned()];
+    let groups = [metiers_store::dashboard::GroupRef {
+        id: "etudes",
+        title: "Études et développement",
+        occupations: &groups_ids,
+    }];
+    let counts = store.occupation_counts().await.expect("counts");
+    let statuses = store.status_counts().await.expect("statuses");
+    let d = metiers_store::dashboard::build(&r, &counts, &statuses, &groups);
+    assert_eq!(d.positions, 6);
+    assert!(
+        (d.agents - 8.5).abs() < 1e-9,
+        "1 + 2 + 0.5 + 3 + 1 + 1 = {}",
+        d.agents
+    );
+    assert_eq!(d.unreviewed, 5);
+    let status = |s: Status| {
+        d.by_status
+            .iter()
+            .find(|c| c.status == s)
+            .map(|c| c.positions)
+    };
+    assert_eq!(status(Status::Confirmed), Some(1));
+    assert_eq!(
+        status(Status::ToReview),
+        Some(4),
+        "P003 (not confident), P004, P005, P006 (nothing found)"
+    );
+    let dev = d
+        .by_occupation
+        .iter()
+        .find(|l| l.key == "concepteur-developpeur")
+        .expect("line");
+    assert_eq!((dev.positions, dev.reviewed), (1, 1));
+    assert_eq!(
+        dev.label,
+        r.get("concepteur-developpeur")
+            .map(|o| o.title.as_str())
+            .unwrap_or("?"),
+        "titles come from the référentiel: {}",
+        dev.label
+    );
+    assert_eq!(
+        d.by_occupation.last().map(|l| l.key.as_str()),
+        Some(""),
+        "unclassified last"
+    );
+    assert_eq!(d.by_group[0].positions, 1);
+    assert!(d.by_group.iter().any(|g| g.label == "Autres métiers"));
+    assert_eq!(d.by_education.iter().map(|l| l.positions).sum::<i64>(), 6);
+}
+
+async fn exports_read_back(db: &TestDb) {
+    use calamine::{Data, Reader};
+    let store = &db.store;
+    import_ok(store, "postes-excel-windows1252.csv").await;
+    let p1 = store
+        .find_position("P001")
+        .await
+        .expect("query")
+        .expect("P001");
+    store
+        .review(p1.id, "concepteur-developpeur", "Alice")
+        .await
+        .expect("review");
+    let r = referentiel();
+    let positions = store.all_positions().await.expect("all");
+    let xlsx = metiers_store::export::to_xlsx(&positions, &r).expect("xlsx");
+    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(xlsx.clone()))
+        .expect("reads back");
+    let range = book.worksheet_range("Cartographie").expect("sheet");
+    let rows: Vec<&[Data]> = range.rows().collect();
+    assert_eq!(rows.len(), 7);
+    assert_eq!(rows[0][1], Data::String("Intitulé du poste".into()));
+    let row = rows
+        .iter()
+        .find(|r| r[0] == Data::String("P001".into()))
+        .expect("P001 row");
+    assert_eq!(row[4], Data::String("concepteur-developpeur".into()));
+    assert_eq!(row[6], Data::Float(0.9));
+    assert_eq!(row[8], Data::String("confirmé".into()));
+    assert_eq!(row[9], Data::String("Alice".into()));
+    // The exports can be imported again: same positions, no duplicates.
+    let csv = metiers_store::export::to_csv(&positions, &r).expect("csv");
+    assert!(csv.starts_with(b"\xEF\xBB\xBF"));
+    for (name, bytes) in [("export.csv", csv), ("export.xlsx", xlsx)] {
+        let out = import(store, name, bytes).await.expect("re-imported");
+        assert_eq!((out.inserted, out.updated), (0, 6), "{name}");
+    }
+    assert_eq!(store.count_positions().await.expect("count"), 6);
+}
+
+async fn positions_are_filtered_and_paged(db: &TestDb) {
+    let store = &db.store;
+    import_ok(store, "postes-excel-windows1252.csv").await;
+    let all = store
+        .positions(&PositionFilter {
+            limit: 2,
+            ..Default::default()
+        })
+        .await
+        .expect("page");
+    assert_eq!((all.total, all.positions.len()), (6, 2));
+    let next = store
+        .positions(&PositionFilter {
+            limit: 2,
+            offset: 4,
+            ..Default::default()
+        })
+        .await
+        .expect("page");
+    assert_eq!(next.positions.len(), 2);
+    let to_review = store
+        .positions(&PositionFilter {
+            status: Some(Status::ToReview),
+            ..Default::default()
+        })
+        .await
+        .expect("page");
+    assert_eq!(to_review.total, 4);
+    let text = store
+        .positions(&PositionFilter {
+            text: Some("ADMINISTRATEUR".into()),
+            ..Default::default()
+        })
+        .await
+        .expect("page");
+    assert_eq!(text.total, 1);
+    let hostile = store
+        .positions(&PositionFilter {
+            text: Some("%' OR 1=1 --".into()),
+            ..Default::default()
+        })
+        .await
+        .expect("page");
+    assert_eq!(hostile.total, 0);
+    let by_occ = store
+        .positions(&PositionFilter {
+            occupation_id: Some("testeur".into()),
+            unreviewed: true,
+            ..Default::default()
+        })
+        .await
+        .expect("page");
+    assert_eq!(by_occ.total, 0);
+}
+
+async fn admin_token_and_sessions(db: &TestDb) {
+    use metiers_store::auth::{AdminToken, check_admin_token, ensure_admin_token, hash_token};
+    let store = &db.store;
+    let AdminToken::Generated(token) = ensure_admin_token(store, None).await.expect("token") else {
+        panic!("a first start generates a token");
+    };
+    assert_eq!(token.len(), 64);
+    assert_eq!(
+        ensure_admin_token(store, None).await.expect("token"),
+        AdminToken::Existing
+    );
+    assert!(check_admin_token(store, &token).await.expect("check"));
+    assert!(!check_admin_token(store, "wrong").await.expect("check"));
+    assert_eq!(
+        ensure_admin_token(store, Some("from-env"))
+            .await
+            .expect("token"),
+        AdminToken::FromEnvironment
+    );
+    assert!(check_admin_token(store, "from-env").await.expect("check"));
+    assert!(!check_admin_token(store, &token).await.expect("check"));
+
+    let h = hash_token("session-1");
+    store
+        .create_session(
+            &h,
+            "csrf-1",
+            &metiers_store::utc_in(std::time::Duration::from_secs(3600)),
+        )
+        .await
+        .expect("session");
+    assert_eq!(
+        store.session_csrf(&h).await.expect("session").as_deref(),
+        Some("csrf-1")
+    );
+    let old = hash_token("session-old");
+    store
+        .create_session(&old, "csrf-2", "2000-01-01T00:00:00Z")
+        .await
+        .expect("session");
+    assert_eq!(
+        store.session_csrf(&old).await.expect("session"),
+        None,
+        "expired sessions are refused"
+    );
+    store.delete_session(&h).await.expect("logout");
+    assert_eq!(store.session_csrf(&h).await.expect("session"), None);
+}
+
+async fn workspace_survives_reopening(db: &TestDb) {
+    import_ok(&db.store, "postes-excel-windows1252.csv").await;
+    let p1 = db
+        .store
+        .find_position("P001")
+        .await
+        .expect("query")
+        .expect("P001");
+    db.store
+        .review(p1.id, "testeur", "Alice")
+        .await
+        .expect("review");
+    let other = Store::open(&db.url)
+        .await
+        .expect("second connection, migrations already applied");
+    assert_eq!(other.count_positions().await.expect("count"), 6);
+    let p1 = other
+        .find_position("P001")
+        .await
+        .expect("query")
+        .expect("P001");
+    assert_eq!(
+        (p1.status, p1.occupation_id.as_deref()),
+        (Status::Corrected, Some("testeur"))
+    );
+    assert_eq!(other.active_learned().await.expect("learned").len(), 1);
+    other.close().await;
+}
