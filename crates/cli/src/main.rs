@@ -33,6 +33,14 @@ enum Command {
     Check(cmd::referentiel::CheckArgs),
     /// Lance le portail web et l’API JSON (http://127.0.0.1:8080/ par défaut).
     Serve(cmd::serve::ServeArgs),
+    /// Recherche les métiers par mots-clés, activités correspondantes en évidence.
+    Search(cmd::search::SearchArgs),
+    /// Rapproche un intitulé de poste, une annonce ou un CV des métiers du référentiel.
+    Match(cmd::search::MatchArgs),
+    /// Affiche les métiers proches d’un métier (activités et rubriques communes, niveau d’études).
+    Similar(cmd::search::SimilarArgs),
+    /// Mesure le rapprochement sur un fichier JSONL étiqueté.
+    Eval(cmd::search::EvalArgs),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +51,10 @@ fn main() -> ExitCode {
         Command::Export(args) => cmd::referentiel::export(&cli.global, &args),
         Command::Check(args) => cmd::referentiel::check(&cli.global, &args),
         Command::Serve(args) => cmd::serve::serve(&cli.global, &args),
+        Command::Search(args) => cmd::search::search(&cli.global, &args),
+        Command::Match(args) => cmd::search::match_(&cli.global, &args),
+        Command::Similar(args) => cmd::search::similar(&cli.global, &args),
+        Command::Eval(args) => cmd::search::eval(&cli.global, &args),
     };
     match result {
         Ok(code) => code,

@@ -48,6 +48,14 @@ pub struct Engine {
     fields: Fields,
     /// Segment ordinal → doc id → occupation index.
     doc_map: Vec<Vec<usize>>,
+    /// Stem → id, for the alignment of long texts with activities.
+    stem_ids: HashMap<String, u32>,
+    /// Per occupation, per activity: sorted stem ids and their idf norm.
+    act_ids: Vec<Vec<(Vec<u32>, f32)>>,
+    /// Idf by stem id.
+    idf_by_id: Vec<f32>,
+    /// Folded forms that mark an occupation outside the référentiel (`serveuse`).
+    outside_forms: Vec<String>,
     _reader: IndexReader,
 }
 
@@ -107,6 +115,8 @@ struct QStem {
     weight: f32,
     tf: u32,
     fuzzy: bool,
+    /// Position of the first occurrence among the analysed tokens.
+    pos: usize,
 }
 
 #[derive(Debug)]
@@ -115,6 +125,8 @@ struct Analysed {
     head: Option<usize>,
     long: bool,
     outside: bool,
+    /// Long texts: the stem ids of each segment (sentence, bullet).
+    segments: Vec<Vec<u32>>,
 }
 
 #[derive(Debug, Clone)]
@@ -138,15 +150,28 @@ mod tune {
     /// Weight of the whole-text BM25 evidence in title mode.
     pub const TITLE_TEXT: f32 = 0.2;
     /// Weight of the label evidence in long-text mode.
-    pub const LONG_LABEL: f32 = 0.35;
-    pub const LONG_TEXT: f32 = 0.65;
+    pub const LONG_LABEL: f32 = 0.25;
+    pub const LONG_TEXT: f32 = 0.6;
+    /// Weight of the alignment of the text's sentences with activities, in long-text mode.
+    pub const LONG_ALIGN: f32 = 0.15;
+    /// Mean alignment at which the evidence of a long text is full.
+    pub const ALIGN_FULL: f32 = 0.45;
+    /// Factor of the scores of a text that names an occupation outside the référentiel.
+    pub const OUTSIDE: f32 = 0.5;
     /// Extra weight of the head noun (first meaningful word) of a title.
     pub const HEAD: f32 = 1.5;
+    /// Factor of a label of several words of which only the head matched.
+    pub const HEAD_ONLY: f32 = 0.8;
+    /// Factor of a label whose words are scattered in the query.
+    pub const SCATTERED: f32 = 0.8;
     /// Weight of a query word that no fiche and no vocabulary entry knows.
     pub const UNKNOWN: f32 = 0.35;
     /// Confidence thresholds.
-    pub const CONFIDENT_SCORE: f32 = 0.55;
-    pub const CONFIDENT_MARGIN: f32 = 0.08;
+    pub const CONFIDENT_SCORE: f32 = 0.5;
+    pub const CONFIDENT_MARGIN: f32 = 0.1;
+    /// Long texts need a clearer lead.
+    pub const CONFIDENT_SCORE_LONG: f32 = 0.5;
+    pub const CONFIDENT_MARGIN_LONG: f32 = 0.2;
 }
 
 impl Engine {
@@ -369,7 +394,46 @@ impl Engine {
             doc_map.push(map);
         }
 
+        let mut stem_ids: HashMap<String, u32> = HashMap::new();
+        let mut idf_by_id: Vec<f32> = Vec::new();
+        let mut act_ids = Vec::new();
+        for o in &occs {
+            let mut per = Vec::new();
+            for a in &o.activities {
+                let mut ids: Vec<u32> = a
+                    .stems
+                    .iter()
+                    .map(|st| {
+                        let next = stem_ids.len() as u32;
+                        *stem_ids.entry(st.clone()).or_insert_with(|| {
+                            idf_by_id.push(text_idf.get(st).copied().unwrap_or(0.0));
+                            next
+                        })
+                    })
+                    .collect();
+                ids.sort_unstable();
+                ids.dedup();
+                let norm = ids
+                    .iter()
+                    .map(|&i| idf_by_id[i as usize].powi(2))
+                    .sum::<f32>()
+                    .sqrt();
+                per.push((ids, norm));
+            }
+            act_ids.push(per);
+        }
+        let outside_forms = vocabulary
+            .outside
+            .iter()
+            .flat_map(|o| o.forms.iter())
+            .map(|f| analysis::fold(f))
+            .collect();
+
         Ok(Engine {
+            stem_ids,
+            act_ids,
+            idf_by_id,
+            outside_forms,
             occs,
             labels,
             outside,
@@ -505,9 +569,12 @@ impl Engine {
         let scored = self.score(&q, &extra);
         let first = scored.first().map_or(0.0, |s| s.raw);
         let second = scored.get(1).map_or(0.0, |s| s.raw);
-        let confident = !q.outside
-            && first >= tune::CONFIDENT_SCORE
-            && first - second >= tune::CONFIDENT_MARGIN;
+        let (min_score, min_margin) = if q.long {
+            (tune::CONFIDENT_SCORE_LONG, tune::CONFIDENT_MARGIN_LONG)
+        } else {
+            (tune::CONFIDENT_SCORE, tune::CONFIDENT_MARGIN)
+        };
+        let confident = !q.outside && first >= min_score && first - second >= min_margin;
         let matches = scored
             .iter()
             .filter(|s| s.raw > 0.0)
@@ -551,7 +618,7 @@ impl Engine {
             Mode::Long => true,
         };
         let mut stems: Vec<QStem> = Vec::new();
-        for t in toks {
+        for (pos, t) in toks.into_iter().enumerate() {
             if let Some(s) = stems.iter_mut().find(|s| s.stem == t.stem) {
                 s.tf += 1;
                 continue;
@@ -576,19 +643,24 @@ impl Engine {
                 weight,
                 tf: 1,
                 fuzzy,
+                pos,
             });
         }
         let head = stems.iter().position(|s| self.label_idf.contains_key(&s.stem));
-        let outside = !long
-            && self.outside.iter().any(|o| {
-                o.iter()
-                    .all(|st| stems.iter().any(|s| &s.original == st))
-            });
+        let folded = analysis::fold(text);
+        let outside = self.outside_forms.iter().any(|f| contains_word(&folded, f))
+            || (!long
+                && self
+                    .outside
+                    .iter()
+                    .any(|o| o.iter().all(|st| stems.iter().any(|s| &s.original == st))));
+        let segments = if long { self.segments(full) } else { Vec::new() };
         Analysed {
             stems,
             head,
             long,
             outside,
+            segments,
         }
     }
 
@@ -667,15 +739,21 @@ impl Engine {
         }
         let bm = self.bm25(q);
         let top_bm = bm.iter().copied().fold(0.0_f32, f32::max);
+        let align = if q.long { self.align(q) } else { vec![0.0; n] };
+        let top_align = align.iter().copied().fold(0.0_f32, f32::max);
         let mut out: Vec<Scored> = (0..n)
             .map(|i| {
                 let lab = best[i].as_ref().map_or(0.0, |h| h.score);
                 let text = if top_bm > 0.0 { bm[i] / top_bm } else { 0.0 };
                 let raw = if q.long {
-                    tune::LONG_LABEL * lab + tune::LONG_TEXT * text * self.text_evidence(q, i)
+                    let al = if top_align > 0.0 { align[i] / top_align } else { 0.0 };
+                    tune::LONG_LABEL * lab
+                        + tune::LONG_TEXT * text * self.text_evidence(q, i)
+                        + tune::LONG_ALIGN * al * (top_align / tune::ALIGN_FULL).min(1.0)
                 } else {
                     tune::TITLE_LABEL * lab + tune::TITLE_TEXT * text * lab.max(0.3)
                 };
+                let raw = if q.outside { raw * tune::OUTSIDE } else { raw };
                 Scored {
                     occ: i,
                     raw: raw.clamp(0.0, 1.0),
@@ -684,6 +762,55 @@ impl Engine {
             })
             .collect();
         out.sort_by(|a, b| b.raw.total_cmp(&a.raw).then(a.occ.cmp(&b.occ)));
+        out
+    }
+
+    /// Splits a long text into sentences and bullets, as sorted stem ids.
+    fn segments(&self, text: &str) -> Vec<Vec<u32>> {
+        text.split(['.', ';', '•', '*', '\n', '!', '?', ':', '·', '|'])
+            .flat_map(|s| s.split(" - "))
+            .filter_map(|seg| {
+                let mut ids: Vec<u32> = analysis::analyze(&self.analyzer, seg)
+                    .iter()
+                    .filter_map(|t| self.stem_ids.get(&t.stem).copied())
+                    .collect();
+                ids.sort_unstable();
+                ids.dedup();
+                (ids.len() >= 2).then_some(ids)
+            })
+            .collect()
+    }
+
+    /// For each occupation, the mean over the text's segments of the best cosine between
+    /// the segment and one of its activities (idf-weighted sets of stems).
+    fn align(&self, q: &Analysed) -> Vec<f32> {
+        let mut out = vec![0.0; self.occs.len()];
+        if q.segments.is_empty() {
+            return out;
+        }
+        for seg in &q.segments {
+            let seg_norm = seg
+                .iter()
+                .map(|&i| self.idf_by_id[i as usize].powi(2))
+                .sum::<f32>()
+                .sqrt();
+            if seg_norm <= 0.0 {
+                continue;
+            }
+            for (o, acts) in self.act_ids.iter().enumerate() {
+                let mut best = 0.0_f32;
+                for (ids, norm) in acts {
+                    if *norm <= 0.0 {
+                        continue;
+                    }
+                    let shared = shared_weight(seg, ids, &self.idf_by_id);
+                    best = best.max(shared / (seg_norm * norm));
+                }
+                out[o] += best;
+            }
+        }
+        let n = q.segments.len() as f32;
+        out.iter_mut().for_each(|x| *x /= n);
         out
     }
 
@@ -703,6 +830,7 @@ impl Engine {
 
     fn label_hit(&self, li: usize, l: &Label, q: &Analysed) -> Option<LabelHit> {
         let mut matched = Vec::new();
+        let mut matched_head = false;
         let (mut lab_hit, mut lab_total) = (0.0_f32, 0.0_f32);
         for (k, s) in l.stems.iter().enumerate() {
             let w = self.label_idf.get(s).copied().unwrap_or(1.0) * if k == 0 { tune::HEAD } else { 1.0 };
@@ -710,6 +838,7 @@ impl Engine {
             if let Some(qi) = q.stems.iter().position(|x| &x.stem == s) {
                 lab_hit += w * if q.stems[qi].fuzzy { 0.8 } else { 1.0 };
                 matched.push(qi);
+                matched_head |= k == 0;
             }
         }
         if matched.is_empty() || lab_total <= 0.0 {
@@ -737,7 +866,17 @@ impl Engine {
             } else {
                 0.85
             };
-            lab_cov * (0.3 + 0.7 * q_cov) * head_bonus
+            // Only the head of a longer label (« Opérateur » of « Opérateur d’exploitation »)
+            // is weak evidence: heads are the generic words of titles.
+            let head_only = l.stems.len() > 1 && matched.len() == 1 && matched_head;
+            let head_only = if head_only { tune::HEAD_ONLY } else { 1.0 };
+            // The words of a label should stand together in the query, not scattered.
+            let (lo, hi) = matched.iter().fold((usize::MAX, 0), |(lo, hi), &i| {
+                (lo.min(q.stems[i].pos), hi.max(q.stems[i].pos))
+            });
+            let scattered = matched.len() > 1 && hi - lo > matched.len() + 1;
+            let head_only = head_only * if scattered { tune::SCATTERED } else { 1.0 };
+            lab_cov * (0.3 + 0.7 * q_cov) * head_bonus * head_only
         };
         Some(LabelHit {
             label: li,
@@ -1042,6 +1181,32 @@ fn push_label(
         stems,
         weight,
     });
+}
+
+/// Sum of the squared idf of the ids two sorted lists share.
+fn shared_weight(a: &[u32], b: &[u32], idf: &[f32]) -> f32 {
+    let (mut i, mut j, mut sum) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                sum += idf[a[i] as usize].powi(2);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    sum
+}
+
+/// Whether `word` occurs in `text` between non-alphanumeric characters (both folded).
+fn contains_word(text: &str, word: &str) -> bool {
+    text.match_indices(word).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + word.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
 }
 
 fn words_of(text: &str) -> Vec<String> {

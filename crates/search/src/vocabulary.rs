@@ -53,7 +53,12 @@ pub struct LabelEntry {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OutsideEntry {
+    /// Matched like titles, in titles only.
+    #[serde(default)]
     pub terms: Vec<String>,
+    /// Written forms matched anywhere, case and accents ignored (`serveuse`, `serveur(se)`).
+    #[serde(default)]
+    pub forms: Vec<String>,
     pub why: String,
 }
 
