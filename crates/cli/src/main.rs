@@ -33,6 +33,8 @@ enum Command {
     Check(cmd::referentiel::CheckArgs),
     /// Lance le portail web et l’API JSON (http://127.0.0.1:8080/ par défaut).
     Serve(cmd::serve::ServeArgs),
+    /// Cartographie des emplois : importe les postes d’une organisation, les rattache aux métiers, relecture et tableau de bord.
+    Cartographie(cmd::cartographie::CartographieArgs),
     /// Recherche les métiers par mots-clés, activités correspondantes en évidence.
     Search(cmd::search::SearchArgs),
     /// Rapproche un intitulé de poste, une annonce ou un CV des métiers du référentiel.
@@ -51,6 +53,7 @@ fn main() -> ExitCode {
         Command::Export(args) => cmd::referentiel::export(&cli.global, &args),
         Command::Check(args) => cmd::referentiel::check(&cli.global, &args),
         Command::Serve(args) => cmd::serve::serve(&cli.global, &args),
+        Command::Cartographie(args) => cmd::cartographie::cartographie(&cli.global, &args),
         Command::Search(args) => cmd::search::search(&cli.global, &args),
         Command::Match(args) => cmd::search::match_(&cli.global, &args),
         Command::Similar(args) => cmd::search::similar(&cli.global, &args),

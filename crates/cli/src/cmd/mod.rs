@@ -1,5 +1,6 @@
 //! One module per group of subcommands.
 
+pub mod cartographie;
 pub mod referentiel;
 pub mod search;
 pub mod serve;
