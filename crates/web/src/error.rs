@@ -11,12 +11,12 @@ use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-/// The body of every client error of the API.
+/// Le corps de toute erreur client de l’API.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct ErrorBody {
-    /// Stable machine-readable code (e.g. `requete_vide`, `metier_inconnu`).
+    /// Code stable, pour les programmes (ex. `requete_vide`, `metier_inconnu`).
     pub code: String,
-    /// What went wrong and what to do, in French.
+    /// Ce qui ne va pas et quoi faire, en français.
     pub message: String,
 }
 

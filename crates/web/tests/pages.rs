@@ -321,7 +321,7 @@ async fn about_and_api_documentation_pages() {
             && r.body.contains("Jurisconforme")
             && r.body.contains("DINUM")
     );
-    let r = get("/documentation-api").await;
+    let r = get("/api/v1/docs").await;
     assert_page(&r, StatusCode::OK);
     for path in [
         "/api/v1/occupations",

@@ -11,16 +11,16 @@ use utoipa::{IntoParams, ToSchema};
 use crate::AppState;
 use crate::error::{ApiQuery, ErrorBody};
 
-/// Formats of an export.
+/// Formats d’export.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
-    /// Canonical JSON `{ "edition", "occupations" }`, loadable back by `metiers --referentiel`.
+    /// JSON canonique `{ "edition", "occupations" }`, rechargeable par `metiers --referentiel`.
     #[default]
     Json,
-    /// CSV (RFC 4180), one row per activity or detail: `id,title,heading,activity,detail`.
+    /// CSV (RFC 4180), une ligne par activité ou sous-élément : `id,title,heading,activity,detail`.
     Csv,
-    /// The whole référentiel as one Markdown document.
+    /// Le référentiel complet en un document Markdown.
     Markdown,
 }
 
@@ -28,9 +28,9 @@ pub enum Format {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ExportParams {
-    /// `json` (default), `csv` or `markdown`.
+    /// `json` (par défaut), `csv` ou `markdown`.
     pub format: Option<Format>,
-    /// CSV for French spreadsheets: `;` separator and a byte order mark.
+    /// CSV pour tableur en français : séparateur `;` et marque d’ordre des octets (BOM).
     pub excel: Option<bool>,
 }
 
@@ -38,6 +38,8 @@ pub struct ExportParams {
 #[utoipa::path(
     get,
     path = "/api/v1/export",
+    summary = "Export de l’édition complète",
+    description = "Toute l’édition en JSON canonique, CSV (une ligne par activité ou sous-élément) ou Markdown, comme `metiers export`.",
     tag = "referentiel",
     params(ExportParams),
     responses(

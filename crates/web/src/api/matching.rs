@@ -17,9 +17,9 @@ const BLOCKING_TEXT_BYTES: usize = 4_000;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct QueryParams {
-    /// The words searched (1 to 200 characters).
+    /// Les mots recherchés (1 à 200 caractères).
     pub q: Option<String>,
-    /// Most results returned (1 to 50; 10 by default).
+    /// Nombre maximal de résultats (1 à 50 ; 10 par défaut).
     pub limit: Option<usize>,
 }
 
@@ -27,16 +27,16 @@ pub struct QueryParams {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct TopParams {
-    /// Most occupations returned (1 to 50; 5 by default).
+    /// Nombre maximal de métiers (1 à 50 ; 5 par défaut).
     pub top: Option<usize>,
 }
 
-/// The body of `match`.
+/// Le corps de `match`.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct MatchRequest {
-    /// A job title, a job ad or a CV (1 to 50 000 characters).
+    /// Un intitulé de poste, une annonce ou un CV (1 à 50 000 caractères).
     pub text: String,
-    /// Most occupations returned (1 to 50; 3 by default).
+    /// Nombre maximal de métiers proposés (1 à 50 ; 3 par défaut).
     #[serde(default)]
     pub top: Option<usize>,
 }
@@ -57,6 +57,8 @@ fn check_limit(name: &str, value: Option<usize>, default: usize) -> Result<usize
 #[utoipa::path(
     get,
     path = "/api/v1/search",
+    summary = "Recherche de métiers",
+    description = "Les fiches classées pour une requête, avec leurs activités qui en contiennent les mots (positions en octets du texte de l’activité).",
     tag = "recherche",
     params(QueryParams),
     responses(
@@ -77,6 +79,8 @@ pub async fn search(
 #[utoipa::path(
     get,
     path = "/api/v1/suggest",
+    summary = "Autocomplétion",
+    description = "Intitulés et autres appellations qui complètent une saisie, pour un champ de recherche.",
     tag = "recherche",
     params(QueryParams),
     responses(
@@ -98,6 +102,8 @@ pub async fn suggest(
 #[utoipa::path(
     post,
     path = "/api/v1/match",
+    summary = "Quel métier correspond à ce texte ?",
+    description = "Rapproche un intitulé de poste, une annonce ou un CV des métiers : score dans [0, 1], confiance, indices. Même résultat que `metiers match --format json`.",
     tag = "recherche",
     request_body = MatchRequest,
     responses(
@@ -149,6 +155,8 @@ pub fn check_text(text: &str) -> Result<&str, AppError> {
 #[utoipa::path(
     get,
     path = "/api/v1/occupations/{id}/similar",
+    summary = "Métiers proches",
+    description = "Les métiers les plus proches d’un métier, avec pourquoi : activités et rubriques partagées, écart de niveau d’études.",
     tag = "recherche",
     params(
         ("id" = String, Path, description = "Identifiant de la fiche"),

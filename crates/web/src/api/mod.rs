@@ -92,6 +92,8 @@ impl Default for OpenApiDocument {
 #[utoipa::path(
     get,
     path = "/api/v1/openapi.json",
+    summary = "Document OpenAPI 3.1 de cette API",
+    description = "Produit à partir du code du service ; lu pour un humain sur la page /api/v1/docs.",
     tag = "exploitation",
     responses((status = 200, description = "Document OpenAPI 3.1", content_type = "application/json", body = Object))
 )]
@@ -104,14 +106,14 @@ async fn openapi_json(State(state): State<AppState>) -> axum::response::Response
         .into_response()
 }
 
-/// The state of the service.
+/// L’état du service.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Health {
-    /// Always `ok` when the service answers.
+    /// Toujours `ok` quand le service répond.
     pub status: &'static str,
-    /// Identifier of the edition served.
+    /// Identifiant de l’édition servie.
     pub edition: String,
-    /// Number of occupations of the edition.
+    /// Nombre de fiches de l’édition.
     pub occupations: usize,
 }
 
@@ -119,6 +121,8 @@ pub struct Health {
 #[utoipa::path(
     get,
     path = "/healthz",
+    summary = "État du service",
+    description = "Répond tant que le service fonctionne, avec l’édition servie et son nombre de fiches.",
     tag = "exploitation",
     responses((status = 200, description = "Le service répond", body = Health))
 )]

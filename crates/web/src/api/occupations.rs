@@ -9,45 +9,45 @@ use utoipa::{IntoParams, ToSchema};
 use crate::error::{ApiPath, ApiQuery, AppError, ErrorBody};
 use crate::{AppState, text};
 
-/// Filters of the list of occupations; all optional, combined with AND.
+/// Filtres de la liste des métiers, tous facultatifs, combinés par ET.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
-    /// Words contained in the title, an alternative title, a heading or an activity (case
-    /// and accents ignored).
+    /// Mots contenus dans l’intitulé, une autre appellation, une rubrique ou une activité
+    /// (casse et accents ignorés).
     pub q: Option<String>,
-    /// Keeps occupations open at this Bac+N level or above (0 = bac).
+    /// Garde les métiers accessibles à ce niveau Bac+N ou au-dessus (0 = bac).
     pub min_level: Option<u8>,
-    /// Keeps occupations open at this Bac+N level or below.
+    /// Garde les métiers accessibles à ce niveau Bac+N ou en dessous.
     pub max_level: Option<u8>,
-    /// Words contained in one of the fiche's headings (case and accents ignored).
+    /// Mots contenus dans une des rubriques de la fiche (casse et accents ignorés).
     pub heading: Option<String>,
 }
 
-/// An occupation in a list: what identifies it and its education range.
+/// Un métier dans une liste : ce qui l’identifie et son niveau de formation.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct OccupationSummary {
     pub id: String,
     pub title: String,
     pub alt_titles: Vec<String>,
-    /// Lowest Bac+N stated by the fiche (0 = bac); absent when the fiche states none.
+    /// Plus bas Bac+N indiqué par la fiche (0 = bac) ; absent si la fiche n’en indique pas.
     pub min_level: Option<u8>,
-    /// Highest Bac+N stated by the fiche; absent when open-ended or not stated.
+    /// Plus haut Bac+N indiqué ; absent si ouvert (« Bac + 2 minimum ») ou non indiqué.
     pub max_level: Option<u8>,
-    /// The education range in words (`Bac+2 à Bac+4`, `non précisé`).
+    /// Le niveau en toutes lettres (`Bac+2 à Bac+4`, `non précisé`).
     pub education: String,
-    /// Headings of the fiche's activities, in order.
+    /// Rubriques des activités de la fiche, dans l’ordre.
     pub headings: Vec<String>,
-    /// Our group of the occupation (a reading aid, not part of the référentiel).
+    /// Groupe du métier proposé par ce service (aide à la lecture, hors référentiel).
     pub group: Option<String>,
 }
 
-/// A list of occupations of the edition served.
+/// Une liste de métiers de l’édition servie.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct OccupationList {
-    /// Identifier of the edition.
+    /// Identifiant de l’édition.
     pub edition: String,
-    /// Number of occupations returned.
+    /// Nombre de métiers renvoyés.
     pub count: usize,
     pub occupations: Vec<OccupationSummary>,
 }
@@ -56,6 +56,8 @@ pub struct OccupationList {
 #[utoipa::path(
     get,
     path = "/api/v1/occupations",
+    summary = "Liste des fiches métiers",
+    description = "Les fiches de l’édition, dans l’ordre publié, éventuellement filtrées (filtres combinés par ET).",
     tag = "referentiel",
     params(ListParams),
     responses(
@@ -82,6 +84,8 @@ pub async fn list(
 #[utoipa::path(
     get,
     path = "/api/v1/occupations/{id}",
+    summary = "Une fiche métier",
+    description = "Tout ce que le référentiel dit d’un métier : intitulé, autres appellations, formation, activités par rubrique.",
     tag = "referentiel",
     params(("id" = String, Path, description = "Identifiant de la fiche (ex. `concepteur-developpeur`)")),
     responses(

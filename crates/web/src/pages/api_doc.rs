@@ -1,4 +1,4 @@
-//! `GET /documentation-api`: the OpenAPI document read for a human, in French, on the
+//! `GET /api/v1/docs`: the OpenAPI document read for a human, in French, on the
 //! portal's layout (no third-party viewer, nothing from a CDN).
 
 use askama::Template;
@@ -55,7 +55,7 @@ struct ApiDoc {
     schemas: Vec<SchemaView>,
 }
 
-/// `GET /documentation-api`.
+/// `GET /api/v1/docs`.
 pub async fn page(State(state): State<AppState>) -> Response {
     let doc = &state.openapi.value;
     let page = ApiDoc {

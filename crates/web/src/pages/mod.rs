@@ -3,7 +3,7 @@
 //!
 //! Routes: `/` (home), `/recherche`, `/metiers/{id}` (fiche) and its exports,
 //! `/correspondance` ("Quel métier correspond ?"), `/comparer`, `/carte`, `/a-propos`,
-//! `/documentation-api`.
+//! `/api/v1/docs`.
 
 mod api_doc;
 mod compare;
@@ -35,7 +35,7 @@ pub fn router() -> Router<AppState> {
         .route("/comparer", get(compare::compare))
         .route("/metiers/{id}", get(fiche::fiche))
         .route("/metiers/{id}/export/{format}", get(fiche::export))
-        .route("/documentation-api", get(api_doc::page))
+        .route("/api/v1/docs", get(api_doc::page))
 }
 
 /// One step of the breadcrumb (the last one has no link).
