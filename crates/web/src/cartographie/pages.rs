@@ -394,7 +394,7 @@ async fn positions(
             suggestions: p
                 .matches
                 .iter()
-                .map(|m| (m.occupation_id.clone(), title(&m.occupation_id), crate::text::percent(m.score)))
+                .map(|m| (m.occupation_id.clone(), title(&m.occupation_id), crate::text::percent(m.score).to_string()))
                 .collect(),
         })
         .collect();
