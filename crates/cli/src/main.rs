@@ -27,10 +27,17 @@ enum Command {
     List(cmd::referentiel::ListArgs),
     /// Affiche une fiche métier, désignée par son identifiant ou son intitulé.
     Show(cmd::referentiel::ShowArgs),
-    /// Exporte l’édition (JSON canonique, CSV ou Markdown).
+    /// Exporte l’édition (JSON canonique, CSV, Markdown, SKOS Turtle ou JSON-LD, XLSX).
     Export(cmd::referentiel::ExportArgs),
     /// Analyse une édition et affiche ses diagnostics et constats de qualité.
     Check(cmd::referentiel::CheckArgs),
+    /// Compare deux éditions : fiches ajoutées, retirées, renommées ; activités ajoutées, retirées, reformulées, déplacées.
+    Diff(cmd::editions::DiffArgs),
+    /// Rédige le brouillon d’une fiche de poste à partir d’une fiche métier et des activités retenues.
+    #[command(name = "fiche-de-poste")]
+    FicheDePoste(cmd::editions::JobArgs),
+    /// Écart entre deux métiers (« de A vers B »), ou métiers classés selon les activités pratiquées.
+    Ecart(cmd::editions::GapArgs),
     /// Lance le portail web et l’API JSON (http://127.0.0.1:8080/ par défaut).
     Serve(cmd::serve::ServeArgs),
     /// Cartographie des emplois : importe les postes d’une organisation, les rattache aux métiers, relecture et tableau de bord.
@@ -52,6 +59,9 @@ fn main() -> ExitCode {
         Command::Show(args) => cmd::referentiel::show(&cli.global, &args),
         Command::Export(args) => cmd::referentiel::export(&cli.global, &args),
         Command::Check(args) => cmd::referentiel::check(&cli.global, &args),
+        Command::Diff(args) => cmd::editions::diff(&cli.global, &args),
+        Command::FicheDePoste(args) => cmd::editions::job(&cli.global, &args),
+        Command::Ecart(args) => cmd::editions::gap(&cli.global, &args),
         Command::Serve(args) => cmd::serve::serve(&cli.global, &args),
         Command::Cartographie(args) => cmd::cartographie::cartographie(&cli.global, &args),
         Command::Search(args) => cmd::search::search(&cli.global, &args),

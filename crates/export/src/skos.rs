@@ -147,13 +147,16 @@ pub fn triples(r: &Referentiel, opts: &SkosOptions) -> Result<Vec<Triple>, Expor
         skos("notation"),
         Literal::new_simple_literal(r.edition.id.clone()),
     ));
+    // Each subject's triples together, so that Turtle writes one block per resource.
     for o in &r.occupations {
-        let c = iri(uris.occupation(o));
         out.push(Triple::new(
             scheme.clone(),
             skos("hasTopConcept"),
-            c.clone(),
+            iri(uris.occupation(o)),
         ));
+    }
+    for o in &r.occupations {
+        let c = iri(uris.occupation(o));
         out.push(Triple::new(c.clone(), rdf::TYPE, skos("Concept")));
         out.push(Triple::new(c.clone(), rdf::TYPE, msic("Metier")));
         out.push(Triple::new(c.clone(), skos("inScheme"), scheme.clone()));
@@ -180,9 +183,16 @@ pub fn triples(r: &Referentiel, opts: &SkosOptions) -> Result<Vec<Triple>, Expor
                 out.push(Triple::new(c.clone(), msic("niveauMax"), int(n.into())));
             }
         }
-        for a in ranked(o) {
+        let activities = ranked(o);
+        for a in &activities {
+            out.push(Triple::new(
+                c.clone(),
+                msic("activite"),
+                iri(uris.activity(o, a.rank)),
+            ));
+        }
+        for a in activities {
             let node = iri(uris.activity(o, a.rank));
-            out.push(Triple::new(c.clone(), msic("activite"), node.clone()));
             out.push(Triple::new(node.clone(), rdf::TYPE, msic("Activite")));
             out.push(Triple::new(node.clone(), skos("prefLabel"), fr(a.text)));
             out.push(Triple::new(node.clone(), msic("rang"), int(a.rank)));

@@ -1,11 +1,11 @@
 //! `list`, `show`, `export` and `check`: the référentiel itself.
 
 use crate::load::{Global, load_path};
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use metiers_referentiel::export::{self, CsvOptions};
 use metiers_referentiel::{Diagnostic, Severity};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -49,6 +49,12 @@ pub enum ExportFormat {
     Csv,
     /// Markdown : le référentiel complet, lisible.
     Markdown,
+    /// SKOS en Turtle, comme ESCO : un skos:ConceptScheme par édition, un skos:Concept par métier.
+    Ttl,
+    /// SKOS en JSON-LD compact (même contenu que Turtle, @context fixe).
+    Jsonld,
+    /// Classeur XLSX : une feuille des métiers, une feuille des activités (binaire : --output requis hors redirection).
+    Xlsx,
 }
 
 #[derive(Debug, Args)]
@@ -62,6 +68,10 @@ pub struct ExportArgs {
     /// Fichier de sortie (écrit entièrement ou pas du tout) ; sortie standard par défaut.
     #[arg(long, short, value_name = "FICHIER")]
     output: Option<PathBuf>,
+    /// Pour Turtle et JSON-LD : URI de base des concepts (finit par « / »). La valeur par
+    /// défaut est provisoire, en attendant le domaine du projet.
+    #[arg(long, value_name = "URI", default_value = metiers_export::skos::DEFAULT_BASE_URI)]
+    base_uri: String,
 }
 
 #[derive(Debug, Args)]
@@ -133,24 +143,39 @@ pub fn show(global: &Global, args: &ShowArgs) -> Result<ExitCode> {
 
 pub fn export(global: &Global, args: &ExportArgs) -> Result<ExitCode> {
     let r = global.referentiel()?;
-    let text = match args.format {
-        ExportFormat::Json => export::to_json(&r),
-        ExportFormat::Csv => export::to_csv(&r, CsvOptions { excel_fr: args.excel }),
-        ExportFormat::Markdown => export::to_markdown(&r),
+    let skos = metiers_export::skos::SkosOptions {
+        base_uri: args.base_uri.clone(),
+    };
+    let bytes = match args.format {
+        ExportFormat::Json => export::to_json(&r).into_bytes(),
+        ExportFormat::Csv => export::to_csv(&r, CsvOptions { excel_fr: args.excel }).into_bytes(),
+        ExportFormat::Markdown => export::to_markdown(&r).into_bytes(),
+        ExportFormat::Ttl => metiers_export::skos::to_turtle(&r, &skos)?.into_bytes(),
+        ExportFormat::Jsonld => metiers_export::skos::to_jsonld(&r, &skos)?.into_bytes(),
+        ExportFormat::Xlsx => metiers_export::xlsx::to_xlsx(&r)?,
     };
     match &args.output {
         Some(path) => {
-            write_atomically(path, text.as_bytes())?;
+            write_atomically(path, &bytes)?;
             eprintln!("{} fiches exportées dans « {} »", r.occupations.len(), path.display());
         }
-        None => write_stdout(&text)?,
+        None if matches!(args.format, ExportFormat::Xlsx) && std::io::stdout().is_terminal() => {
+            bail!(
+                "le format XLSX est binaire et ne s’affiche pas dans un terminal : indiquez un fichier avec --output (ex. --output referentiel.xlsx)"
+            );
+        }
+        None => write_stdout_bytes(&bytes)?,
     }
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn check(global: &Global, args: &CheckArgs) -> Result<ExitCode> {
-    let parsed = match args.path.as_ref().or(global.referentiel.as_ref()) {
-        Some(path) => load_path(path)?,
+    let path = match &args.path {
+        Some(path) => Some(path.clone()),
+        None => global.current_path()?,
+    };
+    let parsed = match path {
+        Some(path) => load_path(&path)?,
         None => metiers_referentiel::published(),
     };
     let count = |s: Severity| parsed.diagnostics.iter().filter(|d| d.severity == s).count();
@@ -190,8 +215,13 @@ pub fn check(global: &Global, args: &CheckArgs) -> Result<ExitCode> {
 
 /// Writes to standard output; a closed pipe (`| head`) is not an error.
 pub fn write_stdout(text: &str) -> Result<()> {
+    write_stdout_bytes(text.as_bytes())
+}
+
+/// Writes bytes to standard output; a closed pipe (`| head`) is not an error.
+pub fn write_stdout_bytes(bytes: &[u8]) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    match out.write_all(bytes).and_then(|()| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other.context("écriture sur la sortie standard impossible"),
     }
