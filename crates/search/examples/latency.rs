@@ -15,7 +15,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut out = serde_json::Map::new();
     out.insert("build_ms".into(), serde_json::json!(build_ms));
     for kind in ["title", "ad"] {
-        let texts: Vec<&str> = items.iter().filter(|i| i.kind == kind).map(|i| i.text.as_str()).collect();
+        let texts: Vec<&str> = items
+            .iter()
+            .filter(|i| i.kind == kind)
+            .map(|i| i.text.as_str())
+            .collect();
         let mut micros: Vec<f64> = Vec::with_capacity(texts.len() * rounds);
         for _ in 0..rounds {
             for t in &texts {
@@ -26,7 +30,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         micros.sort_by(f64::total_cmp);
-        let at = |q: f64| micros.get(((micros.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(0.0);
+        let at = |q: f64| {
+            micros
+                .get(((micros.len() as f64 - 1.0) * q).round() as usize)
+                .copied()
+                .unwrap_or(0.0)
+        };
         out.insert(kind.into(), serde_json::json!({"calls": micros.len(), "median_us": at(0.5), "p99_us": at(0.99), "max_us": at(1.0)}));
     }
     println!("{}", serde_json::Value::Object(out));

@@ -76,9 +76,9 @@ fn tantivy_french_stop_words() -> HashSet<String> {
         "suis", "es", "etes", "sont", "sera", "seront", "serait", "etait", "etaient", "fut",
         "soit", "ayant", "eu", "ai", "avons", "avez", "ont", "aura", "auront", "aurait", "avait",
         "avaient", "ceci", "cela", "cet", "cette", "ici", "ils", "les", "leurs", "quel", "quels",
-        "quelle", "quelles", "sans", "soi", "lorsqu", "jusqu", "puisqu", "quoiqu", "est",
-        "selon", "ainsi", "tout", "tous", "toute", "toutes", "son", "sont", "afin", "entre",
-        "of", "the", "and", "for", "in", "to",
+        "quelle", "quelles", "sans", "soi", "lorsqu", "jusqu", "puisqu", "quoiqu", "est", "selon",
+        "ainsi", "tout", "tous", "toute", "toutes", "son", "sont", "afin", "entre", "of", "the",
+        "and", "for", "in", "to",
     ];
     FRENCH.iter().map(|w| (*w).to_owned()).collect()
 }
@@ -105,15 +105,68 @@ const FRAGMENTS: &[&str] = &[
 
 /// Words that end like a feminine noun but are not one.
 const NOT_FEMININE: &[&str] = &[
-    "matrice", "matrices", "heure", "heures", "demeure", "carriere", "carrieres", "matiere",
-    "matieres", "maniere", "manieres", "frontiere", "frontieres", "lumiere", "filiere",
-    "filieres", "barriere", "barrieres", "priere", "chelle", "echelle", "echelles", "selle",
-    "vaisselle", "nouvelle", "nouvelles", "belle", "cellule", "interpelle", "appelle",
-    "querelle", "passerelle", "passerelles", "dentelle", "pelle", "ombrelle", "mademoiselle",
-    "elle", "elles", "celle", "celles", "quelle", "quelles", "actuelle", "actuelles",
-    "recrue", "majeure", "mineure", "superieure", "inferieure", "exterieure", "interieure",
-    "anterieure", "posterieure", "ulterieure", "meilleure", "meilleures", "bonheure",
-    "premiere", "premieres", "derniere", "dernieres",
+    "matrice",
+    "matrices",
+    "heure",
+    "heures",
+    "demeure",
+    "carriere",
+    "carrieres",
+    "matiere",
+    "matieres",
+    "maniere",
+    "manieres",
+    "frontiere",
+    "frontieres",
+    "lumiere",
+    "filiere",
+    "filieres",
+    "barriere",
+    "barrieres",
+    "priere",
+    "chelle",
+    "echelle",
+    "echelles",
+    "selle",
+    "vaisselle",
+    "nouvelle",
+    "nouvelles",
+    "belle",
+    "cellule",
+    "interpelle",
+    "appelle",
+    "querelle",
+    "passerelle",
+    "passerelles",
+    "dentelle",
+    "pelle",
+    "ombrelle",
+    "mademoiselle",
+    "elle",
+    "elles",
+    "celle",
+    "celles",
+    "quelle",
+    "quelles",
+    "actuelle",
+    "actuelles",
+    "recrue",
+    "majeure",
+    "mineure",
+    "superieure",
+    "inferieure",
+    "exterieure",
+    "interieure",
+    "anterieure",
+    "posterieure",
+    "ulterieure",
+    "meilleure",
+    "meilleures",
+    "bonheure",
+    "premiere",
+    "premieres",
+    "derniere",
+    "dernieres",
 ];
 
 /// Rewrites one folded lowercase token; `None` drops it.
@@ -284,9 +337,9 @@ impl Expander {
             }
             let found = (0..=folded.len() - n).any(|i| {
                 folded[i..i + n] == e.words[..]
-                    && e.exact.as_ref().is_none_or(|exact| {
-                        raw[i..i + n].iter().zip(exact).all(|(r, x)| r == x)
-                    })
+                    && e.exact
+                        .as_ref()
+                        .is_none_or(|exact| raw[i..i + n].iter().zip(exact).all(|(r, x)| r == x))
             });
             if found {
                 extra.push_str(" . ");
@@ -309,7 +362,11 @@ mod tests {
     }
 
     fn same(a: &str, b: &str) {
-        assert_eq!(stems(a), stems(b), "« {a} » and « {b} » should analyse alike");
+        assert_eq!(
+            stems(a),
+            stems(b),
+            "« {a} » and « {b} » should analyse alike"
+        );
     }
 
     #[test]
@@ -416,7 +473,13 @@ mod tests {
             },
         ]);
         assert_eq!(e.expand("si besoin"), None);
-        assert!(e.expand("Chef de projet SI").is_some_and(|t| t.contains("système")));
-        assert!(e.expand("PRODUCT OWNER").is_some_and(|t| t.contains("produit")));
+        assert!(
+            e.expand("Chef de projet SI")
+                .is_some_and(|t| t.contains("système"))
+        );
+        assert!(
+            e.expand("PRODUCT OWNER")
+                .is_some_and(|t| t.contains("produit"))
+        );
     }
 }

@@ -134,6 +134,11 @@ struct LabelHit {
     label: usize,
     score: f32,
     matched: Vec<usize>,
+    /// Share of the query's title words (words known from some label) that this label
+    /// explains: below 1, another occupation may be named too.
+    explained: f32,
+    /// Only the head of a longer label matched, or its words were scattered.
+    weak: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -167,8 +172,10 @@ mod tune {
     /// Weight of a query word that no fiche and no vocabulary entry knows.
     pub const UNKNOWN: f32 = 0.35;
     /// Confidence thresholds.
-    pub const CONFIDENT_SCORE: f32 = 0.5;
-    pub const CONFIDENT_MARGIN: f32 = 0.1;
+    pub const CONFIDENT_SCORE: f32 = 0.45;
+    pub const CONFIDENT_MARGIN: f32 = 0.08;
+    /// Share of a title's words the best label must explain for a sure answer.
+    pub const CONFIDENT_EXPLAINED: f32 = 0.34;
     /// Long texts need a clearer lead.
     pub const CONFIDENT_SCORE_LONG: f32 = 0.5;
     pub const CONFIDENT_MARGIN_LONG: f32 = 0.2;
@@ -224,11 +231,25 @@ impl Engine {
         let mut labels = Vec::new();
         for (i, o) in referentiel.occupations.iter().enumerate() {
             for variant in title_variants(&o.title) {
-                push_label(&mut labels, i, EvidenceKind::Title, &variant, 1.0, &stems_of);
+                push_label(
+                    &mut labels,
+                    i,
+                    EvidenceKind::Title,
+                    &variant,
+                    1.0,
+                    &stems_of,
+                );
             }
             for alt in &o.alt_titles {
                 for variant in title_variants(alt) {
-                    push_label(&mut labels, i, EvidenceKind::AltTitle, &variant, 0.95, &stems_of);
+                    push_label(
+                        &mut labels,
+                        i,
+                        EvidenceKind::AltTitle,
+                        &variant,
+                        0.95,
+                        &stems_of,
+                    );
                 }
             }
             let mut tf: HashMap<String, u32> = HashMap::new();
@@ -264,7 +285,10 @@ impl Engine {
             occs.push(Occ {
                 id: o.id.clone(),
                 title: o.title.clone(),
-                max_level: o.education.as_ref().and_then(|e| e.max_level.or(e.min_level)),
+                max_level: o
+                    .education
+                    .as_ref()
+                    .and_then(|e| e.max_level.or(e.min_level)),
                 headings,
                 activities,
                 tf,
@@ -352,7 +376,9 @@ impl Engine {
             ord: schema.add_u64_field("ord", FAST | STORED),
         };
         let index = Index::create_in_ram(schema.build());
-        index.tokenizers().register(analysis::FRENCH, analyzer.clone());
+        index
+            .tokenizers()
+            .register(analysis::FRENCH, analyzer.clone());
         let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 15_000_000)?;
         let expand = |t: &str| expander.expand(t).unwrap_or_else(|| t.to_owned());
         for (i, o) in referentiel.occupations.iter().enumerate() {
@@ -454,8 +480,11 @@ impl Engine {
     pub fn search(&self, query: &str, limit: usize) -> Vec<SearchHit> {
         let q = self.analyse(query, Mode::Auto);
         let scored = self.score(&q, &[]);
-        let qstems: HashMap<&str, f32> =
-            q.stems.iter().map(|s| (s.stem.as_str(), s.weight)).collect();
+        let qstems: HashMap<&str, f32> = q
+            .stems
+            .iter()
+            .map(|s| (s.stem.as_str(), s.weight))
+            .collect();
         scored
             .iter()
             .filter(|s| s.raw > 0.0)
@@ -574,7 +603,14 @@ impl Engine {
         } else {
             (tune::CONFIDENT_SCORE, tune::CONFIDENT_MARGIN)
         };
-        let confident = !q.outside && first >= min_score && first - second >= min_margin;
+        // A title is matched surely only when the label that matched explains it.
+        let explains = q.long
+            || scored
+                .first()
+                .and_then(|s| s.label.as_ref())
+                .is_some_and(|h| h.explained >= tune::CONFIDENT_EXPLAINED && !h.weak);
+        let confident =
+            !q.outside && explains && first >= min_score && first - second >= min_margin;
         let matches = scored
             .iter()
             .filter(|s| s.raw > 0.0)
@@ -635,7 +671,8 @@ impl Engine {
                 s.tf += 1;
                 continue;
             }
-            let weight = self.weight_of(&stem).unwrap_or(tune::UNKNOWN) * if fuzzy { 0.7 } else { 1.0 };
+            let weight =
+                self.weight_of(&stem).unwrap_or(tune::UNKNOWN) * if fuzzy { 0.7 } else { 1.0 };
             stems.push(QStem {
                 original: t.stem.clone(),
                 stem,
@@ -646,7 +683,9 @@ impl Engine {
                 pos,
             });
         }
-        let head = stems.iter().position(|s| self.label_idf.contains_key(&s.stem));
+        let head = stems
+            .iter()
+            .position(|s| self.label_idf.contains_key(&s.stem));
         let folded = analysis::fold(text);
         let outside = self.outside_forms.iter().any(|f| contains_word(&folded, f))
             || (!long
@@ -654,7 +693,11 @@ impl Engine {
                     .outside
                     .iter()
                     .any(|o| o.iter().all(|st| stems.iter().any(|s| &s.original == st))));
-        let segments = if long { self.segments(full) } else { Vec::new() };
+        let segments = if long {
+            self.segments(full)
+        } else {
+            Vec::new()
+        };
         Analysed {
             stems,
             head,
@@ -746,7 +789,11 @@ impl Engine {
                 let lab = best[i].as_ref().map_or(0.0, |h| h.score);
                 let text = if top_bm > 0.0 { bm[i] / top_bm } else { 0.0 };
                 let raw = if q.long {
-                    let al = if top_align > 0.0 { align[i] / top_align } else { 0.0 };
+                    let al = if top_align > 0.0 {
+                        align[i] / top_align
+                    } else {
+                        0.0
+                    };
                     tune::LONG_LABEL * lab
                         + tune::LONG_TEXT * text * self.text_evidence(q, i)
                         + tune::LONG_ALIGN * al * (top_align / tune::ALIGN_FULL).min(1.0)
@@ -825,7 +872,11 @@ impl Engine {
                 hit += w;
             }
         }
-        if total > 0.0 { (hit / total).sqrt() } else { 0.0 }
+        if total > 0.0 {
+            (hit / total).sqrt()
+        } else {
+            0.0
+        }
     }
 
     fn label_hit(&self, li: usize, l: &Label, q: &Analysed) -> Option<LabelHit> {
@@ -833,7 +884,8 @@ impl Engine {
         let mut matched_head = false;
         let (mut lab_hit, mut lab_total) = (0.0_f32, 0.0_f32);
         for (k, s) in l.stems.iter().enumerate() {
-            let w = self.label_idf.get(s).copied().unwrap_or(1.0) * if k == 0 { tune::HEAD } else { 1.0 };
+            let w = self.label_idf.get(s).copied().unwrap_or(1.0)
+                * if k == 0 { tune::HEAD } else { 1.0 };
             lab_total += w;
             if let Some(qi) = q.stems.iter().position(|x| &x.stem == s) {
                 lab_hit += w * if q.stems[qi].fuzzy { 0.8 } else { 1.0 };
@@ -845,9 +897,14 @@ impl Engine {
             return None;
         }
         let lab_cov = lab_hit / lab_total;
+        let mut explained = 1.0;
+        let mut weak = false;
         let score = if q.long {
-            // In a long text only a complete mention of a title counts.
-            if lab_cov < 0.99 {
+            // In a long text only a complete mention of a title counts, and not a lone
+            // abbreviation or term of the vocabulary (ads name bosses and colleagues:
+            // « en lien avec le DSI »).
+            let lone = l.kind == EvidenceKind::Vocabulary && l.stems.len() < 2;
+            if lab_cov < 0.99 || lone {
                 return None;
             }
             (lab_total / 6.0).min(1.0)
@@ -861,7 +918,21 @@ impl Engine {
                 }
             }
             let q_cov = if q_total > 0.0 { q_hit / q_total } else { 0.0 };
-            let head_bonus = if q.head.is_some_and(|h| l.stems.first() == Some(&q.stems[h].stem)) {
+            let (mut t_hit, mut t_total) = (0.0_f32, 0.0_f32);
+            for (qi, s) in q.stems.iter().enumerate() {
+                if !self.label_idf.contains_key(&s.stem) {
+                    continue;
+                }
+                t_total += s.weight;
+                if matched.contains(&qi) {
+                    t_hit += s.weight;
+                }
+            }
+            explained = if t_total > 0.0 { t_hit / t_total } else { 0.0 };
+            let head_bonus = if q
+                .head
+                .is_some_and(|h| l.stems.first() == Some(&q.stems[h].stem))
+            {
                 1.0
             } else {
                 0.85
@@ -874,7 +945,8 @@ impl Engine {
             let (lo, hi) = matched.iter().fold((usize::MAX, 0), |(lo, hi), &i| {
                 (lo.min(q.stems[i].pos), hi.max(q.stems[i].pos))
             });
-            let scattered = matched.len() > 1 && hi - lo > matched.len() + 1;
+            let scattered = matched.len() > 1 && hi - lo > matched.len();
+            weak = head_only < 1.0 || scattered;
             let head_only = head_only * if scattered { tune::SCATTERED } else { 1.0 };
             lab_cov * (0.3 + 0.7 * q_cov) * head_bonus * head_only
         };
@@ -882,6 +954,8 @@ impl Engine {
             label: li,
             score: score * l.weight,
             matched,
+            explained,
+            weak,
         })
     }
 
@@ -889,9 +963,21 @@ impl Engine {
     fn bm25(&self, q: &Analysed) -> Vec<f32> {
         let f = self.fields;
         let boosts: [(Field, f32); 5] = if q.long {
-            [(f.title, 2.0), (f.alt, 1.5), (f.vocab, 1.5), (f.headings, 1.5), (f.body, 1.0)]
+            [
+                (f.title, 2.0),
+                (f.alt, 1.5),
+                (f.vocab, 1.5),
+                (f.headings, 1.5),
+                (f.body, 1.0),
+            ]
         } else {
-            [(f.title, 3.0), (f.alt, 2.5), (f.vocab, 2.5), (f.headings, 1.5), (f.body, 1.0)]
+            [
+                (f.title, 3.0),
+                (f.alt, 2.5),
+                (f.vocab, 2.5),
+                (f.headings, 1.5),
+                (f.body, 1.0),
+            ]
         };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for s in &q.stems {
@@ -899,9 +985,16 @@ impl Engine {
             for (field, boost) in boosts {
                 let term = Term::from_field_text(field, &s.stem);
                 let tq = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs);
-                clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(tq), boost * w))));
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(tq), boost * w)),
+                ));
                 // Typo tolerance on long words that the engine does not know.
-                if !s.fuzzy && s.stem.chars().count() >= 7 && self.weight_of(&s.stem).is_none() && field == f.body {
+                if !s.fuzzy
+                    && s.stem.chars().count() >= 7
+                    && self.weight_of(&s.stem).is_none()
+                    && field == f.body
+                {
                     let fq = FuzzyTermQuery::new(term, 1, true);
                     clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(fq), 0.3))));
                 }
@@ -916,15 +1009,20 @@ impl Engine {
         let Ok(found) = self.searcher.search(&query, &collector) else {
             return scores;
         };
-        for (score, DocAddress { segment_ord, doc_id }) in found {
+        for (
+            score,
+            DocAddress {
+                segment_ord,
+                doc_id,
+            },
+        ) in found
+        {
             let occ = self
                 .doc_map
                 .get(segment_ord as usize)
                 .and_then(|m| m.get(doc_id as usize));
-            if let Some(&occ) = occ {
-                if let Some(slot) = scores.get_mut(occ) {
-                    *slot = score;
-                }
+            if let Some(slot) = occ.and_then(|&occ| scores.get_mut(occ)) {
+                *slot = score;
             }
         }
         scores
@@ -943,7 +1041,11 @@ impl Engine {
                     kind: l.kind,
                     text: l.text.clone(),
                     heading: None,
-                    terms: hit.matched.iter().map(|&i| q.stems[i].surface.clone()).collect(),
+                    terms: hit
+                        .matched
+                        .iter()
+                        .map(|&i| q.stems[i].surface.clone())
+                        .collect(),
                 });
             }
         }
@@ -1037,7 +1139,11 @@ impl Engine {
             .sum();
         let norm = |v: &HashMap<&str, f32>| v.values().map(|x| x * x).sum::<f32>().sqrt();
         let (na, nb) = (norm(va), norm(&vb));
-        let cosine = if na > 0.0 && nb > 0.0 { dot / (na * nb) } else { 0.0 };
+        let cosine = if na > 0.0 && nb > 0.0 {
+            dot / (na * nb)
+        } else {
+            0.0
+        };
         let (oa, ob) = (&self.occs[a], &self.occs[b]);
         let shared_headings: Vec<String> = ob
             .headings
@@ -1055,9 +1161,14 @@ impl Engine {
             for (j, y) in ob.activities.iter().enumerate() {
                 let shared: Vec<&String> = x.stems.iter().filter(|s| y.stems.contains(s)).collect();
                 let w = |v: &[String]| -> f32 {
-                    v.iter().map(|s| self.text_idf.get(s).copied().unwrap_or(0.0)).sum()
+                    v.iter()
+                        .map(|s| self.text_idf.get(s).copied().unwrap_or(0.0))
+                        .sum()
                 };
-                let ws: f32 = shared.iter().map(|s| self.text_idf.get(*s).copied().unwrap_or(0.0)).sum();
+                let ws: f32 = shared
+                    .iter()
+                    .map(|s| self.text_idf.get(*s).copied().unwrap_or(0.0))
+                    .sum();
                 let denom = w(&x.stems) + w(&y.stems);
                 let dice = if denom > 0.0 { 2.0 * ws / denom } else { 0.0 };
                 if dice >= 0.45 && shared.len() >= 2 {
@@ -1085,7 +1196,12 @@ impl Engine {
             _ => None,
         };
         let score = (cosine + 0.03 * shared_headings.len() as f32).clamp(0.0, 1.0);
-        let reason = reason(&shared_activities, &shared_headings, education_step, ob.max_level);
+        let reason = reason(
+            &shared_activities,
+            &shared_headings,
+            education_step,
+            ob.max_level,
+        );
         Similar {
             id: ob.id.clone(),
             title: ob.title.clone(),
@@ -1112,7 +1228,10 @@ fn reason(
         n => parts.push(format!("{n} activités proches")),
     }
     if !headings.is_empty() {
-        let list: Vec<String> = headings.iter().map(|h| format!("« {} »", h.to_lowercase())).collect();
+        let list: Vec<String> = headings
+            .iter()
+            .map(|h| format!("« {} »", h.to_lowercase()))
+            .collect();
         parts.push(format!("rubriques communes {}", list.join(", ")));
     }
     let education = match (step, level) {
@@ -1155,7 +1274,11 @@ fn title_variants(title: &str) -> Vec<String> {
                 .split_whitespace()
                 .next()
                 .is_some_and(|w| analysis::fold(w) == analysis::fold(head));
-            out.push(if starts_with_head { (*p).to_owned() } else { format!("{head} {p}") });
+            out.push(if starts_with_head {
+                (*p).to_owned()
+            } else {
+                format!("{head} {p}")
+            });
         }
     }
     out.dedup();

@@ -203,7 +203,11 @@ pub fn evaluate(engine: &Engine, items: &[EvalItem]) -> EvalReport {
                 tally.confident_right += usize::from(first_right);
             }
         }
-        let wrong = if is_none { result.confident } else { !first_right };
+        let wrong = if is_none {
+            result.confident
+        } else {
+            !first_right
+        };
         if wrong {
             let first = result.matches.first();
             confusions.push(Confusion {

@@ -7,7 +7,9 @@ use std::sync::OnceLock;
 
 fn engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
-    ENGINE.get_or_init(|| Engine::build(&metiers_referentiel::published().referentiel).expect("engine"))
+    ENGINE.get_or_init(|| {
+        Engine::build(&metiers_referentiel::published().referentiel).expect("engine")
+    })
 }
 
 fn first(text: &str) -> String {
@@ -29,11 +31,23 @@ fn check(cases: &[(&str, &str)]) {
 fn the_two_project_leads_are_told_apart() {
     check(&[
         ("Chef de projet MOE", "chef-de-projet-maitrise-d-oeuvre-si"),
-        ("Chef de projet maîtrise d'œuvre", "chef-de-projet-maitrise-d-oeuvre-si"),
-        ("Cheffe de projet technique", "chef-de-projet-maitrise-d-oeuvre-si"),
+        (
+            "Chef de projet maîtrise d'œuvre",
+            "chef-de-projet-maitrise-d-oeuvre-si",
+        ),
+        (
+            "Cheffe de projet technique",
+            "chef-de-projet-maitrise-d-oeuvre-si",
+        ),
         ("Chef de projet MOA", "chef-de-projet-maitrise-d-ouvrage-si"),
-        ("Cheffe de projet maitrise d'ouvrage", "chef-de-projet-maitrise-d-ouvrage-si"),
-        ("Chef de projet fonctionnel H/F", "chef-de-projet-maitrise-d-ouvrage-si"),
+        (
+            "Cheffe de projet maitrise d'ouvrage",
+            "chef-de-projet-maitrise-d-ouvrage-si",
+        ),
+        (
+            "Chef de projet fonctionnel H/F",
+            "chef-de-projet-maitrise-d-ouvrage-si",
+        ),
     ]);
 }
 
@@ -41,7 +55,10 @@ fn the_two_project_leads_are_told_apart() {
 fn operations_technician_and_supervisor_are_told_apart() {
     check(&[
         ("Technicien d'exploitation", "technicien-d-exploitation"),
-        ("Technicienne d’exploitation informatique (F/H)", "technicien-d-exploitation"),
+        (
+            "Technicienne d’exploitation informatique (F/H)",
+            "technicien-d-exploitation",
+        ),
         ("Opérateur d'exploitation", "technicien-d-exploitation"),
         ("Superviseur d'exploitation", "superviseur-d-exploitation"),
         ("Opératrice de supervision", "superviseur-d-exploitation"),
@@ -52,9 +69,15 @@ fn operations_technician_and_supervisor_are_told_apart() {
 #[test]
 fn intrusion_detection_analyst_and_pilot_are_told_apart() {
     check(&[
-        ("Analyste en détection d'intrusion", "analyste-en-detection-d-intrusions"),
+        (
+            "Analyste en détection d'intrusion",
+            "analyste-en-detection-d-intrusions",
+        ),
         ("Analyste SOC N2", "analyste-en-detection-d-intrusions"),
-        ("Pilote en détection d’intrusions", "pilote-en-detection-d-intrusion"),
+        (
+            "Pilote en détection d’intrusions",
+            "pilote-en-detection-d-intrusion",
+        ),
         ("Administrateur SIEM", "pilote-en-detection-d-intrusion"),
     ]);
 }
@@ -62,12 +85,18 @@ fn intrusion_detection_analyst_and_pilot_are_told_apart() {
 #[test]
 fn abbreviations_and_english_titles_are_understood() {
     check(&[
-        ("RSSI", "responsable-securite-des-systemes-d-information-rssi"),
+        (
+            "RSSI",
+            "responsable-securite-des-systemes-d-information-rssi",
+        ),
         ("DBA", "administrateur-de-bases-de-donnees"),
         ("Ingénieur DevOps", "integrateur-d-exploitation"),
         ("Product Owner", "chef-de-projet-maitrise-d-ouvrage-si"),
         ("Technicien helpdesk N1", "technicien-support-utilisateurs"),
-        ("Pentester", "auditeur-en-securite-des-systemes-d-information"),
+        (
+            "Pentester",
+            "auditeur-en-securite-des-systemes-d-information",
+        ),
         ("Data scientist", "explorateur-de-donnees"),
     ]);
 }
@@ -76,15 +105,31 @@ fn abbreviations_and_english_titles_are_understood() {
 fn feminine_inclusive_and_misspelt_titles_are_matched() {
     check(&[
         ("Développeuse", "concepteur-developpeur"),
-        ("Administrateur·rice de bases de données", "administrateur-de-bases-de-donnees"),
-        ("Urbaniste des sytèmes d'information", "urbaniste-des-systemes-d-information"),
-        ("Technicienne réseaux et télécoms", "technicien-reseaux-telecoms-multimedias"),
+        (
+            "Administrateur·rice de bases de données",
+            "administrateur-de-bases-de-donnees",
+        ),
+        (
+            "Urbaniste des sytèmes d'information",
+            "urbaniste-des-systemes-d-information",
+        ),
+        (
+            "Technicienne réseaux et télécoms",
+            "technicien-reseaux-telecoms-multimedias",
+        ),
     ]);
 }
 
 #[test]
 fn texts_outside_the_referentiel_are_not_confident() {
-    for text in ["Serveuse en restauration", "Commercial sédentaire H/F", "Comptable", "", "   ", "🙂"] {
+    for text in [
+        "Serveuse en restauration",
+        "Commercial sédentaire H/F",
+        "Comptable",
+        "",
+        "   ",
+        "🙂",
+    ] {
         let r = engine().match_text(text, 3);
         assert!(!r.confident, "« {text} » should not be confident: {r:?}");
     }
@@ -92,7 +137,11 @@ fn texts_outside_the_referentiel_are_not_confident() {
 
 #[test]
 fn clear_titles_are_confident() {
-    for text in ["Administrateur de bases de données", "Webmestre", "Testeur / Testeuse informatique"] {
+    for text in [
+        "Administrateur de bases de données",
+        "Webmestre",
+        "Testeur / Testeuse informatique",
+    ] {
         assert!(engine().match_text(text, 3).confident, "« {text} »");
     }
 }
@@ -126,7 +175,10 @@ fn scores_are_in_the_unit_interval_and_sorted() {
         for w in r.matches.windows(2) {
             assert!(w[0].score >= w[1].score, "{t}");
         }
-        assert!(r.matches.iter().all(|m| (0.0..=1.0).contains(&m.score)), "{t}");
+        assert!(
+            r.matches.iter().all(|m| (0.0..=1.0).contains(&m.score)),
+            "{t}"
+        );
     }
 }
 
@@ -135,13 +187,19 @@ fn evidence_names_what_matched() {
     let r = engine().match_text("Ingénieur DevOps", 1);
     let e = &r.matches[0].evidence[0];
     assert_eq!(e.kind, EvidenceKind::Vocabulary);
-    assert!(e.terms.iter().any(|t| t.eq_ignore_ascii_case("devops")), "{e:?}");
+    assert!(
+        e.terms.iter().any(|t| t.eq_ignore_ascii_case("devops")),
+        "{e:?}"
+    );
 }
 
 #[test]
 fn learned_titles_act_as_alternative_titles() {
     let id = OccupationId::parse("technicien-support-utilisateurs").expect("id");
-    let learned = [LearnedTitle { id: id.clone(), title: "Gestionnaire de tickets Glpi".to_owned() }];
+    let learned = [LearnedTitle {
+        id: id.clone(),
+        title: "Gestionnaire de tickets Glpi".to_owned(),
+    }];
     let without = engine().match_text("Gestionnaire de tickets GLPI", 3);
     assert_ne!(without.matches.first().map(|m| &m.id), Some(&id));
     let with = engine().match_text_with("Gestionnaire de tickets GLPI", 3, &learned);
@@ -162,7 +220,10 @@ fn search_highlights_matching_activities() {
 #[test]
 fn suggest_completes_titles_and_alternative_titles() {
     let s = engine().suggest("admin", 10);
-    assert!(s.iter().any(|x| x.id.as_str() == "administrateur-de-bases-de-donnees"));
+    assert!(
+        s.iter()
+            .any(|x| x.id.as_str() == "administrateur-de-bases-de-donnees")
+    );
     let s = engine().suggest("data sci", 5);
     assert_eq!(s[0].id.as_str(), "explorateur-de-donnees");
     assert_eq!(s[0].label, "Data Scientist");
@@ -173,12 +234,26 @@ fn suggest_completes_titles_and_alternative_titles() {
 
 #[test]
 fn similar_gives_close_fiches_with_reasons() {
-    let s = engine().similar("analyste-en-detection-d-intrusions", 5).expect("known id");
+    let s = engine()
+        .similar("analyste-en-detection-d-intrusions", 5)
+        .expect("known id");
     assert_eq!(s.len(), 5);
-    assert!(s.iter().any(|x| x.id.as_str() == "pilote-en-detection-d-intrusion"), "{s:#?}");
-    assert!(s.iter().all(|x| (0.0..=1.0).contains(&x.score) && !x.reason.is_empty()));
-    let t = engine().similar("technicien-d-exploitation", 3).expect("known id");
-    assert!(t.iter().any(|x| !x.shared_headings.is_empty() || !x.shared_activities.is_empty()));
+    assert!(
+        s.iter()
+            .any(|x| x.id.as_str() == "pilote-en-detection-d-intrusion"),
+        "{s:#?}"
+    );
+    assert!(
+        s.iter()
+            .all(|x| (0.0..=1.0).contains(&x.score) && !x.reason.is_empty())
+    );
+    let t = engine()
+        .similar("technicien-d-exploitation", 3)
+        .expect("known id");
+    assert!(
+        t.iter()
+            .any(|x| !x.shared_headings.is_empty() || !x.shared_activities.is_empty())
+    );
     assert!(t.iter().all(|x| x.education_step.is_some()));
     assert!(engine().similar("inconnu", 3).is_none());
 }
@@ -186,7 +261,18 @@ fn similar_gives_close_fiches_with_reasons() {
 #[test]
 fn no_input_makes_it_panic() {
     let long = "analyse ".repeat(5000);
-    for t in ["", "'", "(H/F)", "·", "l'", "\u{0}", "ﬁ", "a\u{301}", &long, "x/y/z-(()))"] {
+    for t in [
+        "",
+        "'",
+        "(H/F)",
+        "·",
+        "l'",
+        "\u{0}",
+        "ﬁ",
+        "a\u{301}",
+        &long,
+        "x/y/z-(()))",
+    ] {
         let _ = engine().match_text(t, 3);
         let _ = engine().search(t, 3);
         let _ = engine().suggest(t, 3);

@@ -97,9 +97,19 @@ pub fn search(global: &Global, args: &SearchArgs) -> Result<ExitCode> {
                 out.push_str(&format!("aucun métier ne correspond à « {query} »\n"));
             }
             for (i, h) in hits.iter().enumerate() {
-                out.push_str(&format!("{}. {} ({}) — {:.2}\n", i + 1, h.title, h.id, h.score));
+                out.push_str(&format!(
+                    "{}. {} ({}) — {:.2}\n",
+                    i + 1,
+                    h.title,
+                    h.id,
+                    h.score
+                ));
                 for hl in h.highlights.iter().take(3) {
-                    let heading = hl.heading.as_deref().map(|s| format!("{s} : ")).unwrap_or_default();
+                    let heading = hl
+                        .heading
+                        .as_deref()
+                        .map(|s| format!("{s} : "))
+                        .unwrap_or_default();
                     out.push_str(&format!("   • {heading}{}\n", marked(hl, bold)));
                 }
             }
@@ -107,16 +117,25 @@ pub fn search(global: &Global, args: &SearchArgs) -> Result<ExitCode> {
         }
     };
     write_stdout(&out)?;
-    Ok(if hits.is_empty() { ExitCode::from(2) } else { ExitCode::SUCCESS })
+    Ok(if hits.is_empty() {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// The activity with the matched words in bold (terminal) or between brackets.
 fn marked(h: &Highlight, bold: bool) -> String {
-    let (open, close) = if bold { ("\x1b[1m", "\x1b[0m") } else { ("[", "]") };
+    let (open, close) = if bold {
+        ("\x1b[1m", "\x1b[0m")
+    } else {
+        ("[", "]")
+    };
     let mut out = String::new();
     let mut at = 0;
     for r in &h.ranges {
-        let (Some(before), Some(word)) = (h.text.get(at..r.start), h.text.get(r.start..r.end)) else {
+        let (Some(before), Some(word)) = (h.text.get(at..r.start), h.text.get(r.start..r.end))
+        else {
             continue;
         };
         out.push_str(before);
@@ -136,7 +155,9 @@ pub fn match_(global: &Global, args: &MatchArgs) -> Result<ExitCode> {
         None => {
             let text = args.text.join(" ");
             if text.trim().is_empty() {
-                anyhow::bail!("aucun texte à rapprocher : donnez un TEXTE ou --input FICHIER (« - » pour l’entrée standard)");
+                anyhow::bail!(
+                    "aucun texte à rapprocher : donnez un TEXTE ou --input FICHIER (« - » pour l’entrée standard)"
+                );
             }
             let result = engine.match_text(&text, args.top);
             let out = match args.format.unwrap_or(MatchFormat::Text) {
@@ -175,7 +196,13 @@ fn match_text_report(r: &MatchResult) -> String {
         out.push_str("aucun métier ne correspond\n");
     }
     for (i, m) in r.matches.iter().enumerate() {
-        out.push_str(&format!("{}. {} ({}) — {:.2}\n", i + 1, m.title, m.id, m.score));
+        out.push_str(&format!(
+            "{}. {} ({}) — {:.2}\n",
+            i + 1,
+            m.title,
+            m.id,
+            m.score
+        ));
         for e in m.evidence.iter().take(4) {
             let terms = if e.terms.is_empty() {
                 String::new()
@@ -199,16 +226,25 @@ fn match_lines(engine: &Engine, path: &PathBuf, args: &MatchArgs) -> Result<Exit
     let lines: Vec<String> = reader
         .lines()
         .collect::<std::io::Result<_>>()
-        .with_context(|| format!("lecture de « {} » impossible (UTF-8 attendu)", path.display()))?;
+        .with_context(|| {
+            format!(
+                "lecture de « {} » impossible (UTF-8 attendu)",
+                path.display()
+            )
+        })?;
     let format = args.format.unwrap_or(MatchFormat::Jsonl);
     let progress = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new(lines.len() as u64);
-        if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} textes ({per_sec}, reste {eta})") {
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} textes ({per_sec}, reste {eta})",
+        ) {
             bar.set_style(style);
         }
         bar
     });
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).max(1);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .max(1);
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     let mut all: Vec<MatchResult> = Vec::new();
     for batch in lines.chunks(512) {
@@ -216,7 +252,14 @@ fn match_lines(engine: &Engine, path: &PathBuf, args: &MatchArgs) -> Result<Exit
         let results: Vec<MatchResult> = std::thread::scope(|s| {
             let handles: Vec<_> = batch
                 .chunks(per)
-                .map(|chunk| s.spawn(move || chunk.iter().map(|t| engine.match_text(t, args.top)).collect::<Vec<_>>()))
+                .map(|chunk| {
+                    s.spawn(move || {
+                        chunk
+                            .iter()
+                            .map(|t| engine.match_text(t, args.top))
+                            .collect::<Vec<_>>()
+                    })
+                })
                 .collect();
             handles
                 .into_iter()
@@ -278,7 +321,11 @@ pub fn similar(global: &Global, args: &SimilarArgs) -> Result<ExitCode> {
     let r = global.referentiel()?;
     let query = args.name.join(" ");
     let Some(o) = r.find(&query) else {
-        let closest: Vec<String> = r.closest_ids(&query, 3).iter().map(|id| id.to_string()).collect();
+        let closest: Vec<String> = r
+            .closest_ids(&query, 3)
+            .iter()
+            .map(|id| id.to_string())
+            .collect();
         eprintln!(
             "aucune fiche ne correspond à « {query} ». Identifiants les plus proches : {}\n(« metiers list » les affiche tous)",
             closest.join(", ")
@@ -292,7 +339,14 @@ pub fn similar(global: &Global, args: &SimilarArgs) -> Result<ExitCode> {
         TextOrJson::Text => {
             let mut out = format!("Métiers proches de « {} » :\n", o.title);
             for (i, s) in similar.iter().enumerate() {
-                out.push_str(&format!("{}. {} ({}) — {:.2}\n   {}\n", i + 1, s.title, s.id, s.score, s.reason));
+                out.push_str(&format!(
+                    "{}. {} ({}) — {:.2}\n   {}\n",
+                    i + 1,
+                    s.title,
+                    s.id,
+                    s.score,
+                    s.reason
+                ));
                 for a in s.shared_activities.iter().take(2) {
                     out.push_str(&format!("   • {}\n     ≈ {}\n", a.from, a.to));
                 }
@@ -338,7 +392,10 @@ pub fn eval(global: &Global, args: &EvalArgs) -> Result<ExitCode> {
                 if report.meets_targets() { "atteintes" } else { "non atteintes" }
             ));
             if !report.unknown_labels.is_empty() {
-                out.push_str(&format!("étiquettes inconnues de l’édition : {}\n", report.unknown_labels.join(" ; ")));
+                out.push_str(&format!(
+                    "étiquettes inconnues de l’édition : {}\n",
+                    report.unknown_labels.join(" ; ")
+                ));
             }
             if !report.confusions.is_empty() {
                 out.push_str("\nConfusions (attendu → obtenu) :\n");
