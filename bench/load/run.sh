@@ -51,15 +51,15 @@ results="$out/results.md"
 } > "$results"
 
 run() {
-  local name=$1; shift
-  peak_rss wrk -t"$threads" -c"$connections" -d"$duration" --latency "$@" > "$out/$name.txt"
+  local key=$1 name=$2; shift 2
+  peak_rss wrk -t"$threads" -c"$connections" -d"$duration" --latency "$@" > "$out/$key.txt"
   local rps avg p50 p99 errors non2xx sock
-  rps=$(awk '/^Requests\/sec/ {print $2}' "$out/$name.txt")
-  avg=$(awk '/^    Latency/ {print $2; exit}' "$out/$name.txt")
-  p50=$(awk '/^ +50%/ {print $2}' "$out/$name.txt")
-  p99=$(awk '/^ +99%/ {print $2}' "$out/$name.txt")
-  non2xx=$(awk '/Non-2xx/ {print $5}' "$out/$name.txt")
-  sock=$(awk -F'[ ,]+' '/Socket errors/ {print $4+$6+$8+$10}' "$out/$name.txt")
+  rps=$(awk '/^Requests\/sec/ {print $2}' "$out/$key.txt")
+  avg=$(awk '/^    Latency/ {print $2; exit}' "$out/$key.txt")
+  p50=$(awk '/^ +50%/ {print $2}' "$out/$key.txt")
+  p99=$(awk '/^ +99%/ {print $2}' "$out/$key.txt")
+  non2xx=$(awk '/Non-2xx/ {print $5}' "$out/$key.txt")
+  sock=$(awk -F'[ ,]+' '/Socket errors/ {print $4+$6+$8+$10}' "$out/$key.txt")
   errors=$(( ${non2xx:-0} + ${sock:-0} ))
   local peak; peak=$(cat "$out/peak")
   printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$rps" "$avg" "$p50" "$p99" "$errors" \
@@ -67,15 +67,25 @@ run() {
 }
 
 base="http://127.0.0.1:$port"
-run "GET /healthz" "$base/healthz"
-run "POST /api/v1/match (intitulés)" -s bench/load/titles.lua "$base/api/v1/match"
-run "POST /api/v1/match (annonces)" -s bench/load/ads.lua "$base/api/v1/match"
-run "GET /metiers/{id} (page fiche)" "$base/metiers/administrateur-de-bases-de-donnees"
+run healthz "GET /healthz" "$base/healthz"
+run match-titles "POST /api/v1/match (intitulés)" -s bench/load/titles.lua "$base/api/v1/match"
+run match-ads "POST /api/v1/match (annonces)" -s bench/load/ads.lua "$base/api/v1/match"
+run fiche "GET /metiers/{id} (page fiche)" "$base/metiers/administrateur-de-bases-de-donnees"
 
+# The same title load with the match cache off (METIERS_MATCH_CACHE=0): the engine's own cost.
 hwm=$(awk '/VmHWM/ {print $2}' /proc/$pid/status)
+kill $pid; wait $pid 2>/dev/null || true
+METIERS_MATCH_CACHE=0 "$METIERS_BIN" serve --addr "127.0.0.1:$port" 2>> "$out/server.log" &
+pid=$!
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+  sleep 0.05
+done
+run match-titles-nocache "POST /api/v1/match (intitulés, cache désactivé)" -s bench/load/titles.lua "$base/api/v1/match"
+
 {
   echo
-  echo "RSS au repos : $(awk -v k="$rss_idle" 'BEGIN {printf "%.1f", k/1024}') Mio ; pic de RSS du processus (VmHWM) : $(awk -v k="$hwm" 'BEGIN {printf "%.1f", k/1024}') Mio."
+  echo "RSS au repos : $(awk -v k="$rss_idle" 'BEGIN {printf "%.1f", k/1024}') Mio ; pic de RSS du premier processus (VmHWM) : $(awk -v k="$hwm" 'BEGIN {printf "%.1f", k/1024}') Mio."
   echo "wrk -t$threads -c$connections -d$duration --latency, serveur et wrk sur la même machine ($(nproc) cœurs)."
 } >> "$results"
 cat "$results"

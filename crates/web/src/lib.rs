@@ -23,8 +23,9 @@ mod text;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use metiers_referentiel::Referentiel;
-use metiers_search::Engine;
-use std::sync::{Arc, OnceLock};
+use metiers_search::{Engine, MatchResult, Similar};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 pub use error::AppError;
 
@@ -40,6 +41,11 @@ pub struct AppState {
     pub groups: Arc<groups::Groups>,
     /// The map of occupations by closeness, computed on first use (see [`AppState::map`]).
     map: Arc<OnceLock<map::Map>>,
+    /// Every occupation's list of close ones (all of them, closest first), computed on first
+    /// use per occupation: the engine compares every pair of activities, ~10 ms a fiche.
+    similar: Arc<Vec<OnceLock<Vec<Similar>>>>,
+    /// Results of `match` for short texts (job titles), which recur; see [`MatchCache`].
+    pub match_cache: Arc<MatchCache>,
     /// The OpenAPI document, rendered once (served as JSON and as a page).
     pub openapi: Arc<api::OpenApiDocument>,
     // Cartographie (issue 5) adds its store here, e.g. `pub store: Arc<metiers_store::Store>`,
@@ -51,11 +57,14 @@ impl AppState {
     /// computed here, once).
     pub fn new(referentiel: Arc<Referentiel>, engine: Arc<Engine>) -> Self {
         let groups = Arc::new(groups::Groups::embedded(&referentiel));
+        let count = referentiel.occupations.len();
         Self {
             referentiel,
             engine,
             groups,
             map: Arc::new(OnceLock::new()),
+            similar: Arc::new((0..count).map(|_| OnceLock::new()).collect()),
+            match_cache: Arc::new(MatchCache::from_env()),
             openapi: Arc::new(api::OpenApiDocument::new()),
         }
     }
@@ -63,8 +72,88 @@ impl AppState {
     /// The map of occupations, computed on first use (it compares every pair of fiches,
     /// which `metiers serve` need not wait for).
     pub fn map(&self) -> &map::Map {
-        self.map
-            .get_or_init(|| map::Map::compute(&self.referentiel, &self.engine, &self.groups))
+        self.map.get_or_init(|| map::Map::compute(self))
+    }
+
+    /// The occupations close to `id`, closest first (all of them); `None` for an unknown id.
+    pub fn similar(&self, id: &str) -> Option<&[Similar]> {
+        let i = self
+            .referentiel
+            .occupations
+            .iter()
+            .position(|o| o.id.as_str() == id)?;
+        let cell = self.similar.get(i)?;
+        Some(cell.get_or_init(|| {
+            self.engine
+                .similar(id, self.referentiel.occupations.len())
+                .unwrap_or_default()
+        }))
+    }
+
+    /// Computes what is otherwise computed on first use (close occupations, the map), so that
+    /// the first visitors do not wait. [`serve`] runs it on a blocking thread at start-up.
+    pub fn warm(&self) {
+        for o in &self.referentiel.occupations {
+            let _ = self.similar(o.id.as_str());
+        }
+        let _ = self.map();
+    }
+}
+
+/// Results of `match` for short texts, keyed by (text, top). The engine is immutable, so a
+/// cached result is the result; the cache is cleared when full (no eviction order to keep).
+#[derive(Debug)]
+pub struct MatchCache {
+    capacity: usize,
+    entries: Mutex<HashMap<(String, usize), Arc<MatchResult>>>,
+}
+
+impl MatchCache {
+    /// Entries kept by default (a few MB at most).
+    pub const DEFAULT_ENTRIES: usize = 20_000;
+    /// Texts longer than this (in bytes) are not cached: ads and CVs rarely recur.
+    pub const MAX_TEXT_BYTES: usize = 256;
+
+    /// The size set by `METIERS_MATCH_CACHE` (entries; 0 disables the cache), or the default.
+    pub fn from_env() -> Self {
+        Self::new(
+            std::env::var("METIERS_MATCH_CACHE")
+                .ok()
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(Self::DEFAULT_ENTRIES),
+        )
+    }
+
+    /// A cache of `capacity` entries; 0 disables it.
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            capacity,
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The cached result, or `compute`'s, kept when the text is short.
+    pub fn get_or_compute(
+        &self,
+        text: &str,
+        top: usize,
+        compute: impl FnOnce() -> MatchResult,
+    ) -> Arc<MatchResult> {
+        if self.capacity == 0 || text.len() > Self::MAX_TEXT_BYTES {
+            return Arc::new(compute());
+        }
+        let key = (text.to_owned(), top);
+        if let Some(hit) = self.entries.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return hit;
+        }
+        let result = Arc::new(compute());
+        if let Ok(mut m) = self.entries.lock() {
+            if m.len() >= self.capacity {
+                m.clear();
+            }
+            m.insert(key, result.clone());
+        }
+        result
     }
 }
 
@@ -88,13 +177,68 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Serves the application on a listener until `shutdown` completes, then lets the requests
-/// in flight finish.
+/// in flight finish. What is computed on first use is warmed meanwhile, on a blocking thread.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let warm = state.clone();
+    tokio::task::spawn_blocking(move || warm.warm());
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    fn result(text: &str) -> MatchResult {
+        MatchResult {
+            query: text.to_owned(),
+            confident: false,
+            matches: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_match_cache_keeps_short_texts_and_forgets_when_full() {
+        let calls = Cell::new(0);
+        let cache = MatchCache::new(2);
+        let compute = |t: &str| {
+            calls.set(calls.get() + 1);
+            result(t)
+        };
+        for _ in 0..3 {
+            assert_eq!(cache.get_or_compute("a", 3, || compute("a")).query, "a");
+        }
+        assert_eq!(calls.get(), 1);
+        // Another `top` is another entry.
+        cache.get_or_compute("a", 5, || compute("a"));
+        assert_eq!(calls.get(), 2);
+        // Full: cleared, then kept again.
+        cache.get_or_compute("b", 3, || compute("b"));
+        cache.get_or_compute("a", 3, || compute("a"));
+        assert_eq!(calls.get(), 4);
+        // Long texts are never kept.
+        let long = "x".repeat(MatchCache::MAX_TEXT_BYTES + 1);
+        cache.get_or_compute(&long, 3, || compute(&long));
+        cache.get_or_compute(&long, 3, || compute(&long));
+        assert_eq!(calls.get(), 6);
+    }
+
+    #[test]
+    fn a_disabled_match_cache_always_computes() {
+        let calls = Cell::new(0);
+        let cache = MatchCache::new(0);
+        for _ in 0..2 {
+            cache.get_or_compute("a", 3, || {
+                calls.set(calls.get() + 1);
+                result("a")
+            });
+        }
+        assert_eq!(calls.get(), 2);
+    }
 }

@@ -5,9 +5,7 @@
 //! matrix, found by power iteration from a fixed start), then labels are pushed apart so that
 //! they do not overlap. Same edition, same engine: same picture.
 
-use crate::groups::Groups;
-use metiers_referentiel::Referentiel;
-use metiers_search::Engine;
+use crate::AppState;
 
 /// Width of the SVG picture, in user units.
 pub const WIDTH: f64 = 1200.0;
@@ -63,14 +61,15 @@ pub struct Edge {
 
 impl Map {
     /// Lays out every occupation of the edition.
-    pub fn compute(r: &Referentiel, engine: &Engine, groups: &Groups) -> Self {
+    pub fn compute(state: &AppState) -> Self {
+        let (r, groups) = (&*state.referentiel, &*state.groups);
         let n = r.occupations.len();
         let ids: Vec<&str> = r.occupations.iter().map(|o| o.id.as_str()).collect();
         let mut sim = vec![vec![0.0_f64; n]; n];
         let mut closest: Vec<Vec<(String, String, u32)>> = vec![Vec::new(); n];
         for (a, id) in ids.iter().enumerate() {
-            let list = engine.similar(id, n).unwrap_or_default();
-            for s in &list {
+            let list = state.similar(id).unwrap_or_default();
+            for s in list {
                 if let Some(b) = ids.iter().position(|x| *x == s.id.as_str()) {
                     sim[a][b] += f64::from(s.score.clamp(0.0, 1.0)) / 2.0;
                     sim[b][a] += f64::from(s.score.clamp(0.0, 1.0)) / 2.0;

@@ -298,7 +298,7 @@ async fn map_links_every_occupation_and_is_deterministic() {
             o.id
         );
     }
-    let again = metiers_web::map::Map::compute(&STATE.referentiel, &STATE.engine, &STATE.groups);
+    let again = metiers_web::map::Map::compute(&STATE);
     assert_eq!(&again, STATE.map());
     // Nodes inside the picture, not all at one place.
     let xs: Vec<f64> = again.nodes.iter().map(|n| n.x).collect();

@@ -7,8 +7,9 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::{MAX_TEXT_CHARS, check_query};
-use crate::AppState;
 use crate::error::{ApiJson, ApiPath, ApiQuery, AppError, ErrorBody};
+use crate::{AppState, MatchCache};
+use axum::response::{IntoResponse, Response};
 
 /// Texts longer than this are matched on a blocking thread, off the async workers.
 const BLOCKING_TEXT_BYTES: usize = 4_000;
@@ -117,17 +118,23 @@ pub async fn suggest(
 pub async fn match_text(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<MatchRequest>,
-) -> Result<Json<MatchResult>, AppError> {
+) -> Result<Response, AppError> {
     let top = check_limit("top", body.top, 3)?;
     let text = check_text(&body.text)?;
+    if text.len() <= MatchCache::MAX_TEXT_BYTES {
+        let result = state
+            .match_cache
+            .get_or_compute(text, top, || state.engine.match_text(text, top));
+        return Ok(Json(&*result).into_response());
+    }
     if text.len() <= BLOCKING_TEXT_BYTES {
-        return Ok(Json(state.engine.match_text(text, top)));
+        return Ok(Json(state.engine.match_text(text, top)).into_response());
     }
     let text = text.to_owned();
     let engine = state.engine.clone();
     tokio::task::spawn_blocking(move || engine.match_text(&text, top))
         .await
-        .map(Json)
+        .map(|r| Json(r).into_response())
         .map_err(|_| AppError::internal())
 }
 
@@ -175,8 +182,7 @@ pub async fn similar(
 ) -> Result<Json<Vec<Similar>>, AppError> {
     let top = check_limit("top", p.top, 5)?;
     state
-        .engine
-        .similar(&id, top)
-        .map(Json)
+        .similar(&id)
+        .map(|all| Json(all.iter().take(top).cloned().collect()))
         .ok_or_else(|| super::occupations::unknown(&state.referentiel, &id))
 }

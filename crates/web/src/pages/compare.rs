@@ -150,16 +150,15 @@ pub async fn compare(
 
 fn build(state: &AppState, ids: &[&str]) -> (Vec<Column>, Vec<Pair>) {
     let r = &state.referentiel;
-    let n = r.occupations.len();
     let mut pairs = Vec::new();
     // Activities of each compared occupation that are close to one of another.
     let mut shared: Vec<HashSet<String>> = vec![HashSet::new(); ids.len()];
     for i in 0..ids.len() {
         for j in (i + 1)..ids.len() {
             let Some(s) = state
-                .engine
-                .similar(ids[i], n)
-                .and_then(|list| list.into_iter().find(|s| s.id.as_str() == ids[j]))
+                .similar(ids[i])
+                .and_then(|list| list.iter().find(|s| s.id.as_str() == ids[j]))
+                .cloned()
             else {
                 continue;
             };

@@ -37,19 +37,19 @@ pub async fn fiche(State(state): State<AppState>, PagePath(id): PagePath<String>
         return unknown_page(&state.referentiel, &id);
     };
     let similar = state
-        .engine
-        .similar(&id, 5)
+        .similar(&id)
         .unwrap_or_default()
-        .into_iter()
+        .iter()
+        .take(5)
         .map(|s| Close {
             id: s.id.as_str().to_owned(),
-            title: s.title,
+            title: s.title.clone(),
             percent: text::percent(s.score),
-            reason: s.reason,
+            reason: s.reason.clone(),
             shared: s
                 .shared_activities
-                .into_iter()
-                .map(|p| (p.from, p.to))
+                .iter()
+                .map(|p| (p.from.clone(), p.to.clone()))
                 .collect(),
         })
         .collect();
