@@ -13,6 +13,7 @@
 
 pub mod api;
 pub mod assets;
+pub mod editions;
 pub mod error;
 pub mod groups;
 pub mod map;
@@ -163,6 +164,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api::router())
         .merge(pages::router())
+        .merge(editions::router())
         .merge(assets::router())
         // Cartographie (issue 5): `.merge(cartographie::router())`, its module under
         // `src/cartographie/` and its templates under `templates/cartographie/`.
