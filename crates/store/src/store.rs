@@ -863,32 +863,36 @@ impl Store {
         Ok(())
     }
 
-    /// Records a session (by the hash of its token) valid until `expires_at`.
+    /// Records a session (by the hash of its token) of `reviewer`, valid until `expires_at`.
     pub async fn create_session(
         &self,
         token_hash: &str,
         csrf_token: &str,
+        reviewer: &str,
         expires_at: &str,
     ) -> Result<()> {
         let now = now_utc();
         on_pool!(self, pool => {
             sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(&now).execute(pool).await?;
-            sqlx::query("INSERT INTO sessions (token_hash, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4)")
-                .bind(token_hash)
-                .bind(csrf_token)
-                .bind(&now)
-                .bind(expires_at)
-                .execute(pool)
-                .await?;
+            sqlx::query(
+                "INSERT INTO sessions (token_hash, csrf_token, reviewer, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(token_hash)
+            .bind(csrf_token)
+            .bind(reviewer)
+            .bind(&now)
+            .bind(expires_at)
+            .execute(pool)
+            .await?;
         });
         Ok(())
     }
 
-    /// The CSRF token of a session that has not expired.
-    pub async fn session_csrf(&self, token_hash: &str) -> Result<Option<String>> {
+    /// The CSRF token and reviewer's name of a session that has not expired.
+    pub async fn session(&self, token_hash: &str) -> Result<Option<(String, String)>> {
         let now = now_utc();
         Ok(on_pool!(self, pool => {
-            sqlx::query_scalar("SELECT csrf_token FROM sessions WHERE token_hash = $1 AND expires_at > $2")
+            sqlx::query_as("SELECT csrf_token, reviewer FROM sessions WHERE token_hash = $1 AND expires_at > $2")
                 .bind(token_hash)
                 .bind(&now)
                 .fetch_optional(pool)

@@ -668,26 +668,27 @@ async fn admin_token_and_sessions(db: &TestDb) {
         .create_session(
             &h,
             "csrf-1",
+            "Alice",
             &metiers_store::utc_in(std::time::Duration::from_secs(3600)),
         )
         .await
         .expect("session");
     assert_eq!(
-        store.session_csrf(&h).await.expect("session").as_deref(),
-        Some("csrf-1")
+        store.session(&h).await.expect("session"),
+        Some(("csrf-1".to_owned(), "Alice".to_owned()))
     );
     let old = hash_token("session-old");
     store
-        .create_session(&old, "csrf-2", "2000-01-01T00:00:00Z")
+        .create_session(&old, "csrf-2", "Bruno", "2000-01-01T00:00:00Z")
         .await
         .expect("session");
     assert_eq!(
-        store.session_csrf(&old).await.expect("session"),
+        store.session(&old).await.expect("session"),
         None,
         "expired sessions are refused"
     );
     store.delete_session(&h).await.expect("logout");
-    assert_eq!(store.session_csrf(&h).await.expect("session"), None);
+    assert_eq!(store.session(&h).await.expect("session"), None);
 }
 
 async fn workspace_survives_reopening(db: &TestDb) {

@@ -13,6 +13,7 @@
 
 pub mod api;
 pub mod assets;
+pub mod cartographie;
 pub mod editions;
 pub mod error;
 pub mod groups;
@@ -49,8 +50,9 @@ pub struct AppState {
     pub match_cache: Arc<MatchCache>,
     /// The OpenAPI document, rendered once (served as JSON and as a page).
     pub openapi: Arc<api::OpenApiDocument>,
-    // Cartographie (issue 5) adds its store here, e.g. `pub store: Arc<metiers_store::Store>`,
-    // set by the `metiers serve` command.
+    /// Cartographie (issue 5): the organisation's workspace, when the server has a store
+    /// (see [`AppState::with_cartographie`]); its pages answer 503 otherwise.
+    pub cartographie: Option<Arc<cartographie::Cartographie>>,
 }
 
 impl AppState {
@@ -67,7 +69,14 @@ impl AppState {
             similar: Arc::new((0..count).map(|_| OnceLock::new()).collect()),
             match_cache: Arc::new(MatchCache::from_env()),
             openapi: Arc::new(api::OpenApiDocument::new()),
+            cartographie: None,
         }
+    }
+
+    /// Adds the cartographie's store (set by `metiers serve`).
+    pub fn with_cartographie(mut self, cartographie: cartographie::Cartographie) -> Self {
+        self.cartographie = Some(Arc::new(cartographie));
+        self
     }
 
     /// The map of occupations, computed on first use (it compares every pair of fiches,
@@ -166,8 +175,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::router())
         .merge(editions::router())
         .merge(assets::router())
-        // Cartographie (issue 5): `.merge(cartographie::router())`, its module under
-        // `src/cartographie/` and its templates under `templates/cartographie/`.
+        .merge(cartographie::router())
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -575,3 +575,55 @@ async fn reclassify(global: &Global, store: &Store) -> Result<ExitCode> {
     eprintln!("{n} poste(s) non relu(s) rapproché(s) de nouveau avec les intitulés appris");
     Ok(ExitCode::SUCCESS)
 }
+
+/// Opens the cartographie's store for `metiers serve` and adds it to the portal's state;
+/// prints the administrator token when one is generated (once, at first start).
+/// `db` = `aucune` serves without cartographie.
+pub async fn attach(
+    state: metiers_web::AppState,
+    db: Option<&str>,
+) -> Result<metiers_web::AppState> {
+    if db.map(str::trim) == Some("aucune") {
+        eprintln!("Cartographie désactivée (--db aucune)");
+        return Ok(state);
+    }
+    let url = db.map_or_else(Store::default_url, str::to_owned);
+    let token = std::env::var("METIERS_ADMIN_TOKEN").ok();
+    let secure = matches!(
+        std::env::var("METIERS_COOKIE_SECURE")
+            .as_deref()
+            .map(str::trim),
+        Ok("1" | "true" | "oui")
+    );
+    let (carto, admin) = metiers_web::cartographie::Cartographie::open(&url, token.as_deref(), secure)
+        .await
+        .with_context(|| {
+            format!(
+                "ouverture de la cartographie « {} » impossible (chemin accessible ? serveur PostgreSQL démarré ? « --db aucune » sert sans cartographie)",
+                redact(&url)
+            )
+        })?;
+    eprintln!(
+        "Cartographie : espace de travail {} ({})",
+        redact(&url),
+        carto.store.kind()
+    );
+    match admin {
+        metiers_store::auth::AdminToken::Generated(t) => eprintln!(
+            "Cartographie : jeton d’administration généré, affiché cette seule fois (conservez-le ; METIERS_ADMIN_TOKEN le remplace) :\n  {t}"
+        ),
+        metiers_store::auth::AdminToken::FromEnvironment => {
+            eprintln!("Cartographie : jeton d’administration fixé par METIERS_ADMIN_TOKEN")
+        }
+        metiers_store::auth::AdminToken::Existing => {}
+    }
+    Ok(state.with_cartographie(carto))
+}
+
+/// A database URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://***@{}", &url[..s], &url[at + 1..]),
+        _ => url.to_owned(),
+    }
+}

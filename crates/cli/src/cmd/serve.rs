@@ -18,6 +18,10 @@ pub struct ServeArgs {
         value_name = "IP:PORT"
     )]
     addr: SocketAddr,
+    /// Base de la cartographie : sqlite://CHEMIN (par défaut sqlite://metiers-cartographie.db),
+    /// postgres://…, ou « aucune » pour servir sans cartographie.
+    #[arg(long, env = "METIERS_DB", value_name = "URL")]
+    db: Option<String>,
 }
 
 pub fn serve(global: &Global, args: &ServeArgs) -> Result<ExitCode> {
@@ -40,6 +44,7 @@ pub fn serve(global: &Global, args: &ServeArgs) -> Result<ExitCode> {
         .build()
         .context("démarrage du moteur d’exécution impossible")?;
     runtime.block_on(async {
+        let state = crate::cmd::cartographie::attach(state, args.db.as_deref()).await?;
         let listener = tokio::net::TcpListener::bind(args.addr).await.with_context(|| {
             format!(
                 "impossible d’écouter sur {} : port déjà utilisé ou adresse invalide (essayez --addr 127.0.0.1:8081)",
