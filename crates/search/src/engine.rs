@@ -83,7 +83,8 @@ struct Occ {
     id: OccupationId,
     title: String,
     max_level: Option<u8>,
-    headings: Vec<(String, String)>,
+    /// Heading as published, folded key, stems.
+    headings: Vec<(String, String, Vec<String>)>,
     activities: Vec<Act>,
     /// Stem → count over headings, summary and activities.
     tf: HashMap<String, u32>,
@@ -266,7 +267,7 @@ impl Engine {
             for g in &o.activity_groups {
                 if let Some(h) = &g.heading {
                     count(h);
-                    headings.push((h.clone(), heading_key(h)));
+                    headings.push((h.clone(), heading_key(h), stems_of(h)));
                 }
                 for a in &g.activities {
                     let full = std::iter::once(a.text.as_str())
@@ -1055,8 +1056,7 @@ impl Engine {
             .enumerate()
             .map(|(i, s)| (s.stem.as_str(), i))
             .collect();
-        for (h, _) in &o.headings {
-            let hs = self.stems_of(h);
+        for (h, _, hs) in &o.headings {
             let terms: Vec<String> = hs
                 .iter()
                 .filter_map(|st| qmap.get(st.as_str()).map(|&i| q.stems[i].surface.clone()))
@@ -1148,8 +1148,8 @@ impl Engine {
         let shared_headings: Vec<String> = ob
             .headings
             .iter()
-            .filter(|(_, kb)| oa.headings.iter().any(|(_, ka)| ka == kb))
-            .map(|(h, _)| h.clone())
+            .filter(|(_, kb, _)| oa.headings.iter().any(|(_, ka, _)| ka == kb))
+            .map(|(h, _, _)| h.clone())
             .fold(Vec::new(), |mut acc, h| {
                 if !acc.contains(&h) {
                     acc.push(h);
