@@ -170,7 +170,7 @@ pub fn build(
         .sum();
     Dashboard {
         positions: counts.iter().map(|c| c.positions).sum(),
-        agents: counts.iter().map(|c| c.agents).sum(),
+        agents: counts.iter().map(|c| c.agents).fold(0.0, |a, b| a + b),
         by_status,
         unreviewed,
         by_occupation,
@@ -183,4 +183,22 @@ fn add(line: &mut Line, c: &OccupationCount) {
     line.positions += c.positions;
     line.agents += c.agents;
     line.reviewed += c.reviewed;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_workspace_has_zero_agents_not_minus_zero() {
+        let r = metiers_referentiel::published().referentiel;
+        let d = build(&r, &[], &[], &[]);
+        assert_eq!((d.positions, d.unreviewed), (0, 0));
+        assert!(
+            d.agents == 0.0 && d.agents.is_sign_positive(),
+            "{}",
+            d.agents
+        );
+        assert!(d.by_occupation.is_empty() && d.by_education.is_empty());
+    }
 }
