@@ -25,9 +25,22 @@ fn export_json_lists_the_44_occupations_and_loads_back() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("edition.json");
     std::fs::write(&path, &out.stdout).expect("write");
-    let again = metiers(&["--referentiel", path.to_str().unwrap_or_default(), "export", "--format", "json"]);
-    assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
-    assert_eq!(again.stdout, out.stdout, "le JSON canonique se recharge à l’identique");
+    let again = metiers(&[
+        "--referentiel",
+        path.to_str().unwrap_or_default(),
+        "export",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert_eq!(
+        again.stdout, out.stdout,
+        "le JSON canonique se recharge à l’identique"
+    );
 }
 
 #[test]
@@ -35,7 +48,12 @@ fn show_the_intrusion_analyst_four_headings_and_no_education() {
     let out = metiers(&["show", "analyste-en-detection-d-intrusions"]);
     assert!(out.status.success());
     let text = stdout(&out);
-    for h in ["ANALYSE DE RISQUES", "ETUDE ET PRECONISATIONS", "PARTAGE DE CONNAISSANCES", "VEILLE"] {
+    for h in [
+        "ANALYSE DE RISQUES",
+        "ETUDE ET PRECONISATIONS",
+        "PARTAGE DE CONNAISSANCES",
+        "VEILLE",
+    ] {
         assert!(text.contains(h), "{h} absent de\n{text}");
     }
     assert!(text.contains("Cursus / formation : non précisé"));
@@ -46,7 +64,12 @@ fn show_by_title_lists_data_scientist_among_alt_titles() {
     let out = metiers(&["show", "--format", "json", "Explorateur de données"]);
     assert!(out.status.success());
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    let alts: Vec<&str> = json["alt_titles"].as_array().into_iter().flatten().filter_map(|v| v.as_str()).collect();
+    let alts: Vec<&str> = json["alt_titles"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str())
+        .collect();
     assert!(alts.contains(&"Data Scientist"), "{alts:?}");
     // An alternative title finds its fiche too.
     let by_alt = metiers(&["show", "data", "scientist"]);
@@ -70,7 +93,14 @@ fn csv_and_markdown_exports() {
     assert!(stdout(&md).contains("## Webmestre"));
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("out.csv");
-    let out = metiers(&["export", "--format", "csv", "--excel", "--output", path.to_str().unwrap_or_default()]);
+    let out = metiers(&[
+        "export",
+        "--format",
+        "csv",
+        "--excel",
+        "--output",
+        path.to_str().unwrap_or_default(),
+    ]);
     assert!(out.status.success());
     let bytes = std::fs::read(&path).expect("fichier écrit");
     assert!(bytes.starts_with("\u{feff}id;title".as_bytes()));
@@ -81,7 +111,12 @@ fn check_reports_findings_and_fails_only_on_errors() {
     let out = metiers(&["check"]);
     assert!(out.status.success());
     let text = stdout(&out);
-    assert!(text.contains("44 fiches, 566 activités, 25 sous-éléments ; 0 erreur(s), 4 avertissement(s)"), "{text}");
+    assert!(
+        text.contains(
+            "44 fiches, 566 activités, 25 sous-éléments ; 0 erreur(s), 4 avertissement(s)"
+        ),
+        "{text}"
+    );
     assert!(text.contains("sans cursus ni formation"));
 
     let dir = tempfile::tempdir().expect("tempdir");

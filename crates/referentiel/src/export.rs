@@ -1,7 +1,7 @@
 //! Exports of an edition: canonical JSON, CSV (RFC 4180) and Markdown.
 
-use crate::model::{Education, Occupation, Referentiel};
 use crate::LoadError;
+use crate::model::{Education, Occupation, Referentiel};
 use std::fmt::Write as _;
 
 /// The canonical JSON form: `{ "edition": {…}, "occupations": [ … ] }`, pretty-printed.
@@ -116,13 +116,19 @@ pub fn occupation_text(o: &Occupation) -> String {
     let _ = writeln!(
         out,
         "Cursus / formation : {}",
-        o.education.as_ref().map_or_else(|| "non précisé".to_owned(), education_line)
+        o.education
+            .as_ref()
+            .map_or_else(|| "non précisé".to_owned(), education_line)
     );
     for s in &o.summary {
         let _ = writeln!(out, "\n{s}");
     }
     for g in &o.activity_groups {
-        let _ = writeln!(out, "\n{}", g.heading.as_deref().unwrap_or("(sans rubrique)"));
+        let _ = writeln!(
+            out,
+            "\n{}",
+            g.heading.as_deref().unwrap_or("(sans rubrique)")
+        );
         if let Some(sub) = &g.subheading {
             let _ = writeln!(out, "  {sub} :");
         }
@@ -146,7 +152,13 @@ pub fn education_line(e: &Education) -> String {
 
 /// `Bac+2 à Bac+4`, `Bac+2 minimum`, `Bac+5`, or `non précisé`.
 pub fn level_range(e: Option<&Education>) -> String {
-    let label = |n: u8| if n == 0 { "Bac".to_owned() } else { format!("Bac+{n}") };
+    let label = |n: u8| {
+        if n == 0 {
+            "Bac".to_owned()
+        } else {
+            format!("Bac+{n}")
+        }
+    };
     match e.map(|e| (e.min_level, e.max_level)) {
         Some((Some(min), Some(max))) if min == max => label(min),
         Some((Some(min), Some(max))) => format!("{} à {}", label(min), label(max)),

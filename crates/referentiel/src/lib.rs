@@ -21,7 +21,9 @@ pub mod registry;
 pub mod text;
 pub mod validate;
 
-pub use model::{Activity, ActivityGroup, Edition, Education, InvalidId, Occupation, OccupationId, Referentiel};
+pub use model::{
+    Activity, ActivityGroup, Edition, Education, InvalidId, Occupation, OccupationId, Referentiel,
+};
 pub use parser::{Diagnostic, Parsed, Severity, parse_text};
 pub use validate::validate;
 
@@ -37,13 +39,19 @@ pub const PUBLISHED_EDITION_TITLE: &str =
 
 /// Parses the embedded published edition.
 pub fn published() -> Parsed {
-    parse_text(PUBLISHED_TEXT, PUBLISHED_EDITION_ID, PUBLISHED_EDITION_TITLE)
+    parse_text(
+        PUBLISHED_TEXT,
+        PUBLISHED_EDITION_ID,
+        PUBLISHED_EDITION_TITLE,
+    )
 }
 
 /// Why an edition could not be loaded at all.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("le fichier n’est pas encodé en UTF-8 (octet invalide à la position {0}) : enregistrez-le en UTF-8 et recommencez")]
+    #[error(
+        "le fichier n’est pas encodé en UTF-8 (octet invalide à la position {0}) : enregistrez-le en UTF-8 et recommencez"
+    )]
     NotUtf8(usize),
     #[error("JSON canonique illisible, ligne {line}, colonne {column} : {message}")]
     Json {

@@ -94,7 +94,9 @@ pub struct OccupationId(String);
 
 /// Why a string is not a valid [`OccupationId`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("identifiant de métier invalide « {0} » : attendu des mots en minuscules ASCII séparés par des tirets")]
+#[error(
+    "identifiant de métier invalide « {0} » : attendu des mots en minuscules ASCII séparés par des tirets"
+)]
 pub struct InvalidId(pub String);
 
 impl OccupationId {
@@ -102,7 +104,9 @@ impl OccupationId {
     pub fn parse(s: &str) -> Result<Self, InvalidId> {
         let ok = !s.is_empty()
             && s.split('-').all(|w| {
-                !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+                !w.is_empty()
+                    && w.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
             });
         if ok {
             Ok(Self(s.to_owned()))
@@ -193,7 +197,11 @@ impl Referentiel {
                     .map(|cand| {
                         let sim = strsim::jaro_winkler(&key, &cand);
                         // A query contained in a title is a strong hint.
-                        if !key.is_empty() && cand.contains(&key) { sim.max(0.9) } else { sim }
+                        if !key.is_empty() && cand.contains(&key) {
+                            sim.max(0.9)
+                        } else {
+                            sim
+                        }
                     })
                     .fold(0.0, f64::max);
                 (best, &o.id)
@@ -207,7 +215,9 @@ impl Referentiel {
 impl Occupation {
     /// Every activity of the fiche, in published order.
     pub fn activities(&self) -> impl Iterator<Item = &Activity> {
-        self.activity_groups.iter().flat_map(|g| g.activities.iter())
+        self.activity_groups
+            .iter()
+            .flat_map(|g| g.activities.iter())
     }
 
     /// Headings of the fiche, in order (groups without heading skipped).

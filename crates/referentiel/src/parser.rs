@@ -7,7 +7,9 @@
 //! returns the records it could build and a [`Diagnostic`] for every line it had to
 //! interpret.
 
-use crate::model::{Activity, ActivityGroup, Edition, Education, Occupation, OccupationId, Referentiel};
+use crate::model::{
+    Activity, ActivityGroup, Edition, Education, Occupation, OccupationId, Referentiel,
+};
 use crate::text::{fold, normalize_ws};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -62,7 +64,9 @@ pub struct Parsed {
 impl Parsed {
     /// Whether any diagnostic is an error.
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
     }
 }
 
@@ -299,7 +303,9 @@ impl Parser {
                 .draft
                 .as_ref()
                 .and_then(|d| d.groups.last())
-                .is_some_and(|g| g.heading.is_some() && g.activities.is_empty() && g.subheading.is_none());
+                .is_some_and(|g| {
+                    g.heading.is_some() && g.activities.is_empty() && g.subheading.is_none()
+                });
             if open_group_without_items && line.ends_with(':') && !is_mostly_uppercase(line) {
                 let sub = strip_colon(line);
                 self.diag(
@@ -339,10 +345,18 @@ impl Parser {
     fn heading(&mut self, n: usize, line: &str) {
         let heading = strip_colon(line);
         if !line.ends_with(':') {
-            self.diag(n, Severity::Info, format!("rubrique sans deux-points : « {heading} »"));
+            self.diag(
+                n,
+                Severity::Info,
+                format!("rubrique sans deux-points : « {heading} »"),
+            );
         }
         if !is_mostly_uppercase(&heading) {
-            self.diag(n, Severity::Info, format!("rubrique en casse mixte : « {heading} »"));
+            self.diag(
+                n,
+                Severity::Info,
+                format!("rubrique en casse mixte : « {heading} »"),
+            );
         }
         self.draft_mut().groups.push(ActivityGroup {
             heading: Some(heading.clone()),
@@ -397,7 +411,8 @@ impl Parser {
                 self.diag(
                     n,
                     Severity::Warning,
-                    "sous-élément « – » sans activité qui le précède : lu comme une activité".into(),
+                    "sous-élément « – » sans activité qui le précède : lu comme une activité"
+                        .into(),
                 );
                 self.bullet(n, text);
             }
@@ -417,7 +432,11 @@ impl Parser {
             };
             target.push(' ');
             target.push_str(line);
-            self.diag(n, Severity::Info, "ligne rattachée à la puce précédente (retour à la ligne dans une activité)".into());
+            self.diag(
+                n,
+                Severity::Info,
+                "ligne rattachée à la puce précédente (retour à la ligne dans une activité)".into(),
+            );
         }
     }
 
@@ -437,7 +456,8 @@ impl Parser {
         let Some(d) = self.draft.take() else {
             return;
         };
-        let base = OccupationId::from_title(&d.title).map_or_else(|| "fiche".to_owned(), |id| id.as_str().to_owned());
+        let base = OccupationId::from_title(&d.title)
+            .map_or_else(|| "fiche".to_owned(), |id| id.as_str().to_owned());
         let mut id = base.clone();
         let mut k = 2;
         while self.ids.contains(&id) {
@@ -487,7 +507,9 @@ fn strip_colon(line: &str) -> String {
 fn letters(s: &str) -> (usize, usize) {
     s.chars()
         .filter(|c| c.is_alphabetic())
-        .fold((0, 0), |(all, up), c| (all + 1, up + usize::from(c.is_uppercase())))
+        .fold((0, 0), |(all, up), c| {
+            (all + 1, up + usize::from(c.is_uppercase()))
+        })
 }
 
 fn is_mostly_uppercase(s: &str) -> bool {
@@ -540,7 +562,8 @@ fn mentions_bac(line: &str) -> bool {
 }
 
 fn words(s: &str) -> impl Iterator<Item = &str> {
-    s.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty())
+    s.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
 }
 
 /// A line that starts the education column: `Bac + 2`, `De Bac +3 à 5`, `BAC +5`.
@@ -575,7 +598,9 @@ fn levels(line: &str) -> (Option<u8>, Option<u8>) {
             min = min_opt(min, Some(level));
             max = Some(max.map_or(level, |m| m.max(level)));
             // `à 4`, `ou 3`: the upper end of a range written after the first number.
-            while let (Some(&conj), Some(n)) = (tokens.get(j), tokens.get(j + 1).and_then(|t| number(t))) {
+            while let (Some(&conj), Some(n)) =
+                (tokens.get(j), tokens.get(j + 1).and_then(|t| number(t)))
+            {
                 if conj == "a" || conj == "ou" {
                     max = Some(max.map_or(n, |m| m.max(n)));
                     j += 2;
@@ -636,7 +661,11 @@ mod tests {
             ("Bac + 5 à 6", Some(5), Some(6)),
             ("Bac + 2 minimum", Some(2), None),
             ("Bac + 2 en informatique", Some(2), Some(2)),
-            ("ou niveau bac pour poste à moindre responsabilité", Some(0), Some(0)),
+            (
+                "ou niveau bac pour poste à moindre responsabilité",
+                Some(0),
+                Some(0),
+            ),
             ("ou Bac + 5 généraliste", Some(5), Some(5)),
             ("Bac", Some(0), Some(0)),
         ];
@@ -647,7 +676,13 @@ mod tests {
 
     #[test]
     fn level_lines_are_recognised() {
-        for l in ["Bac + 2", "De Bac +3 à 5", "BAC +5", "Bac+5", "Bac + 2 minimum"] {
+        for l in [
+            "Bac + 2",
+            "De Bac +3 à 5",
+            "BAC +5",
+            "Bac+5",
+            "Bac + 2 minimum",
+        ] {
             assert!(is_level_line(l), "{l}");
         }
         for l in ["Bachelor", "ou Bac + 5", "Formation ingénieur"] {
@@ -660,8 +695,12 @@ mod tests {
         assert!(is_heading("ANALYSE :"));
         assert!(is_heading("ASSISTANCE ET GESTION DES INCIDENTS"));
         assert!(is_heading("Analyser FORENSIQUE :"));
-        assert!(is_heading("GARANT DE LA MEILLEURE ADEQUATION “QUALITE COÛT DELAI”"));
-        assert!(!is_heading("Responsable Sécurité des Systèmes d’Information – RSSI"));
+        assert!(is_heading(
+            "GARANT DE LA MEILLEURE ADEQUATION “QUALITE COÛT DELAI”"
+        ));
+        assert!(!is_heading(
+            "Responsable Sécurité des Systèmes d’Information – RSSI"
+        ));
         assert!(!is_heading("Data Scientist"));
         assert!(!is_heading("SI"));
     }
@@ -673,8 +712,13 @@ mod tests {
             Some(("Analyste en détection d’intrusions", "ANALYSE DE RISQUES :"))
         );
         assert_eq!(
-            split_glued_title("Pilote en traitement d’incidents informatiquesTRAITEMENT D’INCIDENTS :"),
-            Some(("Pilote en traitement d’incidents informatiques", "TRAITEMENT D’INCIDENTS :"))
+            split_glued_title(
+                "Pilote en traitement d’incidents informatiquesTRAITEMENT D’INCIDENTS :"
+            ),
+            Some((
+                "Pilote en traitement d’incidents informatiques",
+                "TRAITEMENT D’INCIDENTS :"
+            ))
         );
         assert_eq!(split_glued_title("Analyser FORENSIQUE :"), None);
         assert_eq!(split_glued_title("ANALYSE DE RISQUES :"), None);
@@ -688,13 +732,18 @@ mod tests {
         assert!(is_intro_sentence(
             "Le testeur réalise les actions suivantes en coordination avec les chefs de projet MOA et MOE :"
         ));
-        assert!(!is_intro_sentence("Certains testeurs peuvent piloter une équipe."));
+        assert!(!is_intro_sentence(
+            "Certains testeurs peuvent piloter une équipe."
+        ));
         assert!(!is_intro_sentence("Les modèles fonctionnels"));
     }
 
     #[test]
     fn alt_titles_split_on_semicolons_or_commas() {
-        assert_eq!(split_alt_titles("Recetteur, Homologateur"), ["Recetteur", "Homologateur"]);
+        assert_eq!(
+            split_alt_titles("Recetteur, Homologateur"),
+            ["Recetteur", "Homologateur"]
+        );
         assert_eq!(
             split_alt_titles("Chief Data Officer ; Responsable des données"),
             ["Chief Data Officer", "Responsable des données"]

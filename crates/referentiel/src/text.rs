@@ -48,7 +48,10 @@ mod tests {
     #[test]
     fn slugs_fold_accents_apostrophes_and_punctuation() {
         assert_eq!(slug("Concepteur -Développeur"), "concepteur-developpeur");
-        assert_eq!(slug("Intégrateur d’applications"), "integrateur-d-applications");
+        assert_eq!(
+            slug("Intégrateur d’applications"),
+            "integrateur-d-applications"
+        );
         assert_eq!(
             slug("Responsable du système d’information « métier »"),
             "responsable-du-systeme-d-information-metier"
@@ -57,7 +60,10 @@ mod tests {
             slug("Administrateur d’outils / de systèmes / de réseaux & télécoms"),
             "administrateur-d-outils-de-systemes-de-reseaux-telecoms"
         );
-        assert_eq!(slug("Chef de projet maitrise d’œuvre SI"), "chef-de-projet-maitrise-d-oeuvre-si");
+        assert_eq!(
+            slug("Chef de projet maitrise d’œuvre SI"),
+            "chef-de-projet-maitrise-d-oeuvre-si"
+        );
         assert_eq!(slug(" … "), "");
     }
 

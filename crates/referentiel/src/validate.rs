@@ -1,7 +1,7 @@
 //! Structural and data-quality checks of an edition, whatever its source.
 
-use crate::parser::{Diagnostic, Severity};
 use crate::model::Referentiel;
+use crate::parser::{Diagnostic, Severity};
 use crate::text::fold;
 use std::collections::HashSet;
 
@@ -22,27 +22,43 @@ pub fn validate(r: &Referentiel) -> Vec<Diagnostic> {
         push(
             None,
             Severity::Error,
-            "aucune fiche métier trouvée : le texte ne ressemble pas à une édition du référentiel".into(),
+            "aucune fiche métier trouvée : le texte ne ressemble pas à une édition du référentiel"
+                .into(),
         );
     }
     let mut ids = HashSet::new();
     for o in &r.occupations {
         let id = Some(&o.id);
         if !ids.insert(o.id.as_str()) {
-            push(id, Severity::Error, format!("identifiant « {} » présent deux fois", o.id));
+            push(
+                id,
+                Severity::Error,
+                format!("identifiant « {} » présent deux fois", o.id),
+            );
         }
         if o.title.trim().is_empty() {
-            push(id, Severity::Error, format!("fiche « {} » sans intitulé", o.id));
+            push(
+                id,
+                Severity::Error,
+                format!("fiche « {} » sans intitulé", o.id),
+            );
         }
         if o.activities().next().is_none() {
             push(
                 id,
                 Severity::Error,
-                format!("« {} » lu comme un titre de fiche, mais aucune activité ne suit : ligne non reconnue ?", o.title),
+                format!(
+                    "« {} » lu comme un titre de fiche, mais aucune activité ne suit : ligne non reconnue ?",
+                    o.title
+                ),
             );
         }
         match &o.education {
-            None => push(id, Severity::Warning, format!("fiche « {} » sans cursus ni formation", o.title)),
+            None => push(
+                id,
+                Severity::Warning,
+                format!("fiche « {} » sans cursus ni formation", o.title),
+            ),
             Some(e) => {
                 if let (Some(min), Some(max)) = (e.min_level, e.max_level)
                     && min > max
@@ -50,7 +66,10 @@ pub fn validate(r: &Referentiel) -> Vec<Diagnostic> {
                     push(
                         id,
                         Severity::Error,
-                        format!("fiche « {} » : niveau minimal Bac+{min} supérieur au niveau maximal Bac+{max}", o.title),
+                        format!(
+                            "fiche « {} » : niveau minimal Bac+{min} supérieur au niveau maximal Bac+{max}",
+                            o.title
+                        ),
                     );
                 }
             }
@@ -59,13 +78,23 @@ pub fn validate(r: &Referentiel) -> Vec<Diagnostic> {
         for g in &o.activity_groups {
             let heading = g.heading.as_deref().unwrap_or("");
             if g.activities.is_empty() {
-                push(id, Severity::Warning, format!("fiche « {} » : rubrique « {heading} » sans activité", o.title));
+                push(
+                    id,
+                    Severity::Warning,
+                    format!(
+                        "fiche « {} » : rubrique « {heading} » sans activité",
+                        o.title
+                    ),
+                );
             }
             if g.heading.is_some() && !headings.insert(fold(heading)) {
                 push(
                     id,
                     Severity::Warning,
-                    format!("fiche « {} » : rubrique « {heading} » présente deux fois (conservée deux fois, dans l’ordre publié)", o.title),
+                    format!(
+                        "fiche « {} » : rubrique « {heading} » présente deux fois (conservée deux fois, dans l’ordre publié)",
+                        o.title
+                    ),
                 );
             }
         }

@@ -109,10 +109,19 @@ pub fn list(global: &Global, args: &ListArgs) -> Result<ExitCode> {
             out = serde_json::to_string_pretty(&rows)? + "\n";
         }
         ListFormat::Table => {
-            let width = r.occupations.iter().map(|o| o.id.as_str().len()).max().unwrap_or(0);
+            let width = r
+                .occupations
+                .iter()
+                .map(|o| o.id.as_str().len())
+                .max()
+                .unwrap_or(0);
             for o in &r.occupations {
                 let level = export::level_range(o.education.as_ref());
-                out.push_str(&format!("{:<width$}  {}  ({level})\n", o.id.as_str(), o.title));
+                out.push_str(&format!(
+                    "{:<width$}  {}  ({level})\n",
+                    o.id.as_str(),
+                    o.title
+                ));
             }
             out.push_str(&format!("{} fiches métiers\n", r.occupations.len()));
         }
@@ -125,7 +134,11 @@ pub fn show(global: &Global, args: &ShowArgs) -> Result<ExitCode> {
     let r = global.referentiel()?;
     let query = args.name.join(" ");
     let Some(o) = r.find(&query) else {
-        let closest: Vec<String> = r.closest_ids(&query, 3).iter().map(|id| id.to_string()).collect();
+        let closest: Vec<String> = r
+            .closest_ids(&query, 3)
+            .iter()
+            .map(|id| id.to_string())
+            .collect();
         eprintln!(
             "aucune fiche ne correspond à « {query} ». Identifiants les plus proches : {}\n(« metiers list » les affiche tous)",
             closest.join(", ")
@@ -148,7 +161,13 @@ pub fn export(global: &Global, args: &ExportArgs) -> Result<ExitCode> {
     };
     let bytes = match args.format {
         ExportFormat::Json => export::to_json(&r).into_bytes(),
-        ExportFormat::Csv => export::to_csv(&r, CsvOptions { excel_fr: args.excel }).into_bytes(),
+        ExportFormat::Csv => export::to_csv(
+            &r,
+            CsvOptions {
+                excel_fr: args.excel,
+            },
+        )
+        .into_bytes(),
         ExportFormat::Markdown => export::to_markdown(&r).into_bytes(),
         ExportFormat::Ttl => metiers_export::skos::to_turtle(&r, &skos)?.into_bytes(),
         ExportFormat::Jsonld => metiers_export::skos::to_jsonld(&r, &skos)?.into_bytes(),
@@ -157,7 +176,11 @@ pub fn export(global: &Global, args: &ExportArgs) -> Result<ExitCode> {
     match &args.output {
         Some(path) => {
             write_atomically(path, &bytes)?;
-            eprintln!("{} fiches exportées dans « {} »", r.occupations.len(), path.display());
+            eprintln!(
+                "{} fiches exportées dans « {} »",
+                r.occupations.len(),
+                path.display()
+            );
         }
         None if matches!(args.format, ExportFormat::Xlsx) && std::io::stdout().is_terminal() => {
             bail!(
@@ -178,7 +201,13 @@ pub fn check(global: &Global, args: &CheckArgs) -> Result<ExitCode> {
         Some(path) => load_path(&path)?,
         None => metiers_referentiel::published(),
     };
-    let count = |s: Severity| parsed.diagnostics.iter().filter(|d| d.severity == s).count();
+    let count = |s: Severity| {
+        parsed
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == s)
+            .count()
+    };
     let shown: Vec<&Diagnostic> = parsed
         .diagnostics
         .iter()
@@ -210,7 +239,11 @@ pub fn check(global: &Global, args: &CheckArgs) -> Result<ExitCode> {
         ));
         write_stdout(&out)?;
     }
-    Ok(if parsed.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if parsed.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// Writes to standard output; a closed pipe (`| head`) is not an error.
@@ -229,12 +262,23 @@ pub fn write_stdout_bytes(bytes: &[u8]) -> Result<()> {
 
 /// Writes a file entirely or not at all: a temporary file beside it, then a rename.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
-    result.with_context(|| format!("impossible d’écrire « {} » (dossier existant ? droits d’écriture ?)", path.display()))
+    result.with_context(|| {
+        format!(
+            "impossible d’écrire « {} » (dossier existant ? droits d’écriture ?)",
+            path.display()
+        )
+    })
 }
