@@ -3,7 +3,7 @@
 //! Each subcommand lives in its own module under `cmd/`; this file only parses the command
 //! line and dispatches. It is the only crate that uses `anyhow`.
 
-use clap::{Parser, Subcommand};
+use clap::{Arg, ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::process::ExitCode;
 
 mod cmd;
@@ -12,7 +12,7 @@ mod load;
 /// Référentiel interministériel des métiers et compétences des systèmes d’information et de
 /// communication (SIC) : consultation, recherche, rapprochement de textes libres, portail.
 #[derive(Debug, Parser)]
-#[command(name = "metiers", version, about, long_about = None)]
+#[command(name = "metiers", version)]
 #[command(disable_help_subcommand = true)]
 struct Cli {
     #[command(flatten)]
@@ -53,7 +53,20 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let command = in_french(Cli::command()).disable_version_flag(true).arg(
+        Arg::new("version")
+            .short('V')
+            .long("version")
+            .action(ArgAction::Version)
+            .help("Affiche la version"),
+    );
+    let parsed = command
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
+        Ok(cli) => cli,
+        Err(err) => return usage_error(&err),
+    };
     let result = match cli.command {
         Command::List(args) => cmd::referentiel::list(&cli.global, &args),
         Command::Show(args) => cmd::referentiel::show(&cli.global, &args),
@@ -76,4 +89,103 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Help in French for the command and all its subcommands: clap's own flag and headings
+/// are in English.
+fn in_french(command: clap::Command) -> clap::Command {
+    let subcommands: Vec<String> = command
+        .get_subcommands()
+        .map(|s| s.get_name().to_owned())
+        .collect();
+    let mut command = command
+        .disable_help_flag(true)
+        .arg(
+            Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(ArgAction::Help)
+                .help("Affiche l’aide"),
+        )
+        .help_template(
+            "{before-help}{about-with-newline}\nUtilisation : {usage}\n\n{all-args}{after-help}",
+        )
+        .subcommand_help_heading("Commandes")
+        .subcommand_value_name("COMMANDE");
+    for name in subcommands {
+        command = command.mut_subcommand(name, in_french);
+    }
+    command
+}
+
+/// clap's errors are in English: the help and version are printed as they are, every other
+/// error is said in French with what was wrong and where to find help (exit code 2).
+fn usage_error(err: &clap::Error) -> ExitCode {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let context = |kind: ContextKind| match err.get(kind) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.join(", "),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
+    let message = match err.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => err.exit(),
+        ErrorKind::InvalidValue => {
+            let valid = context(ContextKind::ValidValue);
+            format!(
+                "valeur « {} » invalide pour {}{}",
+                context(ContextKind::InvalidValue),
+                context(ContextKind::InvalidArg),
+                if valid.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (valeurs possibles : {valid})")
+                }
+            )
+        }
+        ErrorKind::ValueValidation => format!(
+            "valeur « {} » invalide pour {}",
+            context(ContextKind::InvalidValue),
+            context(ContextKind::InvalidArg)
+        ),
+        ErrorKind::UnknownArgument => {
+            format!("option inconnue « {} »", context(ContextKind::InvalidArg))
+        }
+        ErrorKind::InvalidSubcommand => {
+            format!(
+                "commande inconnue « {} »",
+                context(ContextKind::InvalidSubcommand)
+            )
+        }
+        ErrorKind::MissingRequiredArgument => {
+            format!(
+                "argument obligatoire manquant : {}",
+                context(ContextKind::InvalidArg)
+            )
+        }
+        ErrorKind::MissingSubcommand => "une commande est attendue".to_owned(),
+        ErrorKind::ArgumentConflict => format!(
+            "{} ne peut pas être utilisé avec {}",
+            context(ContextKind::InvalidArg),
+            context(ContextKind::PriorArg)
+        ),
+        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues | ErrorKind::TooFewValues => {
+            format!(
+                "nombre de valeurs incorrect pour {}",
+                context(ContextKind::InvalidArg)
+            )
+        }
+        ErrorKind::NoEquals => format!(
+            "{} attend « = » suivi d’une valeur",
+            context(ContextKind::InvalidArg)
+        ),
+        ErrorKind::InvalidUtf8 => "un argument n’est pas de l’UTF-8 valide".to_owned(),
+        _ => "ligne de commande invalide".to_owned(),
+    };
+    eprintln!(
+        "erreur : {message}\n« metiers --help » (ou « metiers COMMANDE --help ») affiche l’aide."
+    );
+    ExitCode::from(2)
 }

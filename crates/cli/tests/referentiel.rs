@@ -137,3 +137,32 @@ fn missing_edition_file_is_a_clear_french_error() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("impossible de lire l’édition"));
 }
+
+#[test]
+fn help_and_usage_errors_are_in_french() {
+    let help = metiers(&["--help"]);
+    assert!(help.status.success());
+    let text = stdout(&help);
+    assert!(text.contains("Utilisation : metiers"), "{text}");
+    assert!(
+        text.contains("Affiche l’aide") && !text.contains("Print help"),
+        "{text}"
+    );
+    let sub = stdout(&metiers(&["cartographie", "import", "--help"]));
+    assert!(
+        sub.contains("Affiche l’aide") && !sub.contains("Print help"),
+        "{sub}"
+    );
+
+    let bad = metiers(&["list", "--format", "tableur"]);
+    assert_eq!(bad.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains("valeur « tableur » invalide pour --format"),
+        "{err}"
+    );
+    assert!(err.contains("table, json"), "{err}");
+    let unknown = metiers(&["lister"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("commande inconnue « lister »"));
+}
