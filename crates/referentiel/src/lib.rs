@@ -23,6 +23,7 @@ pub mod validate;
 
 pub use model::{
     Activity, ActivityGroup, Edition, Education, InvalidId, Occupation, OccupationId, Referentiel,
+    UnknownOccupation,
 };
 pub use parser::{Diagnostic, Parsed, Severity, parse_text};
 pub use validate::validate;

@@ -86,6 +86,17 @@ pub struct Activity {
     pub details: Vec<String>,
 }
 
+/// No occupation has this id, title or alternative title.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "aucune fiche ne correspond à « {query} ». Identifiants les plus proches : {} (« metiers list » les affiche tous)",
+    closest.iter().map(OccupationId::as_str).collect::<Vec<_>>().join(", ")
+)]
+pub struct UnknownOccupation {
+    pub query: String,
+    pub closest: Vec<OccupationId>,
+}
+
 /// The stable identifier of an occupation: lowercase ASCII words joined by `-`.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -183,6 +194,15 @@ impl Referentiel {
                     .iter()
                     .find(|o| o.alt_titles.iter().any(|t| crate::text::slug(t) == key))
             })
+    }
+
+    /// The occupation named by an id, a title or an alternative title ([`Self::find`]), or
+    /// an error naming the three closest ids.
+    pub fn resolve(&self, query: &str) -> Result<&Occupation, UnknownOccupation> {
+        self.find(query).ok_or_else(|| UnknownOccupation {
+            query: query.to_owned(),
+            closest: self.closest_ids(query, 3).into_iter().cloned().collect(),
+        })
     }
 
     /// The ids closest to a query that matched nothing, best first (for "did you mean").

@@ -6,7 +6,7 @@
 
 use crate::cmd::referentiel::{write_atomically, write_stdout};
 use crate::load::Global;
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use metiers_referentiel::Referentiel;
 use metiers_store::import::ImportReport;
@@ -344,20 +344,7 @@ async fn export(global: &Global, store: &Store, args: &ExportArgs) -> Result<Exi
 
 /// The occupation named by an id or a title, or an error listing the closest ids.
 fn occupation_id(r: &Referentiel, name: &str) -> Result<String> {
-    match r.find(name) {
-        Some(o) => Ok(o.id.to_string()),
-        None => {
-            let closest: Vec<String> = r
-                .closest_ids(name, 3)
-                .iter()
-                .map(|id| id.to_string())
-                .collect();
-            bail!(
-                "aucun métier ne correspond à « {name} ». Identifiants les plus proches : {} (« metiers list » les affiche tous)",
-                closest.join(", ")
-            )
-        }
-    }
+    Ok(r.resolve(name)?.id.to_string())
 }
 
 async fn position(store: &Store, name: &str) -> Result<metiers_store::Position> {

@@ -3,7 +3,7 @@
 
 use crate::cmd::referentiel::{write_atomically, write_stdout};
 use crate::load::{Global, LoadedEdition, edition_id, ids, load_path};
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use clap::{Args, ValueEnum};
 use metiers_export::ecart::{self, GapAnalyzer};
 use metiers_export::poste::{JobDescription, Selection, numbered_activities};
@@ -192,13 +192,7 @@ fn resolve(global: &Global, editions: &[LoadedEdition], name: &str) -> Result<Lo
 
 /// The occupation named by an id or a title, or an error listing the closest ids.
 fn find<'a>(r: &'a Referentiel, query: &str) -> Result<&'a Occupation> {
-    r.find(query).with_context(|| {
-        let closest: Vec<String> = r.closest_ids(query, 3).iter().map(|id| id.to_string()).collect();
-        format!(
-            "aucune fiche ne correspond à « {query} ». Identifiants les plus proches : {} (« metiers list » les affiche tous)",
-            closest.join(", ")
-        )
-    })
+    Ok(r.resolve(query)?)
 }
 
 pub fn job(global: &Global, args: &JobArgs) -> Result<ExitCode> {

@@ -133,17 +133,12 @@ pub fn list(global: &Global, args: &ListArgs) -> Result<ExitCode> {
 pub fn show(global: &Global, args: &ShowArgs) -> Result<ExitCode> {
     let r = global.referentiel()?;
     let query = args.name.join(" ");
-    let Some(o) = r.find(&query) else {
-        let closest: Vec<String> = r
-            .closest_ids(&query, 3)
-            .iter()
-            .map(|id| id.to_string())
-            .collect();
-        eprintln!(
-            "aucune fiche ne correspond à « {query} ». Identifiants les plus proches : {}\n(« metiers list » les affiche tous)",
-            closest.join(", ")
-        );
-        return Ok(ExitCode::from(2));
+    let o = match r.resolve(&query) {
+        Ok(o) => o,
+        Err(unknown) => {
+            eprintln!("{unknown}");
+            return Ok(ExitCode::from(2));
+        }
     };
     let text = match args.format {
         ShowFormat::Text => export::occupation_text(o),

@@ -320,17 +320,12 @@ fn write_or_pipe_closed(out: &mut impl Write, bytes: &[u8]) -> Result<bool> {
 pub fn similar(global: &Global, args: &SimilarArgs) -> Result<ExitCode> {
     let r = global.referentiel()?;
     let query = args.name.join(" ");
-    let Some(o) = r.find(&query) else {
-        let closest: Vec<String> = r
-            .closest_ids(&query, 3)
-            .iter()
-            .map(|id| id.to_string())
-            .collect();
-        eprintln!(
-            "aucune fiche ne correspond à « {query} ». Identifiants les plus proches : {}\n(« metiers list » les affiche tous)",
-            closest.join(", ")
-        );
-        return Ok(ExitCode::from(2));
+    let o = match r.resolve(&query) {
+        Ok(o) => o,
+        Err(unknown) => {
+            eprintln!("{unknown}");
+            return Ok(ExitCode::from(2));
+        }
     };
     let engine = Engine::build(&r).context("impossible de construire l’index de recherche")?;
     let similar = engine.similar(o.id.as_str(), args.top).unwrap_or_default();
