@@ -3,15 +3,14 @@
 use std::collections::{HashMap, HashSet};
 
 use metiers_referentiel::{OccupationId, Referentiel};
-use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
     FAST, Field, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
 
 use crate::analysis::{self, Expander, Expansion, Tok};
+use crate::bm25::{Bm25Table, Reading};
 use crate::vocabulary::Vocabulary;
 use crate::{
     ByteRange, Evidence, EvidenceKind, Highlight, LearnedTitle, Match, MatchResult, SearchError,
@@ -44,10 +43,8 @@ pub struct Engine {
     text_idf: HashMap<String, f32>,
     /// Every stem the engine knows, by length, for typo correction.
     known_by_len: HashMap<usize, Vec<String>>,
-    searcher: Searcher,
-    fields: Fields,
-    /// Segment ordinal → doc id → occupation index.
-    doc_map: Vec<Vec<usize>>,
+    /// BM25 of every stem of the index, per field and occupation.
+    bm25: Bm25Table,
     /// Stem → id, for the alignment of long texts with activities.
     stem_ids: HashMap<String, u32>,
     /// Per occupation, per activity: sorted stem ids and their idf norm.
@@ -56,7 +53,6 @@ pub struct Engine {
     idf_by_id: Vec<f32>,
     /// Folded forms that mark an occupation outside the référentiel (`serveuse`).
     outside_forms: Vec<String>,
-    _reader: IndexReader,
 }
 
 impl std::fmt::Debug for Engine {
@@ -407,7 +403,7 @@ impl Engine {
             writer.add_document(doc)?;
         }
         writer.commit()?;
-        let reader = index
+        let reader: IndexReader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
@@ -417,9 +413,20 @@ impl Engine {
             let column = segment.fast_fields().u64("ord")?;
             let map = (0..segment.max_doc())
                 .map(|d| column.first(d).unwrap_or(0) as usize)
-                .collect();
+                .collect::<Vec<usize>>();
             doc_map.push(map);
         }
+        let bm25 = Bm25Table::build(
+            &searcher,
+            [
+                fields.title,
+                fields.alt,
+                fields.vocab,
+                fields.headings,
+                fields.body,
+            ],
+            &doc_map,
+        )?;
 
         let mut stem_ids: HashMap<String, u32> = HashMap::new();
         let mut idf_by_id: Vec<f32> = Vec::new();
@@ -469,10 +476,7 @@ impl Engine {
             label_idf,
             text_idf,
             known_by_len,
-            searcher,
-            fields,
-            doc_map,
-            _reader: reader,
+            bm25,
         })
     }
 
@@ -960,70 +964,20 @@ impl Engine {
         })
     }
 
-    /// BM25 of the query over the fields of each occupation (0 where nothing matched).
+    /// BM25 of the query over the fields of each occupation (0 where nothing matched): the
+    /// sum of one clause per stem and field, plus a typo clause for long unknown words
+    /// (see [`Bm25Table`]).
     fn bm25(&self, q: &Analysed) -> Vec<f32> {
-        let f = self.fields;
-        let boosts: [(Field, f32); 5] = if q.long {
-            [
-                (f.title, 2.0),
-                (f.alt, 1.5),
-                (f.vocab, 1.5),
-                (f.headings, 1.5),
-                (f.body, 1.0),
-            ]
-        } else {
-            [
-                (f.title, 3.0),
-                (f.alt, 2.5),
-                (f.vocab, 2.5),
-                (f.headings, 1.5),
-                (f.body, 1.0),
-            ]
-        };
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for s in &q.stems {
-            let w = if s.fuzzy { 0.5 } else { 1.0 };
-            for (field, boost) in boosts {
-                let term = Term::from_field_text(field, &s.stem);
-                let tq = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs);
-                clauses.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(tq), boost * w)),
-                ));
-                // Typo tolerance on long words that the engine does not know.
-                if !s.fuzzy
-                    && s.stem.chars().count() >= 7
-                    && self.weight_of(&s.stem).is_none()
-                    && field == f.body
-                {
-                    let fq = FuzzyTermQuery::new(term, 1, true);
-                    clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(fq), 0.3))));
-                }
-            }
-        }
         let mut scores = vec![0.0; self.occs.len()];
-        if clauses.is_empty() {
-            return scores;
-        }
-        let query = BooleanQuery::new(clauses);
-        let collector = TopDocs::with_limit(self.occs.len().max(1)).order_by_score();
-        let Ok(found) = self.searcher.search(&query, &collector) else {
-            return scores;
-        };
-        for (
-            score,
-            DocAddress {
-                segment_ord,
-                doc_id,
-            },
-        ) in found
-        {
-            let occ = self
-                .doc_map
-                .get(segment_ord as usize)
-                .and_then(|m| m.get(doc_id as usize));
-            if let Some(slot) = occ.and_then(|&occ| scores.get_mut(occ)) {
-                *slot = score;
+        for s in &q.stems {
+            let reading = Reading {
+                long: q.long,
+                fuzzy: s.fuzzy,
+            };
+            self.bm25.add(&s.stem, reading, &mut scores);
+            // Typo tolerance on long words that the engine does not know.
+            if !s.fuzzy && s.stem.chars().count() >= 7 && self.weight_of(&s.stem).is_none() {
+                self.bm25.add_typo(&s.stem, &mut scores);
             }
         }
         scores

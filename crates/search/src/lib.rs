@@ -2,7 +2,8 @@
 //! référentiel des métiers SIC.
 //!
 //! - [`Engine`]: built once from a [`Referentiel`] (an in-memory tantivy index with a French
-//!   analyzer, plus the curated vocabulary `data/vocabulaire.toml`), then immutable and
+//!   analyzer, whose BM25 scores are read once into a table, plus the curated vocabulary
+//!   `data/vocabulaire.toml`), then immutable and
 //!   shared between threads. [`Engine::search`] ranks occupations for a query with the
 //!   matching activities highlighted, [`Engine::suggest`] completes titles,
 //!   [`Engine::match_text`] says which occupation a job title, an ad or a CV is, with a score
@@ -15,6 +16,7 @@
 //! The crate knows nothing of HTTP or SQL.
 
 pub mod analysis;
+mod bm25;
 mod engine;
 pub mod eval;
 pub mod vocabulary;
