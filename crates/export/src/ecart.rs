@@ -43,6 +43,7 @@ impl std::fmt::Debug for GapAnalyzer {
 
 /// Where an occupation stands on education.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OccupationSide {
     pub id: OccupationId,
     pub title: String,
@@ -52,6 +53,7 @@ pub struct OccupationSide {
 
 /// An activity of the target occupation and the activity of the origin that covers it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Covered {
     pub heading: Option<String>,
     pub activity: String,
@@ -65,6 +67,7 @@ pub struct Covered {
 
 /// An activity (with its heading).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Missing {
     pub heading: Option<String>,
     pub activity: String,
@@ -72,6 +75,7 @@ pub struct Missing {
 
 /// "De A vers B".
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Gap {
     pub from: OccupationSide,
     pub to: OccupationSide,
@@ -87,6 +91,7 @@ pub struct Gap {
 
 /// An occupation ranked for the activities a person practises.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Coverage {
     pub id: OccupationId,
     pub title: String,
@@ -301,6 +306,12 @@ fn ratio(part: usize, whole: usize) -> f64 {
 
 fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
+}
+
+impl From<&Occupation> for OccupationSide {
+    fn from(o: &Occupation) -> Self {
+        side(o)
+    }
 }
 
 fn side(o: &Occupation) -> OccupationSide {

@@ -25,6 +25,7 @@ pub const RENAME_THRESHOLD: f64 = 0.5;
 
 /// The changes between two editions.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EditionDiff {
     pub old_edition: EditionRef,
     pub new_edition: EditionRef,
@@ -36,12 +37,14 @@ pub struct EditionDiff {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EditionRef {
     pub id: String,
     pub title: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OccupationRef {
     pub id: OccupationId,
     pub title: String,
@@ -50,6 +53,7 @@ pub struct OccupationRef {
 /// A fiche whose title changed. `old_id != new_id` when the pairing came from the content
 /// alone: the registry should then list the new title under the old id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Renamed {
     pub old_id: OccupationId,
     pub new_id: OccupationId,
@@ -59,6 +63,7 @@ pub struct Renamed {
 
 /// The content changes of one occupation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OccupationChanges {
     /// Id in the new edition.
     pub id: OccupationId,
@@ -76,6 +81,7 @@ pub struct OccupationChanges {
 
 /// The education text before and after (`None`: not stated).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EducationChange {
     pub old: Option<String>,
     pub new: Option<String>,
@@ -83,6 +89,7 @@ pub struct EducationChange {
 
 /// An activity and its heading.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlacedActivity {
     pub heading: Option<String>,
     pub text: String,
@@ -90,6 +97,7 @@ pub struct PlacedActivity {
 
 /// An activity whose wording changed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Reworded {
     pub old_heading: Option<String>,
     pub new_heading: Option<String>,
@@ -101,6 +109,7 @@ pub struct Reworded {
 
 /// An activity, worded the same, under another heading.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Moved {
     pub text: String,
     pub old_heading: Option<String>,

@@ -37,8 +37,11 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// What every handler can reach. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct AppState {
+    /// The current edition, the one served by default.
     pub referentiel: Arc<Referentiel>,
     pub engine: Arc<Engine>,
+    /// Every loaded edition, the current one among them (`?edition=`, « Nouveautés »).
+    pub editions: Arc<editions::Editions>,
     /// Our grouping of the occupations (a reading aid, `data/groupes.toml`).
     pub groups: Arc<groups::Groups>,
     /// The map of occupations by closeness, computed on first use (see [`AppState::map`]).
@@ -46,6 +49,8 @@ pub struct AppState {
     /// Every occupation's list of close ones (all of them, closest first), computed on first
     /// use per occupation: the engine compares every pair of activities, ~10 ms a fiche.
     similar: Arc<Vec<OnceLock<Vec<Similar>>>>,
+    /// The gap analysis of the current edition, built on first use.
+    gaps: Arc<OnceLock<metiers_export::ecart::GapAnalyzer>>,
     /// Results of `match` for short texts (job titles), which recur; see [`MatchCache`].
     pub match_cache: Arc<MatchCache>,
     /// The OpenAPI document, rendered once (served as JSON and as a page).
@@ -62,15 +67,24 @@ impl AppState {
         let groups = Arc::new(groups::Groups::embedded(&referentiel));
         let count = referentiel.occupations.len();
         Self {
+            editions: Arc::new(editions::Editions::new(Vec::new(), referentiel.clone())),
             referentiel,
             engine,
             groups,
             map: Arc::new(OnceLock::new()),
             similar: Arc::new((0..count).map(|_| OnceLock::new()).collect()),
+            gaps: Arc::new(OnceLock::new()),
             match_cache: Arc::new(MatchCache::from_env()),
             openapi: Arc::new(api::OpenApiDocument::new()),
             cartographie: None,
         }
+    }
+
+    /// Serves these editions beside the current one (`list` in load order, oldest first;
+    /// it may hold the current edition).
+    pub fn with_editions(mut self, list: Vec<Arc<Referentiel>>) -> Self {
+        self.editions = Arc::new(editions::Editions::new(list, self.referentiel.clone()));
+        self
     }
 
     /// Adds the cartographie's store (set by `metiers serve`).
@@ -83,6 +97,12 @@ impl AppState {
     /// which `metiers serve` need not wait for).
     pub fn map(&self) -> &map::Map {
         self.map.get_or_init(|| map::Map::compute(self))
+    }
+
+    /// The gap analysis of the current edition ("De A vers B", ranking for a person).
+    pub fn gaps(&self) -> &metiers_export::ecart::GapAnalyzer {
+        self.gaps
+            .get_or_init(|| metiers_export::ecart::GapAnalyzer::new(&self.referentiel))
     }
 
     /// The occupations close to `id`, closest first (all of them); `None` for an unknown id.

@@ -17,6 +17,10 @@ const ROUTES: &[&str] = &[
     "get /api/v1/suggest",
     "post /api/v1/match",
     "get /api/v1/export",
+    "get /api/v1/editions",
+    "get /api/v1/editions/changes",
+    "get /api/v1/ecart",
+    "get /api/v1/ecart/personne",
     "get /api/v1/openapi.json",
     "get /healthz",
 ];
@@ -59,12 +63,15 @@ async fn every_documented_route_answers() {
     let doc = document().await;
     for op in operations(&doc) {
         let (method, path) = op.split_once(' ').unwrap_or_default();
-        let uri = path.replace("{id}", "testeur")
-            + if path.ends_with("search") || path.ends_with("suggest") {
-                "?q=test"
-            } else {
-                ""
-            };
+        let query = match path {
+            p if p.ends_with("search") || p.ends_with("suggest") => "?q=test",
+            "/api/v1/ecart" => "?de=testeur&vers=integrateur-d-exploitation",
+            "/api/v1/ecart/personne" => "?de=testeur",
+            // One edition loaded: compared with itself.
+            "/api/v1/editions/changes" => "?from=jurisconforme&to=jurisconforme",
+            _ => "",
+        };
+        let uri = path.replace("{id}", "testeur") + query;
         let r = match method {
             "get" => get(&uri).await,
             "post" => common::post_json(&uri, r#"{"text": "testeur"}"#).await,

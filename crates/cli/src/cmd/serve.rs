@@ -33,12 +33,19 @@ pub fn serve(global: &Global, args: &ServeArgs) -> Result<ExitCode> {
         )
         .with_writer(std::io::stderr)
         .try_init();
-    let referentiel = Arc::new(global.referentiel()?);
+    let editions = global.editions()?;
+    let current = global.current_index(&editions)?;
+    crate::load::warn(&editions[current]);
+    let editions: Vec<Arc<metiers_referentiel::Referentiel>> = editions
+        .into_iter()
+        .map(|e| Arc::new(e.referentiel))
+        .collect();
+    let referentiel = editions[current].clone();
     let engine = Arc::new(
         metiers_search::Engine::build(&referentiel)
             .context("construction de l’index de recherche impossible")?,
     );
-    let state = metiers_web::AppState::new(referentiel, engine);
+    let state = metiers_web::AppState::new(referentiel, engine).with_editions(editions);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -4,6 +4,7 @@
 //! [`utoipa_axum::router::OpenApiRouter`], so the OpenAPI 3.1 document ([`openapi`]) is
 //! generated from the same handlers that serve the requests.
 
+pub mod editions;
 pub mod export;
 pub mod matching;
 pub mod occupations;
@@ -38,6 +39,7 @@ pub const MAX_TEXT_CHARS: usize = 50_000;
     tags(
         (name = "referentiel", description = "Les fiches métiers telles que publiées."),
         (name = "recherche", description = "Recherche, autocomplétion, rapprochement et métiers proches."),
+        (name = "editions", description = "Éditions chargées et leurs changements ; écart entre métiers et métiers classés selon les activités pratiquées."),
         (name = "exploitation", description = "État du service et description de l’API.")
     ),
     components(schemas(ErrorBody, export::Format))
@@ -53,6 +55,10 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(matching::suggest))
         .routes(routes!(matching::match_text))
         .routes(routes!(export::export))
+        .routes(routes!(editions::list))
+        .routes(routes!(editions::changes))
+        .routes(routes!(crate::editions::gap_api))
+        .routes(routes!(crate::editions::person_api))
         .routes(routes!(openapi_json))
         .routes(routes!(healthz))
 }

@@ -22,6 +22,16 @@ pub struct ListParams {
     pub max_level: Option<u8>,
     /// Mots contenus dans une des rubriques de la fiche (casse et accents ignorés).
     pub heading: Option<String>,
+    /// Édition à consulter (voir `/api/v1/editions`) ; par défaut l’édition courante.
+    pub edition: Option<String>,
+}
+
+/// Choice of the edition, on the endpoints that serve any loaded one.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EditionParams {
+    /// Édition à consulter (voir `/api/v1/editions`) ; par défaut l’édition courante.
+    pub edition: Option<String>,
 }
 
 /// Un métier dans une liste : ce qui l’identifie et son niveau de formation.
@@ -42,7 +52,7 @@ pub struct OccupationSummary {
     pub group: Option<String>,
 }
 
-/// Une liste de métiers de l’édition servie.
+/// Une liste de métiers d’une édition.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct OccupationList {
     /// Identifiant de l’édition.
@@ -62,19 +72,21 @@ pub struct OccupationList {
     params(ListParams),
     responses(
         (status = 200, description = "Les fiches retenues, dans l’ordre publié", body = OccupationList),
-        (status = 400, description = "Paramètre invalide", body = ErrorBody)
+        (status = 400, description = "Paramètre invalide", body = ErrorBody),
+        (status = 404, description = "Édition non chargée", body = ErrorBody)
     )
 )]
 pub async fn list(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<ListParams>,
 ) -> Result<Json<OccupationList>, AppError> {
-    let occupations = filter(&state.referentiel, &params)?
+    let r = state.editions.get(params.edition.as_deref())?;
+    let occupations = filter(r, &params)?
         .into_iter()
         .map(|o| summary(&state, o))
         .collect::<Vec<_>>();
     Ok(Json(OccupationList {
-        edition: state.referentiel.edition.id.clone(),
+        edition: r.edition.id.clone(),
         count: occupations.len(),
         occupations,
     }))
@@ -87,17 +99,22 @@ pub async fn list(
     summary = "Une fiche métier",
     description = "Tout ce que le référentiel dit d’un métier : intitulé, autres appellations, formation, activités par rubrique.",
     tag = "referentiel",
-    params(("id" = String, Path, description = "Identifiant de la fiche (ex. `concepteur-developpeur`)")),
+    params(
+        ("id" = String, Path, description = "Identifiant de la fiche (ex. `concepteur-developpeur`) ; stable d’une édition à l’autre"),
+        EditionParams
+    ),
     responses(
         (status = 200, description = "La fiche", body = Occupation),
-        (status = 404, description = "Identifiant inconnu", body = ErrorBody)
+        (status = 404, description = "Identifiant inconnu, ou édition non chargée", body = ErrorBody)
     )
 )]
 pub async fn get_one(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
+    ApiQuery(p): ApiQuery<EditionParams>,
 ) -> Result<Json<Occupation>, AppError> {
-    find(&state.referentiel, &id).cloned().map(Json)
+    let r = state.editions.get(p.edition.as_deref())?;
+    find(r, &id).cloned().map(Json)
 }
 
 /// The occupation with this id, or a 404 naming the closest ids.

@@ -83,10 +83,13 @@ pub async fn export(
         "json" => Format::Json,
         "csv" => Format::Csv,
         "markdown" | "md" => Format::Markdown,
+        "ttl" => Format::Ttl,
+        "jsonld" => Format::Jsonld,
+        "xlsx" => Format::Xlsx,
         _ => {
             return super::error_page(&AppError::not_found(
                 "format_inconnu",
-                "Format d’export inconnu : choisissez json, csv ou markdown.",
+                "Format d’export inconnu : choisissez json, csv, markdown, ttl, jsonld ou xlsx.",
             ));
         }
     };
@@ -126,7 +129,7 @@ pub async fn export(
         )
             .into_response();
     }
-    export_render(&one, format, false, o.id.as_str())
+    export_render(&one, format, false, o.id.as_str()).unwrap_or_else(|e| super::error_page(&e))
 }
 
 /// The 404 page of an unknown occupation, with the closest ones.

@@ -89,6 +89,7 @@ impl Layout {
             ),
             ("/comparer", "Comparer", "comparer"),
             ("/carte", "Carte", "carte"),
+            ("/nouveautes", "Nouveautés", "nouveautes"),
             ("/cartographie", "Cartographie", "cartographie"),
             ("/a-propos", "À propos", "a-propos"),
         ]

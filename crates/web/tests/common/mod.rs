@@ -54,7 +54,12 @@ impl Reply {
 }
 
 pub async fn send(request: Request<Body>) -> Reply {
-    let response = router(STATE.clone())
+    send_to(STATE.clone(), request).await
+}
+
+/// Sends a request to the application built on `state`.
+pub async fn send_to(state: AppState, request: Request<Body>) -> Reply {
+    let response = router(state)
         .oneshot(request)
         .await
         .expect("le routeur répond toujours");
