@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Load benchmark of the portal and API (issue 4): wrk at 64 connections against /healthz
-# (the ceiling of this machine), POST /api/v1/match with job titles and with job ads, and a
-# fiche page, one after the other against the same `metiers serve` process, sampling its
-# resident memory (VmRSS every 0.2 s; VmHWM at the end).
+# (the ceiling of this machine), POST /api/v1/match with job titles (20 that recur, then
+# 5,000 distinct ones) and with job ads, and a fiche page, one after the other against the
+# same `metiers serve` process, sampling its resident memory (VmRSS every 0.2 s; VmHWM at the
+# end); then the distinct titles again against a server without the match cache.
 #
 # Usage: bench/load/run.sh [DURATION=20s]; METIERS_BIN=path to skip the release build.
 # Needs wrk (Debian package). Results: stdout and target/bench-load/results.md.
@@ -20,6 +21,9 @@ if [ -z "${METIERS_BIN:-}" ]; then
   cargo build --release -p metiers
   METIERS_BIN=target/release/metiers
 fi
+
+titles="$out/titres-distincts.txt"
+python3 bench/load/distinct_titles.py --count "${BENCH_DISTINCT:-5000}" --out "$titles" --metiers "$METIERS_BIN"
 
 "$METIERS_BIN" serve --addr "127.0.0.1:$port" 2> "$out/server.log" &
 pid=$!
@@ -68,7 +72,10 @@ run() {
 
 base="http://127.0.0.1:$port"
 run healthz "GET /healthz" "$base/healthz"
-run match-titles "POST /api/v1/match (intitulés)" -s bench/load/titles.lua "$base/api/v1/match"
+run match-titles "POST /api/v1/match (20 intitulés récurrents)" -s bench/load/titles.lua "$base/api/v1/match"
+export BENCH_TITLES="$titles"
+run match-distinct "POST /api/v1/match ($(wc -l < "$titles") intitulés distincts)" -s bench/load/titles.lua "$base/api/v1/match"
+unset BENCH_TITLES
 run match-ads "POST /api/v1/match (annonces)" -s bench/load/ads.lua "$base/api/v1/match"
 run fiche "GET /metiers/{id} (page fiche)" "$base/metiers/administrateur-de-bases-de-donnees"
 
@@ -81,7 +88,8 @@ for _ in $(seq 1 100); do
   curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
   sleep 0.05
 done
-run match-titles-nocache "POST /api/v1/match (intitulés, cache désactivé)" -s bench/load/titles.lua "$base/api/v1/match"
+export BENCH_TITLES="$titles"
+run match-distinct-nocache "POST /api/v1/match ($(wc -l < "$titles") intitulés distincts, cache désactivé)" -s bench/load/titles.lua "$base/api/v1/match"
 
 {
   echo

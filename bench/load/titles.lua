@@ -1,4 +1,7 @@
 -- wrk: POST /api/v1/match with job titles, one after the other (per thread).
+-- With BENCH_TITLES=FILE, the titles are the lines of FILE (bench/load/distinct_titles.py
+-- writes thousands of distinct ones); otherwise the 20 below, which a result cache answers
+-- after the first round.
 local titles = {
   "administrateur réseaux", "développeur java", "chef de projet MOA", "technicien support",
   "RSSI", "data scientist", "architecte cloud", "webmestre", "testeur logiciel",
@@ -6,11 +9,25 @@ local titles = {
   "urbaniste SI", "chargé de relation utilisateurs", "directeur des systèmes d'information",
   "technicien poste de travail", "intégrateur d'applications", "product owner", "auditeur sécurité",
 }
+local file = os.getenv("BENCH_TITLES")
+if file then
+  titles = {}
+  for line in io.lines(file) do
+    if #line > 0 then titles[#titles + 1] = line end
+  end
+end
 local bodies = {}
 for i, t in ipairs(titles) do
   bodies[i] = '{"text":"' .. t .. '","top":3}'
 end
 local i = 0
+setup = function(thread)
+  -- Threads start at different places of the list.
+  thread:set("offset", math.random(#bodies))
+end
+init = function()
+  i = offset or 0
+end
 request = function()
   i = i % #bodies + 1
   return wrk.format("POST", "/api/v1/match", { ["Content-Type"] = "application/json" }, bodies[i])

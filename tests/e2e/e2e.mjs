@@ -155,6 +155,19 @@ try {
     if (!page.url().includes("/metiers/")) problems.push(`Entrée sur un nœud mène à ${page.url()}`);
     await page.goBack();
   });
+  await checkPage(context, base, "nouveautes", "/nouveautes");
+  await checkPage(context, base, "fiche-de-poste", "/metiers/technicien-d-exploitation/fiche-de-poste?activites=1,3");
+  await checkPage(context, base, "ecart", "/ecart?de=technicien-d-exploitation&vers=superviseur-d-exploitation");
+  await checkPage(context, base, "ecart-personne", "/ecart/personne?de=technicien-d-exploitation", async (page, problems) => {
+    // Tick two activities with the keyboard and the mouse, then rank the occupations.
+    await page.locator("#activite-1").check();
+    await page.locator("#activite-3").focus();
+    await page.keyboard.press("Space");
+    await Promise.all([page.waitForNavigation(), page.getByRole("button", { name: "Classer les métiers" }).click()]);
+    const rows = await page.locator("table tbody tr").count();
+    if (rows === 0) problems.push("aucun métier classé");
+    if (!(await page.content()).includes("vos 2 activité(s)")) problems.push("les deux activités cochées ne sont pas retenues");
+  });
   await checkPage(context, base, "a-propos", "/a-propos");
   await checkPage(context, base, "documentation-api", "/api/v1/docs");
   await checkPage(context, base, "404", "/metiers/inconnu");
