@@ -39,6 +39,8 @@ pub struct Engine {
     expander: Expander,
     /// Stem → weight as a word of titles (rarer among the occupations' titles: heavier).
     label_idf: HashMap<String, f32>,
+    /// Stem → the labels holding it, in ascending order.
+    label_index: HashMap<String, Vec<u32>>,
     /// Stem → inverse document frequency over the occupations' whole text.
     text_idf: HashMap<String, f32>,
     /// Every stem the engine knows, by length, for typo correction.
@@ -101,6 +103,25 @@ struct Label {
     text: String,
     stems: Vec<String>,
     weight: f32,
+    /// Weight of each stem as a word of titles (the first one, the head, raised), and their
+    /// sum: see [`Label::weigh`].
+    stem_weights: Vec<f32>,
+    total: f32,
+}
+
+impl Label {
+    /// Sets the weights of the stems from the words' weights in titles.
+    fn weigh(&mut self, label_idf: &HashMap<String, f32>) {
+        self.stem_weights = self
+            .stems
+            .iter()
+            .enumerate()
+            .map(|(k, s)| {
+                label_idf.get(s).copied().unwrap_or(1.0) * if k == 0 { tune::HEAD } else { 1.0 }
+            })
+            .collect();
+        self.total = self.stem_weights.iter().sum();
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -114,6 +135,8 @@ struct QStem {
     fuzzy: bool,
     /// Position of the first occurrence among the analysed tokens.
     pos: usize,
+    /// Whether the stem is a word of some label (title, alt title, vocabulary).
+    title_word: bool,
 }
 
 #[derive(Debug)]
@@ -336,6 +359,16 @@ impl Engine {
             .into_iter()
             .map(|(s, occs)| (s, (1.0 + n / occs.len() as f32).ln()))
             .collect();
+        let mut label_index: HashMap<String, Vec<u32>> = HashMap::new();
+        for (i, l) in labels.iter_mut().enumerate() {
+            l.weigh(&label_idf);
+            for s in &l.stems {
+                let list = label_index.entry(s.clone()).or_default();
+                if list.last() != Some(&(i as u32)) {
+                    list.push(i as u32);
+                }
+            }
+        }
         let mut text_df: HashMap<String, u32> = HashMap::new();
         for o in &occs {
             for s in o.tf.keys() {
@@ -474,6 +507,7 @@ impl Engine {
             analyzer,
             expander,
             label_idf,
+            label_index,
             text_idf,
             known_by_len,
             bm25,
@@ -680,6 +714,7 @@ impl Engine {
                 self.weight_of(&stem).unwrap_or(tune::UNKNOWN) * if fuzzy { 0.7 } else { 1.0 };
             stems.push(QStem {
                 original: t.stem.clone(),
+                title_word: self.label_idf.contains_key(&stem),
                 stem,
                 surface,
                 weight,
@@ -688,9 +723,7 @@ impl Engine {
                 pos,
             });
         }
-        let head = stems
-            .iter()
-            .position(|s| self.label_idf.contains_key(&s.stem));
+        let head = stems.iter().position(|s| s.title_word);
         let folded = analysis::fold(text);
         let outside = self.outside_forms.iter().any(|f| contains_word(&folded, f))
             || (!long
@@ -750,12 +783,18 @@ impl Engine {
             .filter_map(|l| {
                 let occ = self.occs.iter().position(|o| o.id == l.id)?;
                 let stems = self.stems_of(&l.title);
-                (!stems.is_empty()).then(|| Label {
-                    occ,
-                    kind: EvidenceKind::LearnedTitle,
-                    text: l.title.clone(),
-                    stems,
-                    weight: 1.0,
+                (!stems.is_empty()).then(|| {
+                    let mut label = Label {
+                        occ,
+                        kind: EvidenceKind::LearnedTitle,
+                        text: l.title.clone(),
+                        stems,
+                        weight: 1.0,
+                        stem_weights: Vec::new(),
+                        total: 0.0,
+                    };
+                    label.weigh(&self.label_idf);
+                    label
                 })
             })
             .collect()
@@ -776,8 +815,25 @@ impl Engine {
     fn score(&self, q: &Analysed, extra: &[Label]) -> Vec<Scored> {
         let n = self.occs.len();
         let mut best: Vec<Option<LabelHit>> = vec![None; n];
-        let all = self.labels.iter().chain(extra.iter());
-        for (li, l) in all.enumerate() {
+        // Only the labels that share a stem with the query can match, in their order.
+        let mut candidates: Vec<u32> = q
+            .stems
+            .iter()
+            .filter_map(|s| self.label_index.get(&s.stem))
+            .flatten()
+            .copied()
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        let known = candidates
+            .into_iter()
+            .map(|i| i as usize)
+            .filter_map(|i| self.labels.get(i).map(|l| (i, l)));
+        let learned = extra
+            .iter()
+            .enumerate()
+            .map(|(j, l)| (self.labels.len() + j, l));
+        for (li, l) in known.chain(learned) {
             if let Some(hit) = self.label_hit(li, l, q) {
                 let slot = &mut best[l.occ];
                 if slot.as_ref().is_none_or(|b| hit.score > b.score) {
@@ -887,11 +943,8 @@ impl Engine {
     fn label_hit(&self, li: usize, l: &Label, q: &Analysed) -> Option<LabelHit> {
         let mut matched = Vec::new();
         let mut matched_head = false;
-        let (mut lab_hit, mut lab_total) = (0.0_f32, 0.0_f32);
-        for (k, s) in l.stems.iter().enumerate() {
-            let w = self.label_idf.get(s).copied().unwrap_or(1.0)
-                * if k == 0 { tune::HEAD } else { 1.0 };
-            lab_total += w;
+        let (mut lab_hit, lab_total) = (0.0_f32, l.total);
+        for (k, (s, &w)) in l.stems.iter().zip(&l.stem_weights).enumerate() {
             if let Some(qi) = q.stems.iter().position(|x| &x.stem == s) {
                 lab_hit += w * if q.stems[qi].fuzzy { 0.8 } else { 1.0 };
                 matched.push(qi);
@@ -925,7 +978,7 @@ impl Engine {
             let q_cov = if q_total > 0.0 { q_hit / q_total } else { 0.0 };
             let (mut t_hit, mut t_total) = (0.0_f32, 0.0_f32);
             for (qi, s) in q.stems.iter().enumerate() {
-                if !self.label_idf.contains_key(&s.stem) {
+                if !s.title_word {
                     continue;
                 }
                 t_total += s.weight;
@@ -1257,6 +1310,8 @@ fn push_label(
         text: text.to_owned(),
         stems,
         weight,
+        stem_weights: Vec::new(),
+        total: 0.0,
     });
 }
 
