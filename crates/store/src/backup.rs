@@ -91,13 +91,17 @@ impl WorkspaceLock {
         }
     }
 
+    /// The lock file, created if needed; opened read-only when it belongs to another user
+    /// (a lock needs no write access).
     fn open(database: &Path) -> Option<File> {
+        let path = Self::path_of(database);
         std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
             .read(true)
             .write(true)
-            .open(Self::path_of(database))
+            .open(&path)
+            .or_else(|_| File::open(&path))
             .ok()
     }
 }
