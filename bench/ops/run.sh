@@ -19,9 +19,9 @@ SERVER=""
 cleanup() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
 now() { date +%s.%N; }
-since() { echo "$(now) - $1" | bc; }
+since() { LC_ALL=C printf '%.2f' "$(echo "$(now) - $1" | bc)"; }
 
-python3 "$ROOT/bench/cartographie/generate.py" --count "$COUNT" --out "$WORK" >/dev/null
+python3 "$ROOT/bench/cartographie/generate.py" --count "$COUNT" --out "$WORK" --metiers "$BIN" >/dev/null
 DB="sqlite://$WORK/carto.db"
 t=$(now)
 "$BIN" cartographie --db "$DB" import "$WORK/titres-$COUNT.csv" 2>/dev/null
@@ -87,7 +87,8 @@ t=$(now)
 "$BIN" cartographie --db "$DB" backup "$WORK/finale.db" 2>/dev/null
 "$BIN" cartographie --db "sqlite://$WORK/restauree.db" restore "$WORK/finale.db" 2>/dev/null
 echo "sauvegarde finale puis restauration : $(since "$t") s"
-dump() { sqlite3 "$1" .dump | sha256sum | cut -c1-16; }
+# Lines of the dump sorted: VACUUM INTO may write the schema's entries in another order.
+dump() { sqlite3 "$1" .dump | LC_ALL=C sort | sha256sum | cut -c1-16; }
 a=$(dump "$WORK/carto.db"); b=$(dump "$WORK/restauree.db")
-echo "contenu (sqlite3 .dump, SHA-256) : base $a, restaurée $b : $([ "$a" = "$b" ] && echo identiques || echo DIFFÉRENTS)"
+echo "contenu (lignes de sqlite3 .dump triées, SHA-256) : base $a, restaurée $b : $([ "$a" = "$b" ] && echo identiques || echo DIFFÉRENTS)"
 [ "$a" = "$b" ]

@@ -177,9 +177,15 @@ pub fn cartographie(global: &Global, args: &CartographieArgs) -> Result<ExitCode
         .enable_all()
         .build()
         .context("démarrage du moteur d’exécution impossible")?;
-    if let CartographieCommand::Restore(a) = &args.command {
+    match &args.command {
         // The workspace must not be opened (created, migrated, locked) before it is replaced.
-        return runtime.block_on(restore(&url, a));
+        CartographieCommand::Restore(a) => return runtime.block_on(restore(&url, a)),
+        // PostgreSQL has its own tools; no need to connect (nor migrate) to say which.
+        CartographieCommand::Backup(a) if is_postgres(&url) => {
+            print_postgres_guidance(&url, &a.file, true);
+            return Ok(ExitCode::from(2));
+        }
+        _ => {}
     }
     runtime.block_on(async {
         let store = Store::open(&url).await.with_context(|| {
@@ -596,11 +602,12 @@ async fn reclassify(global: &Global, store: &Store) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn is_postgres(url: &str) -> bool {
+    let url = url.trim();
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
 async fn backup(store: &Store, url: &str, args: &BackupArgs) -> Result<ExitCode> {
-    if matches!(store.backend(), metiers_store::Backend::Postgres(_)) {
-        print_postgres_guidance(url, &args.file, true);
-        return Ok(ExitCode::from(2));
-    }
     let started = Instant::now();
     match store.backup(&args.file, args.force).await {
         Ok(s) => {
@@ -638,7 +645,7 @@ Aucun fichier n’a été écrit."
 
 async fn restore(url: &str, args: &RestoreArgs) -> Result<ExitCode> {
     let url = url.trim();
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+    if is_postgres(url) {
         print_postgres_guidance(url, &args.file, false);
         return Ok(ExitCode::from(2));
     }
