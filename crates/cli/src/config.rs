@@ -593,9 +593,30 @@ fn french_toml(message: &str) -> String {
         );
     }
     if let Some(rest) = message.strip_prefix("invalid type: ") {
-        return format!("valeur de type incorrect ({rest})");
+        // "integer `3`, expected a string"
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        let kind = |t: &str| {
+            let t = t.trim().trim_start_matches("a ").trim_start_matches("an ");
+            match t.split_whitespace().next().unwrap_or_default() {
+                "string" => "un texte entre guillemets",
+                "integer" | "u64" | "usize" | "i64" => "un nombre entier",
+                "float" => "un nombre décimal",
+                "boolean" | "bool" => "true ou false",
+                "sequence" | "array" => "une liste",
+                "map" | "table" => "une table",
+                _ => "une autre valeur",
+            }
+        };
+        let value = found.split_once(' ').map_or_else(String::new, |(_, v)| {
+            format!(" {}", v.trim().trim_matches('`'))
+        });
+        return format!(
+            "valeur de type incorrect :{value} ({}) alors qu’il faut {}",
+            kind(found),
+            kind(expected)
+        );
     }
-    format!("syntaxe TOML incorrecte ({message})")
+    format!("syntaxe TOML incorrecte (détail du lecteur TOML : {message})")
 }
 
 const KEYS: [&str; 9] = [
@@ -680,7 +701,7 @@ mod tests {
             (
                 "log = \"info\"\n\nmatch_cache = \"beaucoup\"\n",
                 3,
-                "type incorrect",
+                "\"beaucoup\" (un texte entre guillemets) alors qu’il faut un nombre entier",
             ),
             ("log = \"info\"\naddr = 127.0.0.1\n", 2, "ligne 2"),
             (
