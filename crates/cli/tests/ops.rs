@@ -597,3 +597,48 @@ fn postgres_backup_and_restore_print_the_pg_dump_commands() {
     );
     assert!(!Path::new("sauvegarde.dump").exists());
 }
+
+#[test]
+fn cartographie_commands_find_the_workspace_in_the_configuration_file() {
+    let dir = tempfile::tempdir().expect("dossier");
+    let db = format!("sqlite://{}", dir.path().join("depuis-config.db").display());
+    let file = dir.path().join("metiers.toml");
+    std::fs::write(&file, format!("db = \"{db}\"\nlog = \"warn\"\n")).expect("écriture");
+    let data = store_data("postes-excel-windows1252.csv");
+    let out = metiers()
+        .args(["cartographie", "--config"])
+        .arg(&file)
+        .arg("import")
+        .arg(&data)
+        .output()
+        .expect("metiers démarre");
+    ok(&out);
+    let stats: serde_json::Value =
+        serde_json::from_str(&ok(&carto(&db, &["stats", "--json"]))).expect("JSON");
+    assert!(
+        stats["positions"].as_i64().is_some_and(|n| n > 0),
+        "{stats}"
+    );
+    // --db wins over the file.
+    let other = format!("sqlite://{}", dir.path().join("autre.db").display());
+    let out = metiers()
+        .args(["cartographie", "--config"])
+        .arg(&file)
+        .args(["--db", &other, "stats", "--json"])
+        .output()
+        .expect("metiers démarre");
+    let stats: serde_json::Value = serde_json::from_str(&ok(&out)).expect("JSON");
+    assert_eq!(stats["positions"], 0, "{stats}");
+
+    // A configuration that serves without cartographie names no workspace.
+    std::fs::write(&file, "db = \"aucune\"\n").expect("écriture");
+    let out = metiers()
+        .args(["cartographie", "--config"])
+        .arg(&file)
+        .args(["stats"])
+        .output()
+        .expect("metiers démarre");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("désactive la cartographie"));
+    assert!(!dir.path().join("aucune").exists());
+}

@@ -23,6 +23,10 @@ pub struct CartographieArgs {
     /// sqlite://metiers-cartographie.db, créé au premier usage) ou postgres://…
     #[arg(long, global = true, env = "METIERS_DB", value_name = "URL")]
     db: Option<String>,
+    /// Fichier de configuration de « serve » (variable METIERS_CONFIG) : sa clé db sert quand
+    /// ni --db ni METIERS_DB ne sont donnés.
+    #[arg(long, global = true, value_name = "FICHIER")]
+    config: Option<PathBuf>,
     #[command(subcommand)]
     command: CartographieCommand,
 }
@@ -172,7 +176,27 @@ struct LearnedArgs {
 }
 
 pub fn cartographie(global: &Global, args: &CartographieArgs) -> Result<ExitCode> {
-    let url = args.db.clone().unwrap_or_else(Store::default_url);
+    // The same workspace as `serve`: --db, METIERS_DB, the configuration file, the default.
+    let options = crate::config::ServerOptions {
+        config: args.config.clone(),
+        db: args.db.clone(),
+        ..crate::config::ServerOptions::default()
+    };
+    let settings = match crate::config::Settings::resolve(&options) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("erreur : {e}\nRien n’a été modifié.");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let url = settings.db.value.unwrap_or_else(Store::default_url);
+    if url.trim() == "aucune" {
+        eprintln!(
+            "erreur : la configuration désactive la cartographie (db = « aucune », {}) : indiquez --db sqlite://CHEMIN ou postgres://…",
+            settings.db.source
+        );
+        return Ok(ExitCode::from(2));
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
