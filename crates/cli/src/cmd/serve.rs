@@ -96,12 +96,13 @@ pub fn serve(global: &Global, args: &ServeArgs) -> Result<ExitCode> {
             }
             None => None,
         };
+        let shutdown = shutdown_signal()?;
         tracing::info!(addr = %local, "démarrage");
         eprintln!(
             "Métiers SIC : portail et API sur http://{local}/ (prêt en {} ms ; Ctrl-C pour arrêter)",
             started.elapsed().as_millis()
         );
-        let served = metiers_web::serve(listener, state, shutdown_signal()).await;
+        let served = metiers_web::serve(listener, state, shutdown).await;
         if let Some(m) = metrics {
             // The portal has stopped (signal or error): scrapes stop with it.
             m.abort();
@@ -126,25 +127,31 @@ fn init_log(settings: &Settings) {
     };
 }
 
-/// Completes on Ctrl-C or SIGTERM; the server then finishes the requests in flight.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Listens for Ctrl-C and SIGTERM from the call on (not from the first poll), so that a
+/// signal sent as soon as the server says it is ready — systemd may — stops it gracefully
+/// instead of killing it. The future completes on the first of them; the server then
+/// finishes the requests in flight. Must be called inside the runtime.
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut terminate =
+            signal(SignalKind::terminate()).context("écoute du signal SIGTERM impossible")?;
+        let mut interrupt =
+            signal(SignalKind::interrupt()).context("écoute du signal SIGINT impossible")?;
+        Ok(async move {
+            tokio::select! {
+                _ = terminate.recv() => {},
+                _ = interrupt.recv() => {},
             }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
+            eprintln!("Métiers SIC : arrêt demandé, fin des requêtes en cours…");
+        })
     }
-    eprintln!("Métiers SIC : arrêt demandé, fin des requêtes en cours…");
+    #[cfg(not(unix))]
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+            eprintln!("Métiers SIC : arrêt demandé, fin des requêtes en cours…");
+        })
+    }
 }
