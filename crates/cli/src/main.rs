@@ -7,6 +7,7 @@ use clap::{Arg, ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::process::ExitCode;
 
 mod cmd;
+mod config;
 mod load;
 
 /// Référentiel interministériel des métiers et compétences des systèmes d’information et de
@@ -40,6 +41,8 @@ enum Command {
     Ecart(cmd::editions::GapArgs),
     /// Lance le portail web et l’API JSON (http://127.0.0.1:8080/ par défaut).
     Serve(cmd::serve::ServeArgs),
+    /// Affiche la configuration effective de « serve » (options, variables, fichier, défauts) et l’origine de chaque valeur.
+    Config(cmd::serve::ConfigArgs),
     /// Cartographie des emplois : importe les postes d’une organisation, les rattache aux métiers, relecture et tableau de bord.
     Cartographie(cmd::cartographie::CartographieArgs),
     /// Recherche les métiers par mots-clés, activités correspondantes en évidence.
@@ -76,6 +79,7 @@ fn main() -> ExitCode {
         Command::FicheDePoste(args) => cmd::editions::job(&cli.global, &args),
         Command::Ecart(args) => cmd::editions::gap(&cli.global, &args),
         Command::Serve(args) => cmd::serve::serve(&cli.global, &args),
+        Command::Config(args) => cmd::serve::config(&args),
         Command::Cartographie(args) => cmd::cartographie::cartographie(&cli.global, &args),
         Command::Search(args) => cmd::search::search(&cli.global, &args),
         Command::Match(args) => cmd::search::match_(&cli.global, &args),

@@ -24,7 +24,7 @@ pub mod vocabulary;
 use metiers_referentiel::OccupationId;
 use serde::{Deserialize, Serialize};
 
-pub use engine::{Engine, Mode};
+pub use engine::{Engine, Mode, TITLE_MAX_WORDS};
 pub use metiers_referentiel::Referentiel;
 
 /// Why an engine could not be built.

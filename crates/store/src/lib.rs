@@ -13,11 +13,14 @@
 //!   [`Store::remove_learned`]).
 //! - [`dashboard`]: positions and agents per occupation, group and education level;
 //!   [`export`]: the workspace as CSV or XLSX.
+//! - [`backup`]: online backup of a SQLite workspace ([`Store::backup`]) and its checked,
+//!   atomic restore ([`backup::restore`]).
 //!
 //! The crate knows nothing of HTTP. No state that matters lives only in a process: portal
 //! sessions and the administrator token's hash are stored too ([`auth`]).
 
 pub mod auth;
+pub mod backup;
 pub mod classify;
 pub mod dashboard;
 pub mod export;
@@ -56,6 +59,24 @@ pub enum StoreError {
     Classifier(String),
     #[error("écriture de l’export impossible : {0}")]
     Export(String),
+    #[error("« {0} » n’est pas une base de cartographie utilisable : {1}")]
+    BadBackup(String, String),
+    #[error("sauvegarde ou restauration impossible : {0}")]
+    Backup(String),
+    #[error(
+        "la base « {0} » est ouverte par un serveur ou une commande metiers : arrêtez-les avant de restaurer (ou --force, puis redémarrez-les)"
+    )]
+    InUse(String),
+    #[error(
+        "la base « {target} » contient des écritures plus récentes que la sauvegarde (base : {target_last} ; sauvegarde : {backup_last}) : --force pour la remplacer quand même"
+    )]
+    Newer {
+        target: String,
+        target_last: String,
+        backup_last: String,
+    },
+    #[error("la base « {0} » est en cours de restauration : réessayez quand elle sera terminée")]
+    Restoring(String),
 }
 
 /// Shorthand for this crate's results.

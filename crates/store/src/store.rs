@@ -17,7 +17,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
+pub(crate) static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 
 /// Positions classified per call to the matcher (then written while the next batch is matched).
@@ -36,6 +36,9 @@ pub enum Backend {
 #[derive(Debug, Clone)]
 pub struct Store {
     backend: Backend,
+    /// The shared lock on a SQLite file's `.lock`, held while the store is open (see
+    /// [`crate::backup::WorkspaceLock`]).
+    _lock: Option<Arc<crate::backup::WorkspaceLock>>,
 }
 
 /// Runs the same code on either pool: `$pool` is a `&SqlitePool` or a `&PgPool`.
@@ -229,6 +232,7 @@ impl Store {
             POSTGRES_MIGRATIONS.run(&pool).await?;
             Store {
                 backend: Backend::Postgres(pool),
+                _lock: None,
             }
         } else {
             let path = url
@@ -240,6 +244,12 @@ impl Store {
                 return Err(StoreError::BadUrl(url.to_owned()));
             }
             let memory = path == ":memory:" || path == "memory:";
+            // Before the first connection: a restore in progress must finish first.
+            let lock = if memory {
+                None
+            } else {
+                crate::backup::WorkspaceLock::shared(std::path::Path::new(path))?.map(Arc::new)
+            };
             let mut options = SqliteConnectOptions::new()
                 .create_if_missing(true)
                 .foreign_keys(true)
@@ -258,6 +268,7 @@ impl Store {
             SQLITE_MIGRATIONS.run(&pool).await?;
             Store {
                 backend: Backend::Sqlite(pool),
+                _lock: lock,
             }
         };
         Ok(store)

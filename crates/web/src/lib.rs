@@ -4,6 +4,7 @@
 //!   `/api/v1` ([`api`], with its OpenAPI 3.1 document generated from the handlers), the
 //!   French pages on the State design system ([`pages`], askama templates with escaping on),
 //!   the embedded static assets ([`assets`]) and `/healthz`.
+//! - [`metrics`] counts, times and logs every request, and serves `/metrics` (Prometheus).
 //! - [`AppState`] holds the référentiel, the search engine and what is computed once from
 //!   them (groups of occupations, the map's layout).
 //! - [`error::AppError`] is the one error type of the handlers: client errors are
@@ -18,6 +19,7 @@ pub mod editions;
 pub mod error;
 pub mod groups;
 pub mod map;
+pub mod metrics;
 pub mod pages;
 mod security;
 mod text;
@@ -58,6 +60,10 @@ pub struct AppState {
     /// Cartographie (issue 5): the organisation's workspace, when the server has a store
     /// (see [`AppState::with_cartographie`]); its pages answer 503 otherwise.
     pub cartographie: Option<Arc<cartographie::Cartographie>>,
+    /// Counters and histograms of this server, served at `/metrics` (see [`metrics`]).
+    pub metrics: Arc<metrics::Metrics>,
+    /// The bearer token that opens `/metrics` on the public listener (none: not served there).
+    pub metrics_token: Option<Arc<str>>,
 }
 
 impl AppState {
@@ -77,6 +83,8 @@ impl AppState {
             match_cache: Arc::new(MatchCache::from_env()),
             openapi: Arc::new(api::OpenApiDocument::new()),
             cartographie: None,
+            metrics: Arc::new(metrics::Metrics::new()),
+            metrics_token: None,
         }
     }
 
@@ -84,6 +92,16 @@ impl AppState {
     /// it may hold the current edition).
     pub fn with_editions(mut self, list: Vec<Arc<Referentiel>>) -> Self {
         self.editions = Arc::new(editions::Editions::new(list, self.referentiel.clone()));
+        self
+    }
+
+    /// Serves `/metrics` on the public listener to the holders of `token` (set by
+    /// `metiers serve --metrics-token`); a blank token changes nothing.
+    pub fn with_metrics_token(mut self, token: &str) -> Self {
+        let token = token.trim();
+        if !token.is_empty() {
+            self.metrics_token = Some(Arc::from(token));
+        }
         self
     }
 
@@ -188,20 +206,27 @@ impl MatchCache {
 }
 
 /// The whole application: pages, API, assets and health check, with the security headers,
-/// the body limit and the French error shape on every response.
+/// the body limit and the French error shape on every response; every request is counted,
+/// timed and logged ([`metrics::track`], outermost, so that it sees the final status).
 pub fn router(state: AppState) -> Router {
+    let metrics = state.metrics.clone();
     Router::new()
         .merge(api::router())
         .merge(pages::router())
         .merge(editions::router())
         .merge(assets::router())
         .merge(cartographie::router())
+        .route(metrics::PATH, axum::routing::get(metrics::public))
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(security::headers))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             error::panic_response,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            metrics::track,
         ))
         .with_state(state)
 }

@@ -23,6 +23,10 @@ pub struct CartographieArgs {
     /// sqlite://metiers-cartographie.db, créé au premier usage) ou postgres://…
     #[arg(long, global = true, env = "METIERS_DB", value_name = "URL")]
     db: Option<String>,
+    /// Fichier de configuration de « serve » (variable METIERS_CONFIG) : sa clé db sert quand
+    /// ni --db ni METIERS_DB ne sont donnés.
+    #[arg(long, global = true, value_name = "FICHIER")]
+    config: Option<PathBuf>,
     #[command(subcommand)]
     command: CartographieCommand,
 }
@@ -45,6 +49,33 @@ enum CartographieCommand {
     Learned(LearnedArgs),
     /// Rapproche de nouveau les postes non encore relus (après un changement des intitulés appris).
     Reclassify,
+    /// Sauvegarde l’espace de travail SQLite dans un fichier, cohérente même serveur en marche
+    /// (PostgreSQL : affiche les commandes pg_dump à utiliser).
+    Backup(BackupArgs),
+    /// Remplace l’espace de travail SQLite par une sauvegarde vérifiée, de façon atomique
+    /// (PostgreSQL : affiche les commandes pg_restore à utiliser).
+    Restore(RestoreArgs),
+}
+
+#[derive(Debug, Args)]
+struct BackupArgs {
+    /// Fichier de sauvegarde à écrire (écrit entièrement ou pas du tout).
+    #[arg(value_name = "FICHIER")]
+    file: PathBuf,
+    /// Remplace le fichier s’il existe déjà.
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Debug, Args)]
+struct RestoreArgs {
+    /// Sauvegarde à restaurer (faite par « metiers cartographie backup »).
+    #[arg(value_name = "FICHIER")]
+    file: PathBuf,
+    /// Restaure même si la base est ouverte par un serveur (à redémarrer ensuite) ou contient
+    /// des écritures plus récentes que la sauvegarde.
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -145,11 +176,41 @@ struct LearnedArgs {
 }
 
 pub fn cartographie(global: &Global, args: &CartographieArgs) -> Result<ExitCode> {
-    let url = args.db.clone().unwrap_or_else(Store::default_url);
+    // The same workspace as `serve`: --db, METIERS_DB, the configuration file, the default.
+    let options = crate::config::ServerOptions {
+        config: args.config.clone(),
+        db: args.db.clone(),
+        ..crate::config::ServerOptions::default()
+    };
+    let settings = match crate::config::Settings::resolve(&options) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("erreur : {e}\nRien n’a été modifié.");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let url = settings.db.value.unwrap_or_else(Store::default_url);
+    if url.trim() == "aucune" {
+        eprintln!(
+            "erreur : la configuration désactive la cartographie (db = « aucune », {}) : indiquez --db sqlite://CHEMIN ou postgres://…",
+            settings.db.source
+        );
+        return Ok(ExitCode::from(2));
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("démarrage du moteur d’exécution impossible")?;
+    match &args.command {
+        // The workspace must not be opened (created, migrated, locked) before it is replaced.
+        CartographieCommand::Restore(a) => return runtime.block_on(restore(&url, a)),
+        // PostgreSQL has its own tools; no need to connect (nor migrate) to say which.
+        CartographieCommand::Backup(a) if is_postgres(&url) => {
+            print_postgres_guidance(&url, &a.file, true);
+            return Ok(ExitCode::from(2));
+        }
+        _ => {}
+    }
     runtime.block_on(async {
         let store = Store::open(&url).await.with_context(|| {
             format!("ouverture de l’espace de travail « {url} » impossible (chemin accessible ? serveur PostgreSQL démarré ?)")
@@ -175,6 +236,8 @@ async fn run(
         CartographieCommand::Stats(a) => stats(global, store, a).await,
         CartographieCommand::Learned(a) => learned(global, store, a).await,
         CartographieCommand::Reclassify => reclassify(global, store).await,
+        CartographieCommand::Backup(a) => backup(store, url, a).await,
+        CartographieCommand::Restore(a) => restore(url, a).await,
     }
 }
 
@@ -563,26 +626,174 @@ async fn reclassify(global: &Global, store: &Store) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn is_postgres(url: &str) -> bool {
+    let url = url.trim();
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+async fn backup(store: &Store, url: &str, args: &BackupArgs) -> Result<ExitCode> {
+    let started = Instant::now();
+    match store.backup(&args.file, args.force).await {
+        Ok(s) => {
+            eprintln!(
+                "Sauvegarde « {} » écrite et vérifiée en {:.1} s : {} poste(s), {} décision(s), {} import(s), {} intitulé(s) appris, {} octets ; dernière écriture {}.",
+                args.file.display(),
+                started.elapsed().as_secs_f64(),
+                s.positions,
+                s.reviews,
+                s.imports,
+                s.learned_titles,
+                s.bytes,
+                s.last_write.as_deref().unwrap_or("aucune")
+            );
+            eprintln!(
+                "Restauration : metiers cartographie --db {} restore {}",
+                redact(url),
+                args.file.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e @ StoreError::Backup(_)) => {
+            eprintln!(
+                "erreur : {e}
+Aucun fichier n’a été écrit."
+            );
+            Ok(ExitCode::from(2))
+        }
+        Err(e) => {
+            Err(anyhow::Error::new(e)
+                .context("sauvegarde interrompue : aucun fichier n’a été écrit"))
+        }
+    }
+}
+
+async fn restore(url: &str, args: &RestoreArgs) -> Result<ExitCode> {
+    let url = url.trim();
+    if is_postgres(url) {
+        print_postgres_guidance(url, &args.file, false);
+        return Ok(ExitCode::from(2));
+    }
+    let Some(target) = sqlite_path(url) else {
+        eprintln!(
+            "erreur : « {} » ne désigne pas un fichier SQLite (sqlite://CHEMIN)",
+            redact(url)
+        );
+        return Ok(ExitCode::from(2));
+    };
+    match metiers_store::backup::restore(&args.file, &target, args.force).await {
+        Ok(r) => {
+            if let Some(old) = &r.replaced {
+                eprintln!(
+                    "Base « {} » remplacée (elle avait {} poste(s), {} décision(s) ; dernière écriture {}).",
+                    target.display(),
+                    old.positions,
+                    old.reviews,
+                    old.last_write.as_deref().unwrap_or("aucune")
+                );
+            }
+            let s = &r.restored;
+            eprintln!(
+                "Sauvegarde « {} » restaurée dans « {} » : {} poste(s), {} décision(s), {} import(s), {} intitulé(s) appris ; dernière écriture {}.",
+                args.file.display(),
+                target.display(),
+                s.positions,
+                s.reviews,
+                s.imports,
+                s.learned_titles,
+                s.last_write.as_deref().unwrap_or("aucune")
+            );
+            if r.was_in_use {
+                eprintln!(
+                    "attention : la base était ouverte par un autre processus metiers : redémarrez-le maintenant, il écrit encore dans l’ancienne version."
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(
+            e @ (StoreError::BadBackup(..)
+            | StoreError::InUse(_)
+            | StoreError::Newer { .. }
+            | StoreError::Backup(_)),
+        ) => {
+            eprintln!(
+                "erreur : {e}
+Rien n’a été modifié."
+            );
+            Ok(ExitCode::from(2))
+        }
+        Err(e) => {
+            Err(anyhow::Error::new(e).context("restauration interrompue : rien n’a été modifié"))
+        }
+    }
+}
+
+/// The file of a SQLite URL (`sqlite://PATH`, `sqlite:PATH` or a bare path).
+fn sqlite_path(url: &str) -> Option<PathBuf> {
+    let path = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
+    let path = path.split('?').next().unwrap_or(path);
+    (!path.is_empty() && !path.contains("://") && path != ":memory:").then(|| PathBuf::from(path))
+}
+
+/// PostgreSQL has its own tools: the exact commands, for the database of `url`.
+fn print_postgres_guidance(url: &str, file: &std::path::Path, backup: bool) {
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let schema = query.split('&').find_map(|kv| {
+        kv.strip_prefix("options[search_path]=")
+            .or_else(|| kv.strip_prefix("options%5Bsearch_path%5D="))
+    });
+    let schema_flag = schema.map_or_else(String::new, |s| format!(" --schema={s}"));
+    let base = without_password(base);
+    let file = file.display();
+    eprintln!(
+        "La cartographie est sur PostgreSQL : ses outils la sauvegardent et la restaurent, cohérente même serveur en marche. metiers ne les réimplémente pas."
+    );
+    if backup {
+        eprintln!("Sauvegarde (format personnalisé de pg_dump, compressé) :");
+        eprintln!("  pg_dump --format=custom --no-owner{schema_flag} --file={file} '{base}'");
+    } else {
+        eprintln!("Restauration (arrêtez d’abord les serveurs metiers ; tout ou rien) :");
+        eprintln!(
+            "  pg_restore --clean --if-exists --no-owner --single-transaction{schema_flag} --dbname='{base}' {file}"
+        );
+    }
+    eprintln!(
+        "Vérification du fichier : pg_restore --list {file}
+Le mot de passe se donne par PGPASSWORD ou ~/.pgpass (il est masqué ci-dessus)."
+    );
+}
+
+/// `postgres://user:password@host/db` → `postgres://user@host/db` (libpq then reads the
+/// password from PGPASSWORD or ~/.pgpass).
+fn without_password(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let user = &url[s + 3..at];
+            let user = user.split(':').next().unwrap_or(user);
+            format!("{}{user}{}", &url[..s + 3], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
 /// Opens the cartographie's store for `metiers serve` and adds it to the portal's state;
 /// prints the administrator token when one is generated (once, at first start).
-/// `db` = `aucune` serves without cartographie.
+/// `db` = `aucune` serves without cartographie; `token` replaces the administrator token;
+/// `secure` marks the session cookies Secure.
 pub async fn attach(
     state: metiers_web::AppState,
     db: Option<&str>,
+    token: Option<&str>,
+    secure: bool,
 ) -> Result<metiers_web::AppState> {
     if db.map(str::trim) == Some("aucune") {
         eprintln!("Cartographie désactivée (--db aucune)");
         return Ok(state);
     }
     let url = db.map_or_else(Store::default_url, str::to_owned);
-    let token = std::env::var("METIERS_ADMIN_TOKEN").ok();
-    let secure = matches!(
-        std::env::var("METIERS_COOKIE_SECURE")
-            .as_deref()
-            .map(str::trim),
-        Ok("1" | "true" | "oui")
-    );
-    let (carto, admin) = metiers_web::cartographie::Cartographie::open(&url, token.as_deref(), secure)
+    let (carto, admin) = metiers_web::cartographie::Cartographie::open(&url, token, secure)
         .await
         .with_context(|| {
             format!(
@@ -600,7 +811,9 @@ pub async fn attach(
             "Cartographie : jeton d’administration généré, affiché cette seule fois (conservez-le ; METIERS_ADMIN_TOKEN le remplace) :\n  {t}"
         ),
         metiers_store::auth::AdminToken::FromEnvironment => {
-            eprintln!("Cartographie : jeton d’administration fixé par METIERS_ADMIN_TOKEN")
+            eprintln!(
+                "Cartographie : jeton d’administration fixé par la configuration (admin_token, METIERS_ADMIN_TOKEN)"
+            )
         }
         metiers_store::auth::AdminToken::Existing => {}
     }
@@ -608,7 +821,7 @@ pub async fn attach(
 }
 
 /// A database URL without its password, for messages.
-fn redact(url: &str) -> String {
+pub(crate) fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(s), Some(at)) if at > s => format!("{}://***@{}", &url[..s], &url[at + 1..]),
         _ => url.to_owned(),

@@ -1,38 +1,52 @@
-//! `serve`: the portal and the JSON API, until Ctrl-C or SIGTERM.
+//! `serve`: the portal and the JSON API, until Ctrl-C or SIGTERM; `config`: the settings it
+//! would use (see [`crate::config`]).
 
+use crate::config::{LogFormat, ServerOptions, Settings};
 use crate::load::Global;
 use anyhow::{Context, Result};
 use clap::Args;
-use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Adresse d’écoute, IP:PORT (port 0 : un port libre, affiché au démarrage).
-    #[arg(
-        long,
-        default_value = "127.0.0.1:8080",
-        env = "METIERS_ADDR",
-        value_name = "IP:PORT"
-    )]
-    addr: SocketAddr,
-    /// Base de la cartographie : sqlite://CHEMIN (par défaut sqlite://metiers-cartographie.db),
-    /// postgres://…, ou « aucune » pour servir sans cartographie.
-    #[arg(long, env = "METIERS_DB", value_name = "URL")]
-    db: Option<String>,
+    #[command(flatten)]
+    options: ServerOptions,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    #[command(flatten)]
+    options: ServerOptions,
+}
+
+/// `metiers config`: the effective settings of `serve`, as a TOML file with the source of
+/// each value; exit code 2 when one is invalid.
+pub fn config(args: &ConfigArgs) -> Result<ExitCode> {
+    match Settings::resolve(&args.options) {
+        Ok(settings) => {
+            crate::cmd::referentiel::write_stdout(&settings.render())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => Ok(bad_settings(&e)),
+    }
+}
+
+fn bad_settings(e: &crate::config::ConfigError) -> ExitCode {
+    eprintln!(
+        "erreur : {e}\n« metiers config » affiche les valeurs retenues ; rien n’a été démarré."
+    );
+    ExitCode::from(2)
 }
 
 pub fn serve(global: &Global, args: &ServeArgs) -> Result<ExitCode> {
     let started = Instant::now();
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("METIERS_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .with_writer(std::io::stderr)
-        .try_init();
+    let settings = match Settings::resolve(&args.options) {
+        Ok(s) => s,
+        Err(e) => return Ok(bad_settings(&e)),
+    };
+    init_log(&settings);
     let editions = global.editions()?;
     let current = global.current_index(&editions)?;
     crate::load::warn(&editions[current]);
@@ -45,53 +59,99 @@ pub fn serve(global: &Global, args: &ServeArgs) -> Result<ExitCode> {
         metiers_search::Engine::build(&referentiel)
             .context("construction de l’index de recherche impossible")?,
     );
-    let state = metiers_web::AppState::new(referentiel, engine).with_editions(editions);
+    let mut state = metiers_web::AppState::new(referentiel, engine).with_editions(editions);
+    state.match_cache = Arc::new(metiers_web::MatchCache::new(settings.match_cache.value));
+    if let Some(token) = &settings.metrics_token.value {
+        state = state.with_metrics_token(token);
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("démarrage du moteur d’exécution impossible")?;
     runtime.block_on(async {
-        let state = crate::cmd::cartographie::attach(state, args.db.as_deref()).await?;
-        let listener = tokio::net::TcpListener::bind(args.addr).await.with_context(|| {
+        let state = crate::cmd::cartographie::attach(
+            state,
+            settings.db.value.as_deref(),
+            settings.admin_token.value.as_deref(),
+            settings.cookie_secure.value,
+        )
+        .await?;
+        let addr = settings.addr.value;
+        let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
             format!(
-                "impossible d’écouter sur {} : port déjà utilisé ou adresse invalide (essayez --addr 127.0.0.1:8081)",
-                args.addr
+                "impossible d’écouter sur {addr} : port déjà utilisé ou adresse invalide (essayez --addr 127.0.0.1:8081)"
             )
         })?;
         let local = listener
             .local_addr()
             .context("adresse d’écoute illisible")?;
+        let metrics = match settings.metrics_addr.value {
+            Some(maddr) => {
+                let mlistener = tokio::net::TcpListener::bind(maddr).await.with_context(|| {
+                    format!("impossible d’écouter sur {maddr} pour les métriques : port déjà utilisé ou adresse invalide (--metrics-addr)")
+                })?;
+                let mlocal = mlistener.local_addr().context("adresse des métriques illisible")?;
+                eprintln!("Métiers SIC : métriques Prometheus sur http://{mlocal}/metrics");
+                Some(tokio::spawn(metiers_web::metrics::serve(mlistener, state.clone())))
+            }
+            None => None,
+        };
+        let shutdown = shutdown_signal()?;
+        tracing::info!(addr = %local, "démarrage");
         eprintln!(
             "Métiers SIC : portail et API sur http://{local}/ (prêt en {} ms ; Ctrl-C pour arrêter)",
             started.elapsed().as_millis()
         );
-        metiers_web::serve(listener, state, shutdown_signal())
-            .await
-            .context("le serveur s’est arrêté sur une erreur")?;
+        let served = metiers_web::serve(listener, state, shutdown).await;
+        if let Some(m) = metrics {
+            // The portal has stopped (signal or error): scrapes stop with it.
+            m.abort();
+        }
+        served.context("le serveur s’est arrêté sur une erreur")?;
+        tracing::info!("arrêt");
         eprintln!("Métiers SIC : arrêté");
         Ok(ExitCode::SUCCESS)
     })
 }
 
-/// Completes on Ctrl-C or SIGTERM; the server then finishes the requests in flight.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
+/// The log on standard error: text or one JSON object a line, filtered by `log`.
+fn init_log(settings: &Settings) {
+    let filter = tracing_subscriber::EnvFilter::try_new(&settings.log.value)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match settings.log_format.value {
+        LogFormat::Text => builder.with_ansi(false).try_init(),
+        LogFormat::Json => builder.json().flatten_event(true).try_init(),
     };
+}
+
+/// Listens for Ctrl-C and SIGTERM from the call on (not from the first poll), so that a
+/// signal sent as soon as the server says it is ready — systemd may — stops it gracefully
+/// instead of killing it. The future completes on the first of them; the server then
+/// finishes the requests in flight. Must be called inside the runtime.
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut terminate =
+            signal(SignalKind::terminate()).context("écoute du signal SIGTERM impossible")?;
+        let mut interrupt =
+            signal(SignalKind::interrupt()).context("écoute du signal SIGINT impossible")?;
+        Ok(async move {
+            tokio::select! {
+                _ = terminate.recv() => {},
+                _ = interrupt.recv() => {},
             }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
+            eprintln!("Métiers SIC : arrêt demandé, fin des requêtes en cours…");
+        })
     }
-    eprintln!("Métiers SIC : arrêt demandé, fin des requêtes en cours…");
+    #[cfg(not(unix))]
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+            eprintln!("Métiers SIC : arrêt demandé, fin des requêtes en cours…");
+        })
+    }
 }

@@ -125,16 +125,22 @@ pub async fn match_text(
         let result = state
             .match_cache
             .get_or_compute(text, top, || state.engine.match_text(text, top));
+        state.metrics.record_match(&result);
         return Ok(Json(&*result).into_response());
     }
     if text.len() <= BLOCKING_TEXT_BYTES {
-        return Ok(Json(state.engine.match_text(text, top)).into_response());
+        let result = state.engine.match_text(text, top);
+        state.metrics.record_match(&result);
+        return Ok(Json(result).into_response());
     }
     let text = text.to_owned();
     let engine = state.engine.clone();
     tokio::task::spawn_blocking(move || engine.match_text(&text, top))
         .await
-        .map(|r| Json(r).into_response())
+        .map(|r| {
+            state.metrics.record_match(&r);
+            Json(r).into_response()
+        })
         .map_err(|_| AppError::internal())
 }
 

@@ -163,7 +163,9 @@ async fn review(
                 ),
             )
         })?;
-    match c.store.review(id, occ.id.as_str(), &reviewer).await {
+    let outcome = c.store.review(id, occ.id.as_str(), &reviewer).await;
+    state.metrics.record_review(outcome.is_ok());
+    match outcome {
         Ok(o) => Ok(Json(o).into_response()),
         Err(StoreError::UnknownPosition(_)) => Err(unknown_position()),
         Err(StoreError::BadReviewer) => Err(AppError::bad_request(

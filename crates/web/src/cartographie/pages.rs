@@ -338,6 +338,7 @@ async fn upload(
         .store
         .import_file(&file_name, bytes, super::classifier(&state), &|_| {})
         .await;
+    state.metrics.record_import(&outcome);
     let (status, result) = match outcome {
         Ok(o) => (
             StatusCode::OK,
@@ -544,7 +545,9 @@ async fn review(
         ))
         .into_response();
     };
-    let message = match c.store.review(id, occ.id.as_str(), &s.reviewer).await {
+    let outcome = c.store.review(id, occ.id.as_str(), &s.reviewer).await;
+    state.metrics.record_review(outcome.is_ok());
+    let message = match outcome {
         Ok(o) => format!(
             "Poste « {} » rattaché à « {} » ({}).",
             o.position.title,

@@ -239,6 +239,7 @@ async fn run(state: &AppState, f: MatchForm) -> Response {
         Ok(r) => r,
         Err(_) => return super::error_page(&crate::AppError::internal()),
     };
+    state.metrics.record_match(&result);
     let view = ResultView {
         confident: result.confident,
         matches: result
