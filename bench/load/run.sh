@@ -6,6 +6,8 @@
 # end); then the distinct titles again against a server without the match cache.
 #
 # Usage: bench/load/run.sh [DURATION=20s]; METIERS_BIN=path to skip the release build.
+# The servers run with METIERS_LOG=warn: no request log line (as in the figures before the
+# request log existed).
 # Needs wrk (Debian package). Results: stdout and target/bench-load/results.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -25,7 +27,7 @@ fi
 titles="$out/titres-distincts.txt"
 python3 bench/load/distinct_titles.py --count "${BENCH_DISTINCT:-5000}" --out "$titles" --metiers "$METIERS_BIN"
 
-"$METIERS_BIN" serve --addr "127.0.0.1:$port" 2> "$out/server.log" &
+METIERS_LOG=warn "$METIERS_BIN" serve --addr "127.0.0.1:$port" 2> "$out/server.log" &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do
@@ -82,7 +84,7 @@ run fiche "GET /metiers/{id} (page fiche)" "$base/metiers/administrateur-de-base
 # The same title load with the match cache off (METIERS_MATCH_CACHE=0): the engine's own cost.
 hwm=$(awk '/VmHWM/ {print $2}' /proc/$pid/status)
 kill $pid; wait $pid 2>/dev/null || true
-METIERS_MATCH_CACHE=0 "$METIERS_BIN" serve --addr "127.0.0.1:$port" 2>> "$out/server.log" &
+METIERS_LOG=warn METIERS_MATCH_CACHE=0 "$METIERS_BIN" serve --addr "127.0.0.1:$port" 2>> "$out/server.log" &
 pid=$!
 for _ in $(seq 1 100); do
   curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
