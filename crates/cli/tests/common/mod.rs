@@ -548,15 +548,3 @@ pub fn form_encode(s: &str) -> String {
         })
         .collect()
 }
-
-/// Whether an error answer has the API's shape: `{ "code", "message" }`, the message in French.
-pub fn is_french_error(answer: &Answer) -> bool {
-    let Ok(v) = serde_json::from_str::<serde_json::Value>(&answer.body) else {
-        return false;
-    };
-    let code = v["code"].as_str().unwrap_or_default();
-    let message = v["message"].as_str().unwrap_or_default();
-    !code.is_empty()
-        && code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
-        && message.chars().any(|c| "éèàêçù’«".contains(c))
-}
