@@ -24,9 +24,11 @@ pub enum AdminToken {
 /// the stored one; otherwise the stored one is kept; otherwise a new one is generated.
 pub async fn ensure_admin_token(store: &Store, from_env: Option<&str>) -> Result<AdminToken> {
     if let Some(token) = from_env.map(str::trim).filter(|t| !t.is_empty()) {
-        store
-            .set_setting(ADMIN_TOKEN_KEY, &hash_token(token))
-            .await?;
+        let hash = hash_token(token);
+        // Written only when it changes, so that a read-only database still opens.
+        if store.setting(ADMIN_TOKEN_KEY).await?.as_deref() != Some(hash.as_str()) {
+            store.set_setting(ADMIN_TOKEN_KEY, &hash).await?;
+        }
         return Ok(AdminToken::FromEnvironment);
     }
     if store.setting(ADMIN_TOKEN_KEY).await?.is_some() {

@@ -43,7 +43,7 @@ pub enum StoreError {
         "adresse de base de données non reconnue « {0} » : attendu sqlite://CHEMIN ou postgres://…"
     )]
     BadUrl(String),
-    #[error("base de données : {0}")]
+    #[error("base de données : {}", describe(.0))]
     Db(#[from] sqlx::Error),
     #[error("mise à jour du schéma de la base impossible : {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
@@ -77,6 +77,114 @@ pub enum StoreError {
     },
     #[error("la base « {0} » est en cours de restauration : réessayez quand elle sera terminée")]
     Restoring(String),
+}
+
+/// Why the database could not do what was asked, when a person running the service can act
+/// on it: the store is then unavailable rather than broken (the HTTP layer answers 503).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unavailable {
+    /// The database server does not answer: stopped, restarting, unreachable, or every
+    /// connection stayed busy longer than the pool's wait.
+    Unreachable,
+    /// The database file (or its directory) cannot be written.
+    ReadOnly,
+    /// The disk (or quota) of the database is full.
+    DiskFull,
+    /// Another connection held the lock longer than the wait (SQLite: an import is being
+    /// written), or PostgreSQL gave up on a lock or a conflict.
+    Busy,
+}
+
+impl Unavailable {
+    /// A stable code for programs (the API's `code`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Unavailable::Unreachable => "base_indisponible",
+            Unavailable::ReadOnly => "base_en_lecture_seule",
+            Unavailable::DiskFull => "disque_plein",
+            Unavailable::Busy => "base_occupee",
+        }
+    }
+
+    /// What happened and what to do, in French.
+    pub fn message(self) -> &'static str {
+        match self {
+            Unavailable::Unreachable => {
+                "La base de données de la cartographie ne répond pas (serveur arrêté, en redémarrage, injoignable \
+                 ou saturé) : la demande n’a pas abouti. Réessayez dans quelques instants ; si cela dure, vérifiez \
+                 le serveur de base de données."
+            }
+            Unavailable::ReadOnly => {
+                "La base de la cartographie est en lecture seule pour ce service : rien ne peut y être enregistré \
+                 (import, relecture, connexion au portail). Rendez le fichier de la base et son dossier accessibles \
+                 en écriture à l’utilisateur du service, puis recommencez."
+            }
+            Unavailable::DiskFull => {
+                "Le disque de la base de la cartographie est plein : rien n’a été enregistré. Libérez de la place \
+                 (ou agrandissez le volume), puis recommencez."
+            }
+            Unavailable::Busy => {
+                "La base de la cartographie est occupée par une autre écriture (un import en cours, par exemple) : \
+                 rien n’a été enregistré. Réessayez dans quelques instants."
+            }
+        }
+    }
+}
+
+impl StoreError {
+    /// Whether the error says that the database is unreachable, read-only or full, rather
+    /// than that the request or the data are wrong.
+    pub fn unavailable(&self) -> Option<Unavailable> {
+        match self {
+            StoreError::Db(e) => unavailable(e),
+            StoreError::Migrate(sqlx::migrate::MigrateError::Execute(e)) => unavailable(e),
+            _ => None,
+        }
+    }
+}
+
+fn unavailable(e: &sqlx::Error) -> Option<Unavailable> {
+    match e {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => Some(Unavailable::Unreachable),
+        sqlx::Error::Database(d) => {
+            if d.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                // SQLite's extended result code; its low byte is the primary code.
+                let code: i32 = d.code()?.parse().ok()?;
+                match code & 0xff {
+                    5 | 6 => Some(Unavailable::Busy),  // SQLITE_BUSY, SQLITE_LOCKED
+                    8 => Some(Unavailable::ReadOnly),  // SQLITE_READONLY
+                    13 => Some(Unavailable::DiskFull), // SQLITE_FULL
+                    _ => None,
+                }
+            } else {
+                // PostgreSQL's SQLSTATE.
+                match d.code()?.as_ref() {
+                    c if c.starts_with("08") => Some(Unavailable::Unreachable), // connection exception
+                    // admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections
+                    "57P01" | "57P02" | "57P03" | "53300" => Some(Unavailable::Unreachable),
+                    "53100" => Some(Unavailable::DiskFull), // disk_full
+                    "25006" => Some(Unavailable::ReadOnly), // read_only_sql_transaction
+                    // lock_not_available, serialization_failure, deadlock_detected
+                    "55P03" | "40001" | "40P01" => Some(Unavailable::Busy),
+                    _ => None,
+                }
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The text of a database error: what to do first when it is an outage, then the driver's own
+/// words (in English) for the log.
+fn describe(e: &sqlx::Error) -> String {
+    match unavailable(e) {
+        Some(u) => format!("{} (détail : {e})", u.message()),
+        None => e.to_string(),
+    }
 }
 
 /// Shorthand for this crate's results.

@@ -8,6 +8,7 @@ use crate::model::{
 use crate::time::now_utc;
 use crate::{Result, StoreError};
 use serde::Serialize;
+use sqlx::Connection;
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{
@@ -24,6 +25,9 @@ static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 const CLASSIFY_CHUNK: usize = 4096;
 /// Positions per INSERT statement (20 parameters each, under both backends' limits).
 const INSERT_BATCH: usize = 500;
+
+/// How long a SQLite statement waits for another connection's write lock.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The database behind a [`Store`].
 #[derive(Debug, Clone)]
@@ -253,7 +257,7 @@ impl Store {
             let mut options = SqliteConnectOptions::new()
                 .create_if_missing(true)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(30))
+                .busy_timeout(SQLITE_BUSY_TIMEOUT)
                 .synchronous(SqliteSynchronous::Normal);
             options = if memory {
                 options.in_memory(true)
@@ -262,6 +266,16 @@ impl Store {
             };
             let pool = SqlitePoolOptions::new()
                 .max_connections(if memory { 1 } else { 4 })
+                // A connection whose transaction could not be ended (its ROLLBACK refused
+                // after a disk-full error) must not serve again: a later "commit" would only
+                // release a savepoint inside it, unsaved and holding the write lock. Closing
+                // it rolls it back. The ping lets a rollback queued on drop run first.
+                .after_release(|conn, _| {
+                    Box::pin(async move {
+                        conn.ping().await?;
+                        Ok(!conn.is_in_transaction())
+                    })
+                })
                 .acquire_timeout(Duration::from_secs(30))
                 .connect_with(options)
                 .await?;
@@ -285,6 +299,63 @@ impl Store {
     /// The pool, for tests and tools that need raw SQL.
     pub fn backend(&self) -> &Backend {
         &self.backend
+    }
+
+    /// Whether the database accepts writes: `false` for a SQLite file (or directory) the
+    /// service cannot write, or a read-only PostgreSQL server or session. Writes nothing and
+    /// does not wait for another writer.
+    pub async fn is_writable(&self) -> Result<bool> {
+        match &self.backend {
+            Backend::Sqlite(pool) => {
+                let mut conn = pool.acquire().await?;
+                sqlx::query("PRAGMA busy_timeout = 0")
+                    .execute(&mut *conn)
+                    .await?;
+                // A table created and rolled back: SQLite only refuses a read-only file
+                // at the first page written (BEGIN IMMEDIATE alone succeeds in WAL mode).
+                let began = sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await;
+                let wrote = match began {
+                    Ok(_) => {
+                        let wrote = sqlx::query("CREATE TABLE metiers_write_probe (x INTEGER)")
+                            .execute(&mut *conn)
+                            .await;
+                        if sqlx::query("ROLLBACK").execute(&mut *conn).await.is_err() {
+                            // Never hand back a connection with a transaction open.
+                            conn.detach();
+                            return Ok(wrote.is_ok());
+                        }
+                        wrote
+                    }
+                    Err(e) => Err(e),
+                };
+                let writable = match wrote {
+                    Ok(_) => true,
+                    Err(e) => {
+                        let e = StoreError::from(e);
+                        match e.unavailable() {
+                            Some(crate::Unavailable::ReadOnly) => false,
+                            // Another connection is writing, so the file is writable.
+                            Some(crate::Unavailable::Busy) => true,
+                            _ => return Err(e),
+                        }
+                    }
+                };
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "PRAGMA busy_timeout = {}",
+                    SQLITE_BUSY_TIMEOUT.as_millis()
+                )))
+                .execute(&mut *conn)
+                .await?;
+                Ok(writable)
+            }
+            Backend::Postgres(pool) => {
+                let read_only: String =
+                    sqlx::query_scalar("SELECT current_setting('transaction_read_only')")
+                        .fetch_one(pool)
+                        .await?;
+                Ok(read_only != "on")
+            }
+        }
     }
 
     /// Closes the pool (waits for connections to be returned).

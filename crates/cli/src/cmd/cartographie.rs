@@ -806,6 +806,14 @@ pub async fn attach(
         redact(&url),
         carto.store.kind()
     );
+    match carto.store.is_writable().await {
+        Ok(true) => {}
+        Ok(false) => eprintln!(
+            "Attention : cartographie servie en consultation seule. {}",
+            metiers_store::Unavailable::ReadOnly.message()
+        ),
+        Err(e) => eprintln!("Attention : accès en écriture à la cartographie non vérifié : {e}"),
+    }
     match admin {
         metiers_store::auth::AdminToken::Generated(t) => eprintln!(
             "Cartographie : jeton d’administration généré, affiché cette seule fois (conservez-le ; METIERS_ADMIN_TOKEN le remplace) :\n  {t}"

@@ -124,8 +124,13 @@ pub(crate) fn csrf_ok(session: &Session, submitted: &str) -> bool {
     metiers_store::auth::constant_time_eq(session.csrf.as_bytes(), submitted.as_bytes())
 }
 
-/// Logs a store error and gives the generic 500.
+/// Logs a store error and gives 503 with what to do when the database is unreachable,
+/// read-only or full, the generic 500 otherwise.
 pub(crate) fn internal(e: metiers_store::StoreError) -> AppError {
+    if let Some(u) = e.unavailable() {
+        tracing::warn!("cartographie : {e}");
+        return AppError::new(StatusCode::SERVICE_UNAVAILABLE, u.code(), u.message());
+    }
     tracing::error!("cartographie : {e}");
     AppError::internal()
 }

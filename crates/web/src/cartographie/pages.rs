@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use metiers_store::dashboard::GroupRef;
 use metiers_store::import::{ColumnMapping, Problem};
-use metiers_store::{PositionFilter, Status, StoreError};
+use metiers_store::{ImportProgress, PositionFilter, Status, StoreError};
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -336,7 +336,14 @@ async fn upload(
     };
     let outcome = c
         .store
-        .import_file(&file_name, bytes, super::classifier(&state), &|_| {})
+        .import_file(&file_name, bytes, super::classifier(&state), &|p| match p {
+            ImportProgress::Rows { done, total } => {
+                tracing::info!(fichier = %file_name, done, total, "import : postes rapprochés et écrits");
+            }
+            ImportProgress::Committing => {
+                tracing::info!(fichier = %file_name, "import : enregistrement de la transaction");
+            }
+        })
         .await;
     state.metrics.record_import(&outcome);
     let (status, result) = match outcome {
