@@ -1,5 +1,20 @@
-//! Inputs found by fuzzing the query analysis (`fuzz/`, target `search_query`), kept fixed
-//! by name.
+//! What the fuzzer keeps for the query analysis, replayed on stable by `cargo test`: every
+//! file of `fuzz/corpus/search_query/` and `fuzz/regressions/search_query/` goes through the
+//! same check as the fuzz target (`fuzz/src/search.rs`: first byte = number of results).
+
+#[path = "../../../fuzz/src/search.rs"]
+mod check;
+#[path = "../../../fuzz/src/replay.rs"]
+mod replay;
+
+use std::path::Path;
+
+#[test]
+fn committed_corpus_and_regressions_replay() {
+    let fuzz_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz");
+    let n = replay::replay(&fuzz_dir, "search_query", check::check);
+    assert!(n >= 10, "corpus search_query presque vide ({n} fichiers)");
+}
 
 /// Found by `search_query` (`fuzz/regressions/search_query/top-zero-sur-sans-resultat`):
 /// asked for no result, `match_text` said it was sure of a first match it did not return.
