@@ -650,7 +650,7 @@ impl Engine {
                 .is_some_and(|h| h.explained >= tune::CONFIDENT_EXPLAINED && !h.weak);
         let confident =
             !q.outside && explains && first >= min_score && first - second >= min_margin;
-        let matches = scored
+        let matches: Vec<Match> = scored
             .iter()
             .filter(|s| s.raw > 0.0)
             .take(top)
@@ -658,7 +658,8 @@ impl Engine {
             .collect();
         MatchResult {
             query: text.to_owned(),
-            confident,
+            // Confidence is about the first match: none when `top` is 0.
+            confident: confident && !matches.is_empty(),
             matches,
         }
     }

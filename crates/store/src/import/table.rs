@@ -234,10 +234,7 @@ fn read_text(bytes: &[u8]) -> Result<Table, Problem> {
                 while bytes.get(start).is_some_and(|b| matches!(b, b'\r' | b'\n')) {
                     start += 1;
                 }
-                let newlines = bytes[counted_to..start]
-                    .iter()
-                    .filter(|&&b| b == b'\n')
-                    .count();
+                let newlines = line_breaks(&bytes[counted_to..start]);
                 if !rows.is_empty() {
                     for k in 1..newlines {
                         rows.push(Row {
@@ -291,14 +288,20 @@ fn read_text(bytes: &[u8]) -> Result<Table, Problem> {
     })
 }
 
+/// Line breaks in `bytes` as the CSV reader ends lines: `\r\n`, `\n`, or a lone `\r` (the
+/// « CSV (Macintosh) » of Excel for Mac), so that line numbers match the file's.
+fn line_breaks(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+        .count()
+}
+
 /// UTF-8 (with or without BOM), UTF-16 with a BOM, else Windows-1252 (what Excel writes in France).
 fn decode(bytes: &[u8]) -> Result<(String, TextEncoding), Problem> {
     let invalid = |what: &str, offset: usize| {
-        let line = bytes[..offset.min(bytes.len())]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1;
+        let line = line_breaks(&bytes[..offset.min(bytes.len())]) + 1;
         Problem::at(
             line,
             None,
