@@ -1039,3 +1039,19 @@ async fn odd_parameters_of_the_cartographie_api_are_never_a_500() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_integral_float_is_an_integer_as_the_schema_says() {
+    // Regression (Schemathesis): `"top": 3.0` is an integer for JSON Schema but was a 422.
+    let r = post_json("/api/v1/match", r#"{"text": "testeur", "top": 3.0}"#).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.json()["matches"].as_array().is_some_and(|m| m.len() <= 3));
+    for bad in ["2.5", "-1", "1e300", "\"3\""] {
+        post_json(
+            "/api/v1/match",
+            &format!(r#"{{"text": "testeur", "top": {bad}}}"#),
+        )
+        .await
+        .assert_error(StatusCode::UNPROCESSABLE_ENTITY, "json_non_conforme");
+    }
+}

@@ -24,11 +24,11 @@ const ROUTES: &[&str] = &[
     "get /api/v1/openapi.json",
     "get /healthz",
     "get /api/v1/cartographie/postes",
-    "get /api/v1/cartographie/postes/{id}",
-    "post /api/v1/cartographie/postes/{id}/revue",
+    "get /api/v1/cartographie/postes/{numero}",
+    "post /api/v1/cartographie/postes/{numero}/revue",
     "get /api/v1/cartographie/tableau-de-bord",
     "get /api/v1/cartographie/appris",
-    "delete /api/v1/cartographie/appris/{id}",
+    "delete /api/v1/cartographie/appris/{numero}",
     "get /api/v1/cartographie/export/{format}",
 ];
 
@@ -83,6 +83,7 @@ async fn every_documented_route_answers() {
         };
         let uri = path
             .replace("{id}", if carto { "1" } else { "testeur" })
+            .replace("{numero}", "1")
             .replace("{format}", "csv")
             + query;
         let r = match method {

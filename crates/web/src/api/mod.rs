@@ -18,7 +18,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::cartographie::{CartographieFormat, SecuritySchemes};
+use crate::cartographie::{CartographieFormat, SecuritySchemes, StatusParam};
 use crate::error::ErrorBody;
 
 /// Longest query accepted by `search` and `suggest`, in characters.
@@ -44,7 +44,7 @@ pub const MAX_TEXT_CHARS: usize = 50_000;
         (name = "exploitation", description = "État du service et description de l’API."),
         (name = "cartographie", description = "Cartographie des emplois d’une organisation : postes importés, relecture, tableau de bord, intitulés appris, exports. Authentification : jeton d’administration (Bearer) ou session du portail (écritures : en-tête X-CSRF-Token).")
     ),
-    components(schemas(ErrorBody, export::Format, CartographieFormat)),
+    components(schemas(ErrorBody, export::Format, CartographieFormat, StatusParam)),
     modifiers(&SecuritySchemes)
 )]
 struct ApiDoc;

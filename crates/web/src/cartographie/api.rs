@@ -136,6 +136,7 @@ async fn authorize(
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Statut : `to_review`, `proposed`, `confirmed` ou `corrected` (ou en français : `a-revoir`, `propose`, `confirme`, `corrige`).
+    #[param(value_type = Option<StatusParam>)]
     statut: Option<String>,
     /// Seulement les postes qu’aucune personne n’a encore tranchés.
     a_relire: Option<bool>,
@@ -147,6 +148,29 @@ pub struct ListQuery {
     offset: Option<i64>,
     /// Nombre de postes (50 par défaut, 1 000 au plus ; 0 ou moins : 50).
     limit: Option<i64>,
+}
+
+/// Les statuts acceptés par le filtre « statut », en anglais (comme dans les réponses) ou en
+/// français.
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)] // documentation only: the handler parses the text (Status::parse)
+pub enum StatusParam {
+    #[schema(rename = "to_review")]
+    ToReview,
+    #[schema(rename = "proposed")]
+    Proposed,
+    #[schema(rename = "confirmed")]
+    Confirmed,
+    #[schema(rename = "corrected")]
+    Corrected,
+    #[schema(rename = "a-revoir")]
+    ARevoir,
+    #[schema(rename = "propose")]
+    Propose,
+    #[schema(rename = "confirme")]
+    Confirme,
+    #[schema(rename = "corrige")]
+    Corrige,
 }
 
 /// Positions of the workspace, in the order of their numbers, filtered.
@@ -211,11 +235,11 @@ pub struct PositionDetail {
 /// One position with the history of its reviews.
 #[utoipa::path(
     get,
-    path = "/api/v1/cartographie/postes/{id}",
+    path = "/api/v1/cartographie/postes/{numero}",
     summary = "Un poste et ses décisions",
     description = "Le poste, ses rapprochements, et l’historique de ses décisions de relecture.",
     tag = "cartographie",
-    params(("id" = i64, Path, description = "Numéro du poste dans la cartographie")),
+    params(("numero" = i64, Path, description = "Numéro du poste dans la cartographie")),
     security(("jeton_administration" = []), ("session" = [])),
     responses(
         (status = 200, description = "Le poste et ses décisions", body = PositionDetail),
@@ -254,18 +278,19 @@ pub struct ReviewBody {
     /// Identifiant du métier retenu pour le poste.
     occupation_id: String,
     /// Nom du relecteur (1 à 100 caractères) : exigé avec le jeton d’administration ; par
-    /// session, c’est la personne connectée.
+    /// session, c’est la personne connectée (la valeur envoyée est alors ignorée).
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 100, pattern = r"\S")]
     reviewer: Option<String>,
 }
 
 /// Records a reviewer's decision for a position.
 #[utoipa::path(
     post,
-    path = "/api/v1/cartographie/postes/{id}/revue",
+    path = "/api/v1/cartographie/postes/{numero}/revue",
     summary = "Décision de relecture d’un poste",
     description = "Rattache le poste au métier choisi (« confirmed » si c’était la première proposition, « corrected » sinon), ajoute la décision à l’historique et apprend l’intitulé.",
     tag = "cartographie",
-    params(("id" = i64, Path, description = "Numéro du poste dans la cartographie")),
+    params(("numero" = i64, Path, description = "Numéro du poste dans la cartographie")),
     request_body = ReviewBody,
     security(("jeton_administration" = []), ("session" = [], "jeton_csrf" = [])),
     responses(
@@ -372,18 +397,19 @@ async fn learned(
 #[into_params(parameter_in = Query)]
 pub struct RemoveQuery {
     /// Qui retire l’intitulé (1 à 100 caractères) : exigé avec le jeton d’administration ; par
-    /// session, c’est la personne connectée.
+    /// session, c’est la personne connectée (la valeur envoyée est alors ignorée).
+    #[param(value_type = String, required = true, min_length = 1, max_length = 100, pattern = r"\S")]
     reviewer: Option<String>,
 }
 
 /// Stops using a learned title (kept in the history as removed).
 #[utoipa::path(
     delete,
-    path = "/api/v1/cartographie/appris/{id}",
+    path = "/api/v1/cartographie/appris/{numero}",
     summary = "Retrait d’un intitulé appris",
     description = "Le rapprochement cesse d’utiliser l’intitulé ; il reste dans l’historique, marqué retiré.",
     tag = "cartographie",
-    params(("id" = i64, Path, description = "Numéro de l’intitulé appris"), RemoveQuery),
+    params(("numero" = i64, Path, description = "Numéro de l’intitulé appris"), RemoveQuery),
     security(("jeton_administration" = []), ("session" = [], "jeton_csrf" = [])),
     responses(
         (status = 200, description = "L’intitulé retiré", body = StoredLearned),

@@ -94,7 +94,7 @@ pub fn api_routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
     api::routes()
 }
 
-pub use api::{CartographieFormat, PositionDetail, ReviewBody, SecuritySchemes};
+pub use api::{CartographieFormat, PositionDetail, ReviewBody, SecuritySchemes, StatusParam};
 
 /// A logged-in person.
 #[derive(Debug, Clone)]
