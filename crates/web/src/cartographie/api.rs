@@ -171,6 +171,9 @@ pub enum StatusParam {
     Confirme,
     #[schema(rename = "corrige")]
     Corrige,
+    /// Vide : tous les statuts (comme sans le paramètre).
+    #[schema(rename = "")]
+    Tous,
 }
 
 /// Positions of the workspace, in the order of their numbers, filtered.
