@@ -171,9 +171,6 @@ pub enum StatusParam {
     Confirme,
     #[schema(rename = "corrige")]
     Corrige,
-    /// Vide : tous les statuts (comme sans le paramètre).
-    #[schema(rename = "")]
-    Tous,
 }
 
 /// Positions of the workspace, in the order of their numbers, filtered.
@@ -201,7 +198,8 @@ async fn list(
 ) -> Result<Response, AppError> {
     let c = carto(&state)?;
     authorize(c, client, &headers, false).await?;
-    let status = match q.statut.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    // Without `statut`, every status; an empty one is not a status (400, as documented).
+    let status = match q.statut.as_deref().map(str::trim) {
         Some(s) => Some(Status::parse(s).ok_or_else(|| {
             AppError::bad_request(
                 "statut_inconnu",
