@@ -94,10 +94,11 @@ pub async fn changes(
     ApiQuery(p): ApiQuery<ChangesParams>,
 ) -> Result<Json<EditionDiff>, AppError> {
     let blank = |s: &Option<String>| s.as_deref().is_none_or(|s| s.trim().is_empty());
-    if blank(&p.from) && blank(&p.to) {
-        if let Some(d) = state.editions.changes() {
-            return Ok(Json(d.clone()));
-        }
+    if blank(&p.from)
+        && blank(&p.to)
+        && let Some(d) = state.editions.changes()
+    {
+        return Ok(Json(d.clone()));
     }
     let to = state.editions.get(p.to.as_deref())?;
     let from = if blank(&p.from) {
