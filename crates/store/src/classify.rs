@@ -5,6 +5,7 @@ use serde::Serialize;
 
 /// One suggestion of the matcher.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Candidate {
     pub occupation_id: String,
     /// In [0, 1], comparable across positions.

@@ -17,6 +17,7 @@ pub struct GroupRef<'a> {
 
 /// One line of a table of figures.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Line {
     /// Occupation id, group id or education level; empty for « not classified ».
     pub key: String,
@@ -31,6 +32,7 @@ pub struct Line {
 
 /// Every figure of the dashboard.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Dashboard {
     pub positions: i64,
     pub agents: f64,
@@ -48,6 +50,7 @@ pub struct Dashboard {
 
 /// Positions in one status.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatusCount {
     pub status: Status,
     pub label: &'static str,

@@ -4,6 +4,7 @@ use serde::Serialize;
 
 /// Where a position stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// The matcher is not confident (or found nothing): a person must decide.
@@ -68,6 +69,7 @@ impl Status {
 
 /// One position of the workspace with its classification and decision.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Position {
     /// Number of the position in this workspace.
     pub id: i64,
@@ -105,6 +107,7 @@ impl Position {
 
 /// One recorded decision (the history is append-only).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Review {
     pub id: i64,
     pub position_id: i64,
@@ -125,6 +128,7 @@ pub struct LearnedTitle {
 
 /// A learned title as stored, with where it comes from and, if removed, by whom.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StoredLearned {
     pub id: i64,
     pub title: String,
@@ -153,6 +157,7 @@ pub struct PositionFilter {
 
 /// One page of positions.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PositionPage {
     pub total: i64,
     pub offset: i64,

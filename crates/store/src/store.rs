@@ -25,6 +25,8 @@ static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 const CLASSIFY_CHUNK: usize = 4096;
 /// Positions per INSERT statement (20 parameters each, under both backends' limits).
 const INSERT_BATCH: usize = 500;
+/// A session's last use is recorded when older than this (idle expiry, [`Store::session`]).
+const SESSION_TOUCH_EVERY: Duration = Duration::from_secs(60);
 
 /// How long a SQLite statement waits for another connection's write lock.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -75,6 +77,7 @@ pub struct ImportOutcome {
 
 /// What a review did.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReviewOutcome {
     pub position: Position,
     pub review: Review,
@@ -945,7 +948,8 @@ impl Store {
         Ok(())
     }
 
-    /// Records a session (by the hash of its token) of `reviewer`, valid until `expires_at`.
+    /// Records a session (by the hash of its token) of `reviewer`, valid until `expires_at`
+    /// (absolute expiry) and last used now (see [`Store::session`] for the idle expiry).
     pub async fn create_session(
         &self,
         token_hash: &str,
@@ -957,7 +961,7 @@ impl Store {
         on_pool!(self, pool => {
             sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(&now).execute(pool).await?;
             sqlx::query(
-                "INSERT INTO sessions (token_hash, csrf_token, reviewer, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+                "INSERT INTO sessions (token_hash, csrf_token, reviewer, created_at, expires_at, last_seen_at) VALUES ($1, $2, $3, $4, $5, $4)",
             )
             .bind(token_hash)
             .bind(csrf_token)
@@ -970,16 +974,46 @@ impl Store {
         Ok(())
     }
 
-    /// The CSRF token and reviewer's name of a session that has not expired.
-    pub async fn session(&self, token_hash: &str) -> Result<Option<(String, String)>> {
-        let now = now_utc();
-        Ok(on_pool!(self, pool => {
-            sqlx::query_as("SELECT csrf_token, reviewer FROM sessions WHERE token_hash = $1 AND expires_at > $2")
-                .bind(token_hash)
-                .bind(&now)
-                .fetch_optional(pool)
-                .await?
-        }))
+    /// The CSRF token and reviewer's name of a session that has neither expired (`expires_at`)
+    /// nor been left unused for `idle` or more. Using a session records the time, at most
+    /// once a minute (a write per minute and session, not per request).
+    pub async fn session(
+        &self,
+        token_hash: &str,
+        idle: Duration,
+    ) -> Result<Option<(String, String)>> {
+        let now_time = std::time::SystemTime::now();
+        let now = crate::time::format_utc(now_time);
+        let idle_since =
+            crate::time::format_utc(now_time.checked_sub(idle).unwrap_or(std::time::UNIX_EPOCH));
+        let row: Option<(String, String, String)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT csrf_token, reviewer, last_seen_at FROM sessions WHERE token_hash = $1 AND expires_at > $2 AND last_seen_at > $3",
+            )
+            .bind(token_hash)
+            .bind(&now)
+            .bind(&idle_since)
+            .fetch_optional(pool)
+            .await?
+        });
+        let Some((csrf, reviewer, last_seen)) = row else {
+            return Ok(None);
+        };
+        let touch_before = crate::time::format_utc(
+            now_time
+                .checked_sub(SESSION_TOUCH_EVERY)
+                .unwrap_or(std::time::UNIX_EPOCH),
+        );
+        if last_seen < touch_before {
+            on_pool!(self, pool => {
+                sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+                    .bind(&now)
+                    .bind(token_hash)
+                    .execute(pool)
+                    .await?;
+            });
+        }
+        Ok(Some((csrf, reviewer)))
     }
 
     /// Ends a session.

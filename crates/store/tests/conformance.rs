@@ -673,9 +673,20 @@ async fn admin_token_and_sessions(db: &TestDb) {
         )
         .await
         .expect("session");
+    let idle = std::time::Duration::from_secs(1800);
     assert_eq!(
-        store.session(&h).await.expect("session"),
+        store.session(&h, idle).await.expect("session"),
         Some(("csrf-1".to_owned(), "Alice".to_owned()))
+    );
+    // Idle expiry: a session last used at least `idle` ago is refused (here `idle` = 0:
+    // it was last used this very second).
+    assert_eq!(
+        store
+            .session(&h, std::time::Duration::ZERO)
+            .await
+            .expect("session"),
+        None,
+        "idle sessions are refused"
     );
     let old = hash_token("session-old");
     store
@@ -683,12 +694,12 @@ async fn admin_token_and_sessions(db: &TestDb) {
         .await
         .expect("session");
     assert_eq!(
-        store.session(&old).await.expect("session"),
+        store.session(&old, idle).await.expect("session"),
         None,
         "expired sessions are refused"
     );
     store.delete_session(&h).await.expect("logout");
-    assert_eq!(store.session(&h).await.expect("session"), None);
+    assert_eq!(store.session(&h, idle).await.expect("session"), None);
 }
 
 async fn workspace_survives_reopening(db: &TestDb) {

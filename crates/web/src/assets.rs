@@ -5,14 +5,13 @@
 //! assets can be cached for a year.
 
 use axum::Router;
-use axum::extract::Path;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use std::sync::LazyLock;
 
 use crate::AppState;
-use crate::error::{AppError, PageError};
+use crate::error::{AppError, PageError, PagePath};
 
 include!(concat!(env!("OUT_DIR"), "/dsfr_assets.rs"));
 
@@ -51,11 +50,11 @@ pub fn router() -> Router<AppState> {
         .route("/favicon.ico", get(favicon))
 }
 
-async fn dsfr_file(Path(path): Path<String>) -> Response {
+async fn dsfr_file(PagePath(path): PagePath<String>) -> Response {
     file(DSFR_FILES, &path)
 }
 
-async fn app_file(Path(path): Path<String>) -> Response {
+async fn app_file(PagePath(path): PagePath<String>) -> Response {
     file(APP_FILES, &path)
 }
 
@@ -84,7 +83,7 @@ fn file(table: &'static [(&'static str, &'static [u8])], path: &str) -> Response
         None => PageError(AppError::new(
             StatusCode::NOT_FOUND,
             "fichier_inconnu",
-            format!("Aucun fichier statique « {path} »."),
+            format!("Aucun fichier statique « {} ».", crate::error::shown(path)),
         ))
         .into_response(),
     }

@@ -27,6 +27,8 @@ pub struct AppError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
+    /// Seconds to wait before retrying, sent as `Retry-After` (429, 503).
+    pub retry_after: Option<u64>,
 }
 
 impl AppError {
@@ -35,7 +37,14 @@ impl AppError {
             status,
             code,
             message: message.into(),
+            retry_after: None,
         }
+    }
+
+    /// Adds a `Retry-After` of `seconds` to the response.
+    pub fn with_retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds);
+        self
     }
 
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
@@ -78,7 +87,13 @@ impl IntoResponse for AppError {
         if self.status.is_server_error() {
             tracing::error!(code = self.code, message = %self.message, "erreur serveur");
         }
-        (self.status, Json(self.body())).into_response()
+        let mut response = (self.status, Json(self.body())).into_response();
+        if let Some(secs) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
+        response
     }
 }
 
@@ -94,14 +109,84 @@ impl From<AppError> for PageError {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        crate::pages::error_page(&self.0)
+        let mut response = crate::pages::error_page(&self.0);
+        if let Some(secs) = self.0.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
+        response
     }
 }
 
-/// `Json` whose rejections are [`AppError`]s.
-#[derive(Debug, FromRequest)]
-#[from_request(via(axum::Json), rejection(AppError))]
+/// `Json` whose rejections are [`AppError`]s, and which refuses JSON nested deeper than
+/// [`MAX_JSON_DEPTH`] with a 400 before deserializing it (serde_json stops at 128 levels, but
+/// a deep value that does not fit the expected type was a 422 « type incorrect », and a
+/// deep value in an ignored field cost a recursive walk).
+#[derive(Debug)]
 pub struct ApiJson<T>(pub T);
+
+/// Deepest nesting of arrays and objects accepted in a JSON body (the API's bodies have 1).
+pub const MAX_JSON_DEPTH: usize = 32;
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, AppError> {
+        let (parts, body) = req.into_parts();
+        // Read the body once (under the body limit), check its depth, then let axum's `Json`
+        // check the content type and deserialize.
+        let bytes = axum::body::Bytes::from_request(
+            axum::extract::Request::from_parts(parts.clone(), body),
+            state,
+        )
+        .await
+        .map_err(|r| body_error(r.status()))?;
+        if json_depth(&bytes) > MAX_JSON_DEPTH {
+            return Err(AppError::bad_request(
+                "json_trop_imbrique",
+                format!(
+                    "Le JSON est imbriqué sur plus de {MAX_JSON_DEPTH} niveaux : ce n’est pas un corps attendu par l’API."
+                ),
+            ));
+        }
+        let req = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
+        let axum::Json(value) = axum::Json::<T>::from_request(req, state).await?;
+        Ok(Self(value))
+    }
+}
+
+/// The deepest nesting of `[` and `{` outside strings, in one pass without recursion (for any
+/// bytes, valid JSON or not).
+pub fn json_depth(bytes: &[u8]) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let (mut in_string, mut escaped) = (false, false);
+    for &b in bytes {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
 
 /// `Query` whose rejections are [`AppError`]s.
 #[derive(Debug, FromRequestParts)]
@@ -261,11 +346,22 @@ fn explain_serde(text: &str) -> String {
     }
 }
 
+/// What a message shows of a value the request gave (an id, a path): at most 100 characters,
+/// so that an answer never echoes a huge input.
+pub fn shown(value: &str) -> String {
+    const MAX: usize = 100;
+    let mut out: String = value.chars().take(MAX).collect();
+    if value.chars().nth(MAX).is_some() {
+        out.push('…');
+    }
+    out
+}
+
 /// The fallback of the router: JSON under `/api/` and `/healthz`, a page elsewhere.
 pub async fn not_found(uri: Uri) -> Response {
     let err = AppError::not_found(
         "adresse_inconnue",
-        format!("Aucune ressource à l’adresse « {} ».", uri.path()),
+        format!("Aucune ressource à l’adresse « {} ».", shown(uri.path())),
     );
     if is_api(&uri) {
         err.into_response()
@@ -296,7 +392,18 @@ fn is_api(uri: &Uri) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::explain_serde;
+    use super::{explain_serde, json_depth};
+
+    #[test]
+    fn json_depth_counts_brackets_outside_strings() {
+        assert_eq!(json_depth(b""), 0);
+        assert_eq!(json_depth(br#"{"text": "x"}"#), 1);
+        assert_eq!(json_depth(br#"{"a": [1, {"b": []}]}"#), 4);
+        assert_eq!(json_depth(br#"{"text": "[[[[{{{{ \" [[["}"#), 1);
+        assert_eq!(json_depth(b"]]]]{"), 1);
+        assert_eq!(json_depth(&[b'['; 100_000]), 100_000);
+        assert_eq!(json_depth(&[b'"', 0xff, b'[', b'"', b'[']), 1);
+    }
 
     #[test]
     fn serde_errors_are_read_in_french_with_their_field() {

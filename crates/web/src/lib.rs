@@ -240,7 +240,9 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let warm = state.clone();
     tokio::task::spawn_blocking(move || warm.warm());
-    axum::serve(listener, router(state))
+    // Connection info gives handlers the client's address (limit on failed logins).
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
 }

@@ -1,10 +1,14 @@
-//! Security headers on every response.
+//! Security headers on every response, and the limit on failed logins ([`LoginLimiter`]).
 
-use axum::extract::Request;
-use axum::http::HeaderValue;
-use axum::http::header;
+use axum::extract::{ConnectInfo, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 /// Only the binary's own assets: no inline script or style, no other origin, no framing.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
@@ -38,4 +42,278 @@ pub async fn headers(request: Request, next: Next) -> Response {
         HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
     );
     response
+}
+
+// ----- login attempts ------------------------------------------------------------------
+
+/// The address of the client as the server saw it (`None` when the router runs without
+/// connection info, as in tests with `oneshot`). Behind a reverse proxy it is the proxy's:
+/// every client then shares one budget of failed logins.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddr(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip()),
+        ))
+    }
+}
+
+/// Settings of a [`LoginLimiter`] budget: `free` failures are allowed; each failure after them
+/// doubles the wait before the next attempt, from `first_wait` up to `max_wait`. A key
+/// without failure for `forget_after` starts again from zero.
+#[derive(Debug, Clone, Copy)]
+pub struct Budget {
+    pub free: u32,
+    pub first_wait: Duration,
+    pub max_wait: Duration,
+    pub forget_after: Duration,
+}
+
+/// Failed logins (form or bearer token), counted per client address and for the one account
+/// (the administrator token): past a few failures, each attempt must wait, twice as long after
+/// every new failure. A success clears the client's and the account's count. Attempts refused
+/// for waiting are not checked, so guessing is bounded whatever the rate of requests.
+///
+/// The count lives in the process: with several instances, each has its own.
+#[derive(Debug)]
+pub struct LoginLimiter {
+    per_client: Budget,
+    account: Budget,
+    /// Client addresses remembered at most (memory bound); past it, only the account counts.
+    max_clients: usize,
+    state: Mutex<LimiterState>,
+}
+
+#[derive(Debug, Default)]
+struct LimiterState {
+    clients: HashMap<Option<IpAddr>, Failures>,
+    account: Option<Failures>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Failures {
+    count: u32,
+    last: Instant,
+}
+
+impl Failures {
+    /// When the next attempt is allowed, if later than `now`.
+    fn wait(&self, budget: &Budget, now: Instant) -> Option<Duration> {
+        if self.count < budget.free || now.duration_since(self.last) >= budget.forget_after {
+            return None;
+        }
+        let doublings = (self.count - budget.free).min(20);
+        let wait = budget
+            .first_wait
+            .saturating_mul(1 << doublings)
+            .min(budget.max_wait);
+        let allowed = self.last + wait;
+        (allowed > now).then(|| allowed - now)
+    }
+
+    fn add(entry: &mut Option<Self>, budget: &Budget, now: Instant) {
+        match entry {
+            Some(f) if now.duration_since(f.last) < budget.forget_after => {
+                f.count = f.count.saturating_add(1);
+                f.last = now;
+            }
+            _ => {
+                *entry = Some(Self {
+                    count: 1,
+                    last: now,
+                })
+            }
+        }
+    }
+}
+
+impl Default for LoginLimiter {
+    /// Five failures per client, then 1 s, 2 s, 4 s… up to 15 min; twenty for the account
+    /// (from all clients), then up to 1 min (a distributed guess is slowed without locking
+    /// the administrator out for long).
+    fn default() -> Self {
+        Self::new(
+            Budget {
+                free: 5,
+                first_wait: Duration::from_secs(1),
+                max_wait: Duration::from_secs(15 * 60),
+                forget_after: Duration::from_secs(60 * 60),
+            },
+            Budget {
+                free: 20,
+                first_wait: Duration::from_secs(1),
+                max_wait: Duration::from_secs(60),
+                forget_after: Duration::from_secs(15 * 60),
+            },
+            10_000,
+        )
+    }
+}
+
+impl LoginLimiter {
+    pub fn new(per_client: Budget, account: Budget, max_clients: usize) -> Self {
+        Self {
+            per_client,
+            account,
+            max_clients,
+            state: Mutex::new(LimiterState::default()),
+        }
+    }
+
+    /// How long `client` must wait before its next attempt, if it must.
+    pub fn retry_after(&self, client: Option<IpAddr>, now: Instant) -> Option<Duration> {
+        let s = self.lock();
+        let by_client = s
+            .clients
+            .get(&client)
+            .and_then(|f| f.wait(&self.per_client, now));
+        let by_account = s.account.and_then(|f| f.wait(&self.account, now));
+        by_client.max(by_account)
+    }
+
+    /// Records a failed attempt of `client`.
+    pub fn failed(&self, client: Option<IpAddr>, now: Instant) {
+        let mut s = self.lock();
+        Failures::add(&mut s.account, &self.account, now);
+        if !s.clients.contains_key(&client) && s.clients.len() >= self.max_clients {
+            let forget = self.per_client.forget_after;
+            s.clients.retain(|_, f| now.duration_since(f.last) < forget);
+            if s.clients.len() >= self.max_clients {
+                return;
+            }
+        }
+        let mut entry = s.clients.get(&client).copied();
+        Failures::add(&mut entry, &self.per_client, now);
+        if let Some(f) = entry {
+            s.clients.insert(client, f);
+        }
+    }
+
+    /// Records a successful login of `client`: its count and the account's start again.
+    pub fn succeeded(&self, client: Option<IpAddr>) {
+        let mut s = self.lock();
+        s.clients.remove(&client);
+        s.account = None;
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, LimiterState> {
+        // The state is a few counters: one left by a panicking thread is still usable.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// The answer to an attempt made too soon: 429 with `Retry-After` (whole seconds, rounded up).
+pub fn too_many_attempts(wait: Duration) -> crate::AppError {
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    crate::AppError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "trop_de_tentatives",
+        format!("Trop de tentatives de connexion échouées : réessayez dans {secs} seconde(s)."),
+    )
+    .with_retry_after(secs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limiter() -> LoginLimiter {
+        LoginLimiter::new(
+            Budget {
+                free: 3,
+                first_wait: Duration::from_secs(1),
+                max_wait: Duration::from_secs(8),
+                forget_after: Duration::from_secs(600),
+            },
+            Budget {
+                free: 10,
+                first_wait: Duration::from_secs(1),
+                max_wait: Duration::from_secs(4),
+                forget_after: Duration::from_secs(600),
+            },
+            2,
+        )
+    }
+
+    fn ip(last: u8) -> Option<IpAddr> {
+        Some(IpAddr::from([127, 0, 0, last]))
+    }
+
+    #[test]
+    fn free_failures_then_a_doubling_wait_up_to_the_cap() {
+        let l = limiter();
+        let t0 = Instant::now();
+        let s = Duration::from_secs;
+        for i in 0..3 {
+            assert_eq!(l.retry_after(ip(1), t0), None, "failure {i} is free");
+            l.failed(ip(1), t0);
+        }
+        // Third failure done: 1 s, then 2, 4, 8, 8.
+        assert_eq!(l.retry_after(ip(1), t0), Some(s(1)));
+        assert_eq!(l.retry_after(ip(1), t0 + s(1)), None);
+        let mut t = t0 + s(1);
+        for expected in [2, 4, 8, 8] {
+            l.failed(ip(1), t);
+            assert_eq!(l.retry_after(ip(1), t), Some(s(expected)));
+            assert_eq!(
+                l.retry_after(ip(1), t + s(expected) - Duration::from_millis(1)),
+                Some(Duration::from_millis(1))
+            );
+            t += s(expected);
+            assert_eq!(l.retry_after(ip(1), t), None);
+        }
+        // Another client is not concerned.
+        assert_eq!(l.retry_after(ip(2), t0), None);
+    }
+
+    #[test]
+    fn a_success_clears_and_a_long_pause_forgets() {
+        let l = limiter();
+        let t0 = Instant::now();
+        for _ in 0..4 {
+            l.failed(ip(1), t0);
+        }
+        assert!(l.retry_after(ip(1), t0).is_some());
+        l.succeeded(ip(1));
+        assert_eq!(l.retry_after(ip(1), t0), None);
+        for _ in 0..4 {
+            l.failed(ip(1), t0);
+        }
+        assert_eq!(l.retry_after(ip(1), t0 + Duration::from_secs(600)), None);
+        // After the pause the count starts again from one.
+        l.failed(ip(1), t0 + Duration::from_secs(600));
+        assert_eq!(l.retry_after(ip(1), t0 + Duration::from_secs(600)), None);
+    }
+
+    #[test]
+    fn failures_from_many_clients_slow_the_account_down() {
+        let l = limiter();
+        let t0 = Instant::now();
+        // 10 clients, one failure each: none is slowed for itself, the account now is.
+        for i in 0..10 {
+            l.failed(ip(i), t0);
+        }
+        assert_eq!(l.retry_after(ip(200), t0), Some(Duration::from_secs(1)));
+        // Only two clients are remembered (max_clients), but the account still counts.
+        assert!(l.lock().clients.len() <= 2);
+        for _ in 0..5 {
+            l.failed(ip(100), t0);
+        }
+        assert_eq!(l.retry_after(ip(201), t0), Some(Duration::from_secs(4)));
+    }
+
+    #[test]
+    fn the_answer_is_a_429_with_retry_after_in_whole_seconds() {
+        let e = too_many_attempts(Duration::from_millis(1500));
+        assert_eq!(e.status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(e.retry_after, Some(2));
+        assert!(e.message.contains("2 seconde"), "{}", e.message);
+    }
 }

@@ -76,7 +76,7 @@ pub struct ExportParams {
             (String = "text/csv"),
             (String = "text/markdown"),
             (String = "text/turtle"),
-            (String = "application/ld+json"),
+            (Object = "application/ld+json"),
             (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         )),
         (status = 400, description = "Format inconnu", body = ErrorBody),

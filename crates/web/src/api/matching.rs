@@ -19,8 +19,10 @@ const BLOCKING_TEXT_BYTES: usize = 4_000;
 #[into_params(parameter_in = Query)]
 pub struct QueryParams {
     /// Les mots recherchés (1 à 200 caractères).
+    #[param(required = true, min_length = 1, max_length = 200, pattern = r"\S")]
     pub q: Option<String>,
     /// Nombre maximal de résultats (1 à 50 ; 10 par défaut).
+    #[param(minimum = 1, maximum = 50)]
     pub limit: Option<usize>,
 }
 
@@ -29,6 +31,7 @@ pub struct QueryParams {
 #[into_params(parameter_in = Query)]
 pub struct TopParams {
     /// Nombre maximal de métiers (1 à 50 ; 5 par défaut).
+    #[param(minimum = 1, maximum = 50)]
     pub top: Option<usize>,
 }
 
@@ -36,10 +39,32 @@ pub struct TopParams {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct MatchRequest {
     /// Un intitulé de poste, une annonce ou un CV (1 à 50 000 caractères).
+    #[schema(min_length = 1, max_length = 50_000, pattern = r"\S")]
     pub text: String,
     /// Nombre maximal de métiers proposés (1 à 50 ; 3 par défaut).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "integral_number")]
+    #[schema(minimum = 1, maximum = 50)]
     pub top: Option<usize>,
+}
+
+/// An optional count, written as JSON writes integers: `3` or `3.0` (the same number for JSON
+/// Schema's `integer`; `3.0` was refused, found by Schemathesis). Fractions are refused.
+fn integral_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Error> {
+    use serde::de::Error;
+    match Option::<serde_json::Number>::deserialize(d)? {
+        None => Ok(None),
+        Some(n) => {
+            if let Some(u) = n.as_u64() {
+                return usize::try_from(u).map(Some).map_err(D::Error::custom);
+            }
+            match n.as_f64() {
+                Some(f) if f.fract() == 0.0 && (0.0..=1e15).contains(&f) => Ok(Some(f as usize)),
+                _ => Err(D::Error::custom(format!(
+                    "invalid value: {n}, expected a positive integer"
+                ))),
+            }
+        }
+    }
 }
 
 fn check_limit(name: &str, value: Option<usize>, default: usize) -> Result<usize, AppError> {

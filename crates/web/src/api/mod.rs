@@ -18,6 +18,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::cartographie::{CartographieFormat, SecuritySchemes, StatusParam};
 use crate::error::ErrorBody;
 
 /// Longest query accepted by `search` and `suggest`, in characters.
@@ -40,9 +41,11 @@ pub const MAX_TEXT_CHARS: usize = 50_000;
         (name = "referentiel", description = "Les fiches métiers telles que publiées."),
         (name = "recherche", description = "Recherche, autocomplétion, rapprochement et métiers proches."),
         (name = "editions", description = "Éditions chargées et leurs changements ; écart entre métiers et métiers classés selon les activités pratiquées."),
-        (name = "exploitation", description = "État du service et description de l’API.")
+        (name = "exploitation", description = "État du service et description de l’API."),
+        (name = "cartographie", description = "Cartographie des emplois d’une organisation : postes importés, relecture, tableau de bord, intitulés appris, exports. Authentification : jeton d’administration (Bearer) ou session du portail (écritures : en-tête X-CSRF-Token).")
     ),
-    components(schemas(ErrorBody, export::Format))
+    components(schemas(ErrorBody, export::Format, CartographieFormat, StatusParam)),
+    modifiers(&SecuritySchemes)
 )]
 struct ApiDoc;
 
@@ -61,6 +64,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::editions::person_api))
         .routes(routes!(openapi_json))
         .routes(routes!(healthz))
+        .merge(crate::cartographie::api_routes())
 }
 
 /// The API's routes.

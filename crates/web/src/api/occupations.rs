@@ -17,8 +17,10 @@ pub struct ListParams {
     /// (casse et accents ignorés).
     pub q: Option<String>,
     /// Garde les métiers accessibles à ce niveau Bac+N ou au-dessus (0 = bac).
+    #[param(minimum = 0, maximum = 255)]
     pub min_level: Option<u8>,
     /// Garde les métiers accessibles à ce niveau Bac+N ou en dessous.
+    #[param(minimum = 0, maximum = 255)]
     pub max_level: Option<u8>,
     /// Mots contenus dans une des rubriques de la fiche (casse et accents ignorés).
     pub heading: Option<String>,

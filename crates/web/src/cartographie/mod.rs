@@ -4,9 +4,11 @@
 //! learned titles, exports) and JSON under `/api/v1/cartographie`. Everything here needs a
 //! login: the administrator token (`METIERS_ADMIN_TOKEN`, or generated at first start and
 //! printed once; only its hash is stored) gives a session cookie (HttpOnly, SameSite=Strict,
-//! Secure when `METIERS_COOKIE_SECURE=1`, expiring), and every form carries the session's CSRF
-//! token. Sessions live in the store, so several instances on one PostgreSQL share them.
-//! The référentiel's own pages stay public.
+//! Secure when `METIERS_COOKIE_SECURE=1`), and every form carries the session's CSRF
+//! token. A session ends after 8 hours, or after 30 minutes without use. Failed logins (form
+//! or bearer token) are limited per client and for the account ([`LoginLimiter`]): past a few,
+//! 429 with `Retry-After`. Sessions live in the store, so several instances on one PostgreSQL
+//! share them. The référentiel's own pages stay public.
 
 mod api;
 mod chart;
@@ -14,12 +16,14 @@ mod pages;
 
 use crate::AppState;
 use crate::error::AppError;
+use crate::security::{LoginLimiter, too_many_attempts};
 use axum::Router;
 use axum::http::{HeaderMap, StatusCode, header};
 use metiers_store::Store;
 use metiers_store::auth::{AdminToken, ensure_admin_token, hash_token};
+use std::net::IpAddr;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "metiers_session";
@@ -32,8 +36,12 @@ pub struct Cartographie {
     pub store: Store,
     /// Adds `Secure` to the session cookie (the portal is served over HTTPS).
     pub secure_cookies: bool,
-    /// How long a session lasts.
+    /// How long a session lasts at most (absolute expiry).
     pub session_ttl: Duration,
+    /// How long a session lasts without use (idle expiry).
+    pub session_idle: Duration,
+    /// Failed logins, per client and for the account.
+    pub(crate) login_limiter: Arc<LoginLimiter>,
 }
 
 impl std::fmt::Debug for Cartographie {
@@ -42,11 +50,17 @@ impl std::fmt::Debug for Cartographie {
             .field("backend", &self.store.kind())
             .field("secure_cookies", &self.secure_cookies)
             .field("session_ttl", &self.session_ttl)
-            .finish()
+            .field("session_idle", &self.session_idle)
+            .finish_non_exhaustive()
     }
 }
 
 impl Cartographie {
+    /// Default absolute lifetime of a session: a working day.
+    pub const SESSION_TTL: Duration = Duration::from_secs(8 * 3600);
+    /// Default idle lifetime of a session.
+    pub const SESSION_IDLE: Duration = Duration::from_secs(30 * 60);
+
     /// Opens the store at `url`, makes sure an administrator token exists (`admin_token`
     /// replaces it; otherwise one is generated on first start and returned to be shown once).
     pub async fn open(
@@ -60,17 +74,27 @@ impl Cartographie {
             Self {
                 store,
                 secure_cookies,
-                session_ttl: Duration::from_secs(8 * 3600),
+                session_ttl: Self::SESSION_TTL,
+                session_idle: Self::SESSION_IDLE,
+                login_limiter: Arc::new(LoginLimiter::default()),
             },
             token,
         ))
     }
 }
 
-/// Routes of the cartographie: pages and API.
+/// Routes of the cartographie's pages (its API is in the documented API router,
+/// [`api_routes`]).
 pub fn router() -> Router<AppState> {
-    Router::new().merge(pages::router()).merge(api::router())
+    pages::router()
 }
+
+/// Routes of the cartographie's JSON API, with their OpenAPI description.
+pub fn api_routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    api::routes()
+}
+
+pub use api::{CartographieFormat, PositionDetail, ReviewBody, SecuritySchemes, StatusParam};
 
 /// A logged-in person.
 #[derive(Debug, Clone)]
@@ -113,7 +137,7 @@ pub(crate) async fn session(
     };
     let found = carto
         .store
-        .session(&hash_token(&token))
+        .session(&hash_token(&token), carto.session_idle)
         .await
         .map_err(internal)?;
     Ok(found.map(|(csrf, reviewer)| Session { csrf, reviewer }))
@@ -152,19 +176,37 @@ pub(crate) fn expired_cookie(carto: &Cartographie) -> String {
     )
 }
 
-/// Shared by the login page and tests: checks the token, creates the session, returns the
-/// session token (for the cookie). Failed attempts are slowed down.
+/// Whether `token` is the administrator token, for `client`: refused with 429 (without being
+/// checked) while the client or the account must wait after failed attempts.
+pub(crate) async fn check_admin(
+    carto: &Cartographie,
+    client: Option<IpAddr>,
+    token: &str,
+) -> Result<bool, AppError> {
+    if let Some(wait) = carto.login_limiter.retry_after(client, Instant::now()) {
+        return Err(too_many_attempts(wait));
+    }
+    let ok = metiers_store::auth::check_admin_token(&carto.store, token)
+        .await
+        .map_err(internal)?;
+    if ok {
+        carto.login_limiter.succeeded(client);
+    } else {
+        tracing::warn!(client = ?client, "cartographie : jeton d’administration refusé");
+        carto.login_limiter.failed(client, Instant::now());
+    }
+    Ok(ok)
+}
+
+/// Shared by the login page and tests: checks the token ([`check_admin`]), creates the
+/// session, returns the session token (for the cookie), or `None` for a wrong token.
 pub(crate) async fn login(
     carto: &Cartographie,
+    client: Option<IpAddr>,
     admin_token: &str,
     reviewer: &str,
 ) -> Result<Option<String>, AppError> {
-    let ok = metiers_store::auth::check_admin_token(&carto.store, admin_token)
-        .await
-        .map_err(internal)?;
-    if !ok {
-        // Brute force gets one guess per second per connection at most.
-        tokio::time::sleep(Duration::from_secs(1)).await;
+    if !check_admin(carto, client, admin_token).await? {
         return Ok(None);
     }
     let token = metiers_store::auth::generate_token().map_err(internal)?;

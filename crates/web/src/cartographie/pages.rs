@@ -2,11 +2,12 @@
 
 use super::{Cartographie, MAX_UPLOAD_BYTES, Session, carto, chart, csrf_ok, internal, session};
 use crate::AppState;
-use crate::error::{AppError, PageError, PageForm, PageQuery};
+use crate::error::{AppError, PageError, PageForm, PagePath, PageQuery};
 use crate::pages::{Layout, render};
+use crate::security::ClientAddr;
 use askama::Template;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -86,7 +87,11 @@ pub struct LoginForm {
     nom: String,
 }
 
-async fn login(State(state): State<AppState>, PageForm(f): PageForm<LoginForm>) -> Response {
+async fn login(
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    PageForm(f): PageForm<LoginForm>,
+) -> Response {
     let c = match carto(&state) {
         Ok(c) => c,
         Err(e) => return PageError(e).into_response(),
@@ -108,7 +113,7 @@ async fn login(State(state): State<AppState>, PageForm(f): PageForm<LoginForm>) 
             StatusCode::BAD_REQUEST,
         );
     }
-    match super::login(c, &f.jeton, &name).await {
+    match super::login(c, client, &f.jeton, &name).await {
         Ok(Some(token)) => {
             let mut response = Redirect::to("/cartographie").into_response();
             if let Ok(v) = HeaderValue::from_str(&super::session_cookie(c, &token)) {
@@ -120,6 +125,15 @@ async fn login(State(state): State<AppState>, PageForm(f): PageForm<LoginForm>) 
             "Jeton d’administration incorrect. Il est affiché au premier démarrage du serveur, ou fixé par METIERS_ADMIN_TOKEN.",
             StatusCode::UNAUTHORIZED,
         ),
+        Err(e) if e.status == StatusCode::TOO_MANY_REQUESTS => {
+            let mut response = page(&e.message, e.status);
+            if let Some(secs) = e.retry_after {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, secs.into());
+            }
+            response
+        }
         Err(e) => PageError(e).into_response(),
     }
 }
@@ -316,7 +330,7 @@ async fn upload(
                 let file_name = field.file_name().unwrap_or("fichier").to_owned();
                 let bytes = match field.bytes().await {
                     Ok(b) => b,
-                    Err(e) => return upload_error(&e.body_text()),
+                    Err(e) => return multipart_error(&e),
                 };
                 match name.as_str() {
                     "csrf" => csrf = String::from_utf8_lossy(&bytes).into_owned(),
@@ -325,7 +339,7 @@ async fn upload(
                 }
             }
             Ok(None) => break,
-            Err(e) => return upload_error(&e.body_text()),
+            Err(e) => return multipart_error(&e),
         }
     }
     if !csrf_ok(&s, &csrf) {
@@ -385,6 +399,24 @@ async fn upload(
             result: Some(result),
         },
     )
+}
+
+/// A multipart body that could not be read: 413 past the upload limit, 400 otherwise (the
+/// details, in English, are logged, not shown).
+fn multipart_error(e: &axum::extract::multipart::MultipartError) -> Response {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        return PageError(AppError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "fichier_trop_volumineux",
+            format!(
+                "Le fichier dépasse la taille maximale de {} Mo : découpez-le en plusieurs fichiers.",
+                MAX_UPLOAD_BYTES / (1024 * 1024)
+            ),
+        ))
+        .into_response();
+    }
+    tracing::info!("cartographie : envoi illisible : {}", e.body_text());
+    upload_error("formulaire multipart mal formé")
 }
 
 fn upload_error(detail: &str) -> Response {
@@ -535,7 +567,7 @@ pub struct ReviewForm {
 async fn review(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     PageForm(f): PageForm<ReviewForm>,
 ) -> Response {
     let (c, s) = match require(&state, &headers).await {
@@ -548,7 +580,10 @@ async fn review(
     let Some(occ) = state.referentiel.get(f.metier.trim()) else {
         return PageError(AppError::bad_request(
             "metier_inconnu",
-            format!("Aucun métier n’a l’identifiant « {} ».", f.metier),
+            format!(
+                "Aucun métier n’a l’identifiant « {} ».",
+                crate::error::shown(&f.metier)
+            ),
         ))
         .into_response();
     };
@@ -571,9 +606,16 @@ async fn review(
         Err(e) => return PageError(internal(e)).into_response(),
     };
     // Back to the list the form came from (only a local path of the positions list).
+    // Visible ASCII only: it goes into the Location header (a control character there was a
+    // 500, docs/RELIABILITY.md).
     let back = f
         .retour
-        .filter(|r| r.starts_with("/cartographie/postes") && !r.contains("//") && !r.contains('\\'))
+        .filter(|r| {
+            r.starts_with("/cartographie/postes")
+                && !r.contains("//")
+                && !r.contains('\\')
+                && r.bytes().all(|b| b.is_ascii_graphic())
+        })
         .unwrap_or_else(|| "/cartographie/postes".to_owned());
     let sep = if back.contains('?') { '&' } else { '?' };
     Redirect::to(&format!("{back}{sep}message={}", encode(&message))).into_response()
@@ -633,7 +675,7 @@ async fn learned(State(state): State<AppState>, headers: HeaderMap) -> Response 
 async fn remove_learned(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     PageForm(f): PageForm<CsrfForm>,
 ) -> Response {
     let (c, s) = match require(&state, &headers).await {
@@ -656,7 +698,7 @@ async fn remove_learned(
 async fn export(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(format): Path<String>,
+    PagePath(format): PagePath<String>,
 ) -> Response {
     let (c, _) = match require(&state, &headers).await {
         Ok(v) => v,

@@ -77,7 +77,10 @@ async fn job_description(
     let Some(o) = r.get(&id) else {
         return error_page(&AppError::not_found(
             "metier_inconnu",
-            format!("Aucune fiche métier n’a l’identifiant « {id} »."),
+            format!(
+                "Aucune fiche métier n’a l’identifiant « {} ».",
+                crate::error::shown(&id)
+            ),
         ));
     };
     let raw = p
@@ -205,7 +208,10 @@ fn compute(
         r.find(id).ok_or_else(|| {
             AppError::bad_request(
                 "metier_inconnu",
-                format!("Métier {role} inconnu : « {id} ». Choisissez un métier dans la liste."),
+                format!(
+                    "Métier {role} inconnu : « {} ». Choisissez un métier dans la liste.",
+                    crate::error::shown(id)
+                ),
             )
         })
     };
