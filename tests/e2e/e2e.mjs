@@ -159,8 +159,9 @@ try {
   await checkPage(context, base, "fiche-de-poste", "/metiers/technicien-d-exploitation/fiche-de-poste?activites=1,3");
   await checkPage(context, base, "ecart", "/ecart?de=technicien-d-exploitation&vers=superviseur-d-exploitation");
   await checkPage(context, base, "ecart-personne", "/ecart/personne?de=technicien-d-exploitation", async (page, problems) => {
-    // Tick two activities with the keyboard and the mouse, then rank the occupations.
-    await page.locator("#activite-1").check();
+    // Tick two activities, one with the mouse (on its label, as the DSFR draws the box
+    // there) and one with the keyboard, then rank the occupations.
+    await page.locator('label[for="activite-1"]').click();
     await page.locator("#activite-3").focus();
     await page.keyboard.press("Space");
     await Promise.all([page.waitForNavigation(), page.getByRole("button", { name: "Classer les métiers" }).click()]);
