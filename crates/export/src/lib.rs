@@ -5,6 +5,8 @@
 //!   [`skos::to_turtle`] (written with oxttl) and [`skos::to_jsonld`] (compact JSON-LD with a
 //!   fixed `@context`), with stable URIs built from the ids under a [`skos::SkosOptions`]
 //!   base URI.
+//! - [`format::Format`]: every bulk format of an edition, defined once (name, media type,
+//!   extension, rendering) for the CLI, the API and the pages.
 //! - [`xlsx`]: [`xlsx::to_xlsx`], a workbook with a sheet of occupations and a sheet of
 //!   activities.
 //! - [`poste`]: [`poste::JobDescription`], a draft fiche de poste from an occupation and the
@@ -17,9 +19,12 @@
 //! No I/O: every function returns the text or bytes to write.
 
 pub mod ecart;
+pub mod format;
 pub mod poste;
 pub mod skos;
 pub mod xlsx;
+
+pub use format::{Format, RenderOptions};
 
 /// Why an export could not be produced.
 #[derive(Debug, thiserror::Error)]
