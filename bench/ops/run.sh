@@ -46,7 +46,7 @@ METRICS=$(grep -o "métriques Prometheus sur http://[0-9.:]*" "$WORK/serve.log" 
     code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 30 -X POST \
       -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
       -d '{"occupation_id":"concepteur-developpeur","reviewer":"Banc d’essai"}' \
-      "http://$ADDR/api/v1/cartographie/postes/$i/revue")
+      "http://$ADDR/api/v1/positions/$i/review")
     [ "$code" = 200 ] && ok=$((ok + 1))
   done
   echo "$ok" >"$WORK/reviews-ok"

@@ -73,9 +73,9 @@ function request()
     return wrk.format("GET", pick(fiches))
   elseif kind == "carto" then
     local offset = math.random(0, positions - 50)
-    return wrk.format("GET", "/api/v1/cartographie/postes?limit=50&offset=" .. offset, bearer)
+    return wrk.format("GET", "/api/v1/positions?limit=50&offset=" .. offset, bearer)
   elseif kind == "dashboard" then
-    return wrk.format("GET", "/api/v1/cartographie/tableau-de-bord", bearer)
+    return wrk.format("GET", "/api/v1/dashboard", bearer)
   elseif kind == "portal" then
     return wrk.format("GET", "/cartographie/postes?page=" .. math.random(1, math.floor(positions / 50)), session)
   elseif kind == "portal_dashboard" then
@@ -83,7 +83,7 @@ function request()
   else
     local body = '{"occupation_id":"' .. pick(occupations) .. '","reviewer":"Charge ' .. id .. '"}'
     local position = first_id + math.random(0, positions - 1)
-    return wrk.format("POST", "/api/v1/cartographie/postes/" .. position .. "/revue", bearer_json, body)
+    return wrk.format("POST", "/api/v1/positions/" .. position .. "/review", bearer_json, body)
   end
 end
 

@@ -62,10 +62,15 @@ for _ in $(seq 1 200); do
   sleep 0.1
 done
 base="http://127.0.0.1:$port"
-cookie=$(curl -sS -o /dev/null -D - --data-urlencode "jeton=$token" --data-urlencode "nom=Charge portail" \
-  "$base/cartographie/connexion" | tr -d '\r' | awk -F'[ ;]' 'tolower($1) == "set-cookie:" {print $2; exit}')
+# The login form carries a CSRF token, also set in a cookie (double submit).
+jar=$(mktemp)
+login_csrf=$(curl -fsS -c "$jar" "$base/cartographie/connexion" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p')
+cookie=$(curl -sS -o /dev/null -D - -b "$jar" --data-urlencode "csrf=$login_csrf" --data-urlencode "jeton=$token" \
+  --data-urlencode "nom=Charge portail" "$base/cartographie/connexion" \
+  | tr -d '\r' | awk -F'[ ;]' 'tolower($1) == "set-cookie:" && $2 ~ /^metiers_session=/ {print $2; exit}')
+rm -f "$jar"
 [ -n "$cookie" ] || { echo "connexion au portail impossible" >&2; exit 1; }
-first_id=$(curl -fsS -H "Authorization: Bearer $token" "$base/api/v1/cartographie/postes?limit=1" \
+first_id=$(curl -fsS -H "Authorization: Bearer $token" "$base/api/v1/positions?limit=1" \
   | python3 -c 'import json, sys; print(json.load(sys.stdin)["positions"][0]["id"])')
 
 # VmRSS every second while wrk runs (bounded by wrk's own duration).
@@ -83,7 +88,7 @@ done
 wait $wrk_pid
 
 # What the server holds after the load.
-positions_after=$(curl -fsS -H "Authorization: Bearer $token" "$base/api/v1/cartographie/postes?limit=1" \
+positions_after=$(curl -fsS -H "Authorization: Bearer $token" "$base/api/v1/positions?limit=1" \
   | python3 -c 'import json, sys; print(json.load(sys.stdin)["total"])')
 kill $pid; wait $pid 2>/dev/null || true
 trap - EXIT

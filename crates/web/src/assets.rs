@@ -2,21 +2,14 @@
 //! and the portal's own stylesheet and script.
 //!
 //! Paths carry the version (`/static/dsfr-1.15.3/…`, `/static/app-<hash>/…`) so that the
-//! assets can be cached for a year.
+//! assets can be cached for a year. Data only: `static_files` serves them.
 
-use axum::Router;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use std::sync::LazyLock;
-
-use crate::AppState;
-use crate::error::{AppError, PageError, PagePath};
 
 include!(concat!(env!("OUT_DIR"), "/dsfr_assets.rs"));
 
 /// The portal's own files: path under `/static/app/` and bytes.
-static APP_FILES: &[(&str, &[u8])] = &[
+pub static APP_FILES: &[(&str, &[u8])] = &[
     ("app.css", include_bytes!("../static/app.css")),
     ("app.js", include_bytes!("../static/app.js")),
 ];
@@ -42,51 +35,16 @@ pub fn dsfr_version() -> &'static str {
     DSFR_VERSION
 }
 
-/// Routes of the static files.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(&format!("{}/{{*path}}", *DSFR_PREFIX), get(dsfr_file))
-        .route(&format!("{}/{{*path}}", *APP_PREFIX), get(app_file))
-        .route("/favicon.ico", get(favicon))
-}
-
-async fn dsfr_file(PagePath(path): PagePath<String>) -> Response {
-    file(DSFR_FILES, &path)
-}
-
-async fn app_file(PagePath(path): PagePath<String>) -> Response {
-    file(APP_FILES, &path)
-}
-
-async fn favicon() -> Response {
-    file(DSFR_FILES, "favicon/favicon.ico")
-}
-
-/// Looks the path up in a fixed table: nothing else can be served (no file system access,
-/// so `..` cannot escape anything).
-fn file(table: &'static [(&'static str, &'static [u8])], path: &str) -> Response {
-    match table.iter().find(|(name, _)| *name == path) {
-        Some((name, bytes)) => (
-            [
-                (
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static(content_type(name)),
-                ),
-                (
-                    header::CACHE_CONTROL,
-                    HeaderValue::from_static("public, max-age=31536000, immutable"),
-                ),
-            ],
-            *bytes,
-        )
-            .into_response(),
-        None => PageError(AppError::new(
-            StatusCode::NOT_FOUND,
-            "fichier_inconnu",
-            format!("Aucun fichier statique « {} ».", crate::error::shown(path)),
-        ))
-        .into_response(),
-    }
+/// The file at `path` in a table of embedded files: its content type and bytes. Nothing
+/// else can be found (no file system access, so `..` cannot escape anything).
+pub fn lookup(
+    table: &'static [(&'static str, &'static [u8])],
+    path: &str,
+) -> Option<(&'static str, &'static [u8])> {
+    table
+        .iter()
+        .find(|(name, _)| *name == path)
+        .map(|(name, bytes)| (content_type(name), *bytes))
 }
 
 fn content_type(name: &str) -> &'static str {

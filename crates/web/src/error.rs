@@ -1,13 +1,15 @@
 //! One error type for the handlers, and extractors whose rejections use it.
 //!
 //! Client errors of the API are `{ "code": …, "message": … }` with a stable `code` (ASCII,
-//! snake case) and a French `message`. Pages show the same message in a French page
-//! ([`PageError`]). Internal details are logged, never sent.
+//! snake case) and a French `message`; pages show the same message in a French page
+//! (`view::PageError` wraps an [`AppError`]). Internal details are logged, never sent.
+//!
+//! A leaf: it names no other module of this crate.
 
 use axum::Json;
 use axum::extract::rejection::{FormRejection, JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts};
-use axum::http::{StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
@@ -82,6 +84,21 @@ impl AppError {
     }
 }
 
+/// A store error that a handler does not answer itself: 503 with what to do when the
+/// database is unreachable, read-only, full or busy, the generic 500 otherwise (logged
+/// either way). Handlers match the errors that are the client's (an unknown position…)
+/// before using `?`.
+impl From<metiers_store::StoreError> for AppError {
+    fn from(e: metiers_store::StoreError) -> Self {
+        if let Some(u) = e.unavailable() {
+            tracing::warn!("cartographie : {e}");
+            return AppError::new(StatusCode::SERVICE_UNAVAILABLE, u.code(), u.message());
+        }
+        tracing::error!("cartographie : {e}");
+        AppError::internal()
+    }
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         if self.status.is_server_error() {
@@ -89,28 +106,6 @@ impl IntoResponse for AppError {
         }
         let mut response = (self.status, Json(self.body())).into_response();
         if let Some(secs) = self.retry_after {
-            response
-                .headers_mut()
-                .insert(axum::http::header::RETRY_AFTER, secs.into());
-        }
-        response
-    }
-}
-
-/// An error shown as a French page rather than JSON.
-#[derive(Debug)]
-pub struct PageError(pub AppError);
-
-impl From<AppError> for PageError {
-    fn from(e: AppError) -> Self {
-        Self(e)
-    }
-}
-
-impl IntoResponse for PageError {
-    fn into_response(self) -> Response {
-        let mut response = crate::pages::error_page(&self.0);
-        if let Some(secs) = self.0.retry_after {
             response
                 .headers_mut()
                 .insert(axum::http::header::RETRY_AFTER, secs.into());
@@ -198,21 +193,6 @@ pub struct ApiQuery<T>(pub T);
 #[from_request(via(axum::extract::Path), rejection(AppError))]
 pub struct ApiPath<T>(pub T);
 
-/// `Query` for pages: a bad parameter gives a French error page.
-#[derive(Debug, FromRequestParts)]
-#[from_request(via(axum::extract::Query), rejection(PageError))]
-pub struct PageQuery<T>(pub T);
-
-/// `Form` for pages: a bad body gives a French error page.
-#[derive(Debug, FromRequest)]
-#[from_request(via(axum::Form), rejection(PageError))]
-pub struct PageForm<T>(pub T);
-
-/// `Path` for pages.
-#[derive(Debug, FromRequestParts)]
-#[from_request(via(axum::extract::Path), rejection(PageError))]
-pub struct PagePath<T>(pub T);
-
 impl From<JsonRejection> for AppError {
     fn from(r: JsonRejection) -> Self {
         match r {
@@ -279,22 +259,6 @@ impl From<FormRejection> for AppError {
     }
 }
 
-impl From<QueryRejection> for PageError {
-    fn from(r: QueryRejection) -> Self {
-        Self(r.into())
-    }
-}
-impl From<FormRejection> for PageError {
-    fn from(r: FormRejection) -> Self {
-        Self(r.into())
-    }
-}
-impl From<PathRejection> for PageError {
-    fn from(r: PathRejection) -> Self {
-        Self(r.into())
-    }
-}
-
 fn body_error(status: StatusCode) -> AppError {
     if status == StatusCode::PAYLOAD_TOO_LARGE {
         AppError::too_large()
@@ -357,19 +321,6 @@ pub fn shown(value: &str) -> String {
     out
 }
 
-/// The fallback of the router: JSON under `/api/` and `/healthz`, a page elsewhere.
-pub async fn not_found(uri: Uri) -> Response {
-    let err = AppError::not_found(
-        "adresse_inconnue",
-        format!("Aucune ressource à l’adresse « {} ».", shown(uri.path())),
-    );
-    if is_api(&uri) {
-        err.into_response()
-    } else {
-        PageError(err).into_response()
-    }
-}
-
 /// The answer to a method a route does not accept: always the JSON error shape.
 pub async fn method_not_allowed() -> Response {
     AppError::new(
@@ -383,11 +334,6 @@ pub async fn method_not_allowed() -> Response {
 /// What a panic in a handler becomes (it should never happen; it is logged).
 pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     AppError::internal().into_response()
-}
-
-fn is_api(uri: &Uri) -> bool {
-    let p = uri.path();
-    p.starts_with("/api/") || p == "/api" || p == "/healthz"
 }
 
 #[cfg(test)]

@@ -283,7 +283,7 @@ pub async fn track(State(metrics): State<Arc<Metrics>>, request: Request, next: 
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route(PATH, get(internal))
-        .fallback(crate::error::not_found)
+        .fallback(crate::view::not_found)
         .with_state(state)
 }
 
@@ -300,7 +300,7 @@ pub(crate) async fn public(
     headers: HeaderMap,
 ) -> Response {
     let Some(expected) = state.metrics_token.as_deref() else {
-        return crate::error::not_found(uri).await;
+        return crate::view::not_found(uri).await;
     };
     let given = headers
         .get(header::AUTHORIZATION)

@@ -1,93 +1,31 @@
-//! The cartographie through the portal (issue 5): login, CSRF, upload, review, API, export,
-//! and a restart (a new state on the same database) that finds everything again.
+//! The cartographie through the portal: login (with its CSRF token), CSRF on every form,
+//! upload, review, API, export, and a restart (a new state on the same database) that finds
+//! everything again.
 
-use axum::Router;
+mod common;
+
 use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
-use metiers_web::AppState;
-use metiers_web::cartographie::Cartographie;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use common::portal::{Portal, TOKEN, cookie_of, csrf_of, multipart};
 use std::sync::Arc;
-use tower::ServiceExt;
 
-const TOKEN: &str = "jeton-de-test-0123456789";
-
-async fn start(url: &str) -> (Router, Cartographie) {
-    let parsed = metiers_referentiel::published();
-    let referentiel = Arc::new(parsed.referentiel);
-    let engine = Arc::new(metiers_search::Engine::build(&referentiel).expect("engine"));
-    let (carto, _) = Cartographie::open(url, Some(TOKEN), false)
-        .await
-        .expect("store opens");
-    let state = AppState::new(referentiel, engine).with_cartographie(carto.clone());
-    (metiers_web::router(state), carto)
+async fn start(url: &str) -> (Portal, metiers_web::cartographie::Cartographie) {
+    let p = Portal::open(url).await;
+    let carto = p.carto.clone();
+    (p, carto)
 }
 
-async fn send(app: &Router, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
-    let res = app.clone().oneshot(req).await.expect("response");
-    let status = res.status();
-    let headers = res.headers().clone();
-    let bytes = res.into_body().collect().await.expect("body").to_bytes();
-    (
-        status,
-        headers,
-        String::from_utf8_lossy(&bytes).into_owned(),
-    )
+async fn send(p: &Portal, req: Request<Body>) -> (StatusCode, HeaderMap, String) {
+    let r = p.send(req).await;
+    (r.status, r.headers, r.body)
 }
 
 fn get(uri: &str, cookie: Option<&str>) -> Request<Body> {
-    let mut b = Request::get(uri);
-    if let Some(c) = cookie {
-        b = b.header(header::COOKIE, c);
-    }
-    b.body(Body::empty()).expect("request")
+    common::portal::page(uri, cookie)
 }
 
 fn form(uri: &str, cookie: Option<&str>, body: &str) -> Request<Body> {
-    let mut b =
-        Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-    if let Some(c) = cookie {
-        b = b.header(header::COOKIE, c);
-    }
-    b.body(Body::from(body.to_owned())).expect("request")
-}
-
-fn multipart(
-    uri: &str,
-    cookie: &str,
-    csrf: Option<&str>,
-    file_name: &str,
-    bytes: &[u8],
-) -> Request<Body> {
-    let boundary = "----metiers-test-boundary";
-    let mut body = Vec::new();
-    if let Some(csrf) = csrf {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n"
-            )
-            .as_bytes(),
-        );
-    }
-    body.extend_from_slice(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n").as_bytes(),
-    );
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    Request::post(uri)
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .header(header::COOKIE, cookie)
-        .body(Body::from(body))
-        .expect("request")
-}
-
-fn csrf_of(html: &str) -> String {
-    let start =
-        html.find("name=\"csrf\" value=\"").expect("a CSRF field") + "name=\"csrf\" value=\"".len();
-    html[start..].split('"').next().expect("value").to_owned()
+    common::portal::form(uri, cookie, body.to_owned())
 }
 
 fn data(name: &str) -> Vec<u8> {
@@ -108,34 +46,38 @@ async fn import_review_export_through_the_portal_and_find_it_after_a_restart() {
     let (status, headers, _) = send(&app, get("/cartographie", None)).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(headers[header::LOCATION], "/cartographie/connexion");
-    let (status, _, body) = send(&app, get("/api/v1/cartographie/postes", None)).await;
+    let (status, _, body) = send(&app, get("/api/v1/positions", None)).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert!(
         body.contains("\"code\":\"authentification_requise\""),
         "{body}"
     );
 
-    // Login: a wrong token is refused, the right one gives a protected session cookie.
+    // Login: the form needs its CSRF token (and its cookie); a wrong administrator token is
+    // refused; the right one gives a protected session cookie.
     let (status, _, body) = send(
-        &app,
-        form("/cartographie/connexion", None, "nom=Alice&jeton=faux"),
-    )
-    .await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert!(body.contains("Jeton d’administration incorrect"));
-    let (status, headers, _) = send(
         &app,
         form(
             "/cartographie/connexion",
             None,
-            &format!("nom=Alice+Martin&jeton={TOKEN}"),
+            &format!("nom=Alice&jeton={TOKEN}"),
         ),
     )
     .await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
-    let set_cookie = headers[header::SET_COOKIE]
-        .to_str()
-        .expect("ascii")
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert!(body.contains("formulaire de connexion a expiré"), "{body}");
+    let r = app.login_attempt(None, "Alice", "faux").await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.body.contains("Jeton d’administration incorrect"));
+    let r = app.login_attempt(None, "Alice Martin", TOKEN).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let set_cookie = r
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("metiers_session="))
+        .expect("cookie de session")
         .to_owned();
     for attr in ["HttpOnly", "SameSite=Strict", "Max-Age=28800", "Path=/"] {
         assert!(set_cookie.contains(attr), "{set_cookie}");
@@ -144,7 +86,7 @@ async fn import_review_export_through_the_portal_and_find_it_after_a_restart() {
         !set_cookie.contains("Secure"),
         "not behind https in this test"
     );
-    let cookie = set_cookie.split(';').next().expect("cookie").to_owned();
+    let cookie = cookie_of(&r.headers, "metiers_session");
 
     // Upload: without the CSRF token, refused and nothing written.
     let (_, _, page) = send(&app, get("/cartographie/import", Some(&cookie))).await;
@@ -238,7 +180,7 @@ async fn import_review_export_through_the_portal_and_find_it_after_a_restart() {
         .await
         .expect("query")
         .expect("P001");
-    let api_review = Request::post(format!("/api/v1/cartographie/postes/{}/revue", p1.id))
+    let api_review = Request::post(format!("/api/v1/positions/{}/review", p1.id))
         .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
         .header(header::CONTENT_TYPE, "application/json")
         .body(Body::from(
@@ -249,7 +191,7 @@ async fn import_review_export_through_the_portal_and_find_it_after_a_restart() {
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(body.contains("\"status\":\"confirmed\""), "{body}");
     // With a session cookie, the API needs the CSRF header to write.
-    let no_csrf = Request::post(format!("/api/v1/cartographie/postes/{}/revue", p1.id))
+    let no_csrf = Request::post(format!("/api/v1/positions/{}/review", p1.id))
         .header(header::COOKIE, &cookie)
         .header(header::CONTENT_TYPE, "application/json")
         .body(Body::from(r#"{"occupation_id":"testeur"}"#))
@@ -282,11 +224,7 @@ async fn import_review_export_through_the_portal_and_find_it_after_a_restart() {
     carto.store.close().await;
     drop(app);
     let (app2, carto2) = start(&url).await;
-    let (status, _, body) = send(
-        &app2,
-        get("/api/v1/cartographie/tableau-de-bord", Some(&cookie)),
-    )
-    .await;
+    let (status, _, body) = send(&app2, get("/api/v1/dashboard", Some(&cookie))).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(body.contains("\"positions\":6"), "{body}");
     let p6 = carto2
@@ -339,22 +277,7 @@ async fn injected_markup_in_imported_titles_is_escaped() {
         )
         .await
         .expect("imported");
-    let (_, headers, _) = send(
-        &app,
-        form(
-            "/cartographie/connexion",
-            None,
-            &format!("nom=%3Cb%3EEve&jeton={TOKEN}"),
-        ),
-    )
-    .await;
-    let cookie = headers[header::SET_COOKIE]
-        .to_str()
-        .expect("ascii")
-        .split(';')
-        .next()
-        .expect("cookie")
-        .to_owned();
+    let cookie = app.login("<b>Eve").await.cookie;
     let (_, _, body) = send(&app, get("/cartographie/postes", Some(&cookie))).await;
     assert!(
         !body.contains("<script>alert(1)") && !body.contains("<img src=x"),

@@ -61,17 +61,17 @@ async fn gap_page_and_api() {
     assert!(bad.body.contains("Métier visé inconnu"));
 
     let api =
-        get("/api/v1/ecart?de=technicien-d-exploitation&vers=superviseur-d-exploitation").await;
+        get("/api/v1/gaps?from=technicien-d-exploitation&to=superviseur-d-exploitation").await;
     assert_eq!(api.status, StatusCode::OK);
     let g = api.json();
     assert_eq!(g["to"]["id"], "superviseur-d-exploitation");
     let n =
         g["covered"].as_array().map_or(0, Vec::len) + g["missing"].as_array().map_or(0, Vec::len);
     assert_eq!(n, 10);
-    get("/api/v1/ecart?de=technicien-d-exploitation")
+    get("/api/v1/gaps?from=technicien-d-exploitation")
         .await
         .assert_error(StatusCode::BAD_REQUEST, "parametres_manquants");
-    get("/api/v1/ecart?de=a&vers=b")
+    get("/api/v1/gaps?from=a&to=b")
         .await
         .assert_error(StatusCode::BAD_REQUEST, "metier_inconnu");
 }
@@ -203,7 +203,7 @@ async fn api_serves_any_loaded_edition() {
 
 #[tokio::test]
 async fn person_ranking_in_the_api_and_the_portal() {
-    let r = get("/api/v1/ecart/personne?de=technicien-d-exploitation&activites=1-5&nombre=5").await;
+    let r = get("/api/v1/gaps/person?from=technicien-d-exploitation&activities=1-5&top=5").await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let v = r.json();
     assert_eq!(v["practised"], serde_json::json!([1, 2, 3, 4, 5]));
@@ -215,13 +215,13 @@ async fn person_ranking_in_the_api_and_the_portal() {
         .collect();
     assert!(coverage.windows(2).all(|w| w[0] >= w[1]), "{coverage:?}");
     assert_eq!(ranked[0]["id"], "technicien-d-exploitation");
-    get("/api/v1/ecart/personne?de=inconnu")
+    get("/api/v1/gaps/person?from=inconnu")
         .await
         .assert_error(StatusCode::BAD_REQUEST, "metier_inconnu");
-    get("/api/v1/ecart/personne")
+    get("/api/v1/gaps/person")
         .await
         .assert_error(StatusCode::BAD_REQUEST, "parametres_manquants");
-    get("/api/v1/ecart/personne?de=technicien-d-exploitation&activites=99")
+    get("/api/v1/gaps/person?from=technicien-d-exploitation&activities=99")
         .await
         .assert_error(StatusCode::BAD_REQUEST, "activites_invalides");
 
@@ -270,4 +270,27 @@ async fn every_export_format_through_the_api() {
     assert!(fiche.body.contains("Webmestre"));
     let excel = get("/api/v1/export?format=csv&excel=true").await;
     assert!(excel.body.starts_with('\u{feff}') && excel.body.contains(';'));
+}
+
+/// The API paths renamed in this release answer 308 to the new ones for one release, with
+/// their parameters renamed; following the redirect gives the same answer.
+#[tokio::test]
+async fn old_gap_paths_redirect_to_the_new_ones() {
+    let old =
+        get("/api/v1/ecart?de=technicien-d-exploitation&vers=superviseur-d-exploitation").await;
+    assert_eq!(old.status, StatusCode::PERMANENT_REDIRECT);
+    let location = old.headers[axum::http::header::LOCATION]
+        .to_str()
+        .expect("ASCII");
+    assert_eq!(
+        location,
+        "/api/v1/gaps?from=technicien-d-exploitation&to=superviseur-d-exploitation"
+    );
+    assert_eq!(get(location).await.status, StatusCode::OK);
+    let person = get("/api/v1/ecart/personne?de=testeur&activites=1&nombre=3").await;
+    assert_eq!(person.status, StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(
+        person.headers[axum::http::header::LOCATION],
+        "/api/v1/gaps/person?from=testeur&activities=1&top=3"
+    );
 }

@@ -8,19 +8,13 @@
 
 mod common;
 
-use axum::Router;
 use axum::body::Body;
-use axum::extract::ConnectInfo;
-use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use axum::http::{Method, Request, StatusCode, header};
+use common::portal::{Portal, TOKEN, bearer, cookie_of, form, from, multipart};
 use common::{Reply, enc, get, post_json, request};
-use http_body_util::BodyExt;
-use metiers_web::AppState;
 use metiers_web::cartographie::Cartographie;
-use std::net::SocketAddr;
 use std::time::Duration;
-use tower::ServiceExt;
 
-const TOKEN: &str = "jeton-de-test-hostile-0123456789";
 const ATTACK: &str = "<script>alert(1)</script>\"><img src=x onerror=alert(2)>";
 
 /// Asserts that `body` shows `ATTACK` escaped and never raw.
@@ -43,148 +37,33 @@ fn assert_escaped(body: &str, what: &str) {
 
 // ----- a portal with its cartographie ---------------------------------------------------
 
-struct Portal {
-    app: Router,
-    carto: Cartographie,
-    _dir: tempfile::TempDir,
-}
-
-/// A portal on a new SQLite workspace; `adjust` changes the cartographie's settings.
-async fn portal_with(adjust: impl FnOnce(&mut Cartographie)) -> Portal {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let url = format!("sqlite://{}", dir.path().join("hostile.db").display());
-    let (mut carto, _) = Cartographie::open(&url, Some(TOKEN), false)
-        .await
-        .expect("store opens");
-    adjust(&mut carto);
-    let state = AppState::new(
-        common::STATE.referentiel.clone(),
-        common::STATE.engine.clone(),
-    )
-    .with_cartographie(carto.clone());
-    Portal {
-        app: metiers_web::router(state),
-        carto,
-        _dir: dir,
-    }
-}
-
 async fn portal() -> Portal {
-    portal_with(|_| {}).await
+    Portal::new().await
 }
 
-/// A request from the client at `127.0.0.{client}` (as `metiers serve` sees it).
-fn from(client: u8, mut req: Request<Body>) -> Request<Body> {
-    req.extensions_mut()
-        .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, client], 40_000))));
-    req
-}
-
-fn form(uri: &str, cookie: Option<&str>, body: impl Into<Body>) -> Request<Body> {
-    let mut b =
-        Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-    if let Some(c) = cookie {
-        b = b.header(header::COOKIE, c);
-    }
-    b.body(body.into()).expect("request")
+async fn portal_with(adjust: impl FnOnce(&mut Cartographie)) -> Portal {
+    Portal::new_with(adjust).await
 }
 
 fn page(uri: &str, cookie: &str) -> Request<Body> {
-    Request::get(uri)
-        .header(header::COOKIE, cookie)
-        .body(Body::empty())
-        .expect("request")
+    common::portal::page(uri, Some(cookie))
 }
 
-fn bearer(method: Method, uri: &str, token: &str, json: Option<&str>) -> Request<Body> {
-    let b = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header(header::AUTHORIZATION, format!("Bearer {token}"));
-    match json {
-        Some(j) => b
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(j.to_owned())),
-        None => b.body(Body::empty()),
-    }
-    .expect("request")
+/// Logs in as `name`: the session cookie (`name=value`) and its CSRF token.
+async fn login(p: &Portal, name: &str) -> (String, String) {
+    let l = Portal::login(p, name).await;
+    (l.cookie, l.csrf)
 }
 
-fn multipart(cookie: &str, csrf: &str, file_name: &str, bytes: &[u8]) -> Request<Body> {
-    let boundary = "----metiers-hostile-boundary";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"{file_name}\"\r\n\
-         Content-Type: text/csv\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    Request::post("/cartographie/import")
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .header(header::COOKIE, cookie)
-        .body(Body::from(body))
-        .expect("request")
-}
-
-impl Portal {
-    async fn send(&self, req: Request<Body>) -> Reply {
-        let res = self.app.clone().oneshot(req).await.expect("response");
-        let status = res.status();
-        let headers = res.headers().clone();
-        let bytes = res.into_body().collect().await.expect("body").to_bytes();
-        Reply {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
-    }
-
-    /// Logs in as `name`: the session cookie (`name=value`) and its CSRF token.
-    async fn login(&self, name: &str) -> (String, String) {
-        let r = self
-            .send(form(
-                "/cartographie/connexion",
-                None,
-                format!("nom={}&jeton={TOKEN}", enc(name)),
-            ))
-            .await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-        let cookie = cookie_of(&r.headers);
-        let csrf = csrf_of(&self.send(page("/cartographie", &cookie)).await.body);
-        (cookie, csrf)
-    }
-
-    async fn import(&self, cookie: &str, csrf: &str, file_name: &str, csv: &str) -> Reply {
-        self.send(multipart(cookie, csrf, file_name, csv.as_bytes()))
-            .await
-    }
-
-    async fn reviews(&self) -> i64 {
-        self.carto.store.count_reviews().await.expect("reviews")
-    }
-}
-
-fn cookie_of(headers: &HeaderMap) -> String {
-    headers[header::SET_COOKIE]
-        .to_str()
-        .expect("ascii")
-        .split(';')
-        .next()
-        .expect("cookie")
-        .to_owned()
-}
-
-fn csrf_of(html: &str) -> String {
-    let key = "name=\"csrf\" value=\"";
-    let start = html
-        .find(key)
-        .unwrap_or_else(|| panic!("pas de champ CSRF\n{html}"))
-        + key.len();
-    html[start..].split('"').next().expect("value").to_owned()
+async fn import(p: &Portal, cookie: &str, csrf: &str, file_name: &str, csv: &str) -> Reply {
+    p.send(multipart(
+        "/cartographie/import",
+        cookie,
+        Some(csrf),
+        file_name,
+        csv.as_bytes(),
+    ))
+    .await
 }
 
 // ----- bodies ----------------------------------------------------------------------------
@@ -216,16 +95,24 @@ async fn oversized_bodies_are_413_on_every_post() {
     let json = format!(r#"{{"occupation_id":"testeur","reviewer":"{big}"}}"#);
     p.send(bearer(
         Method::POST,
-        "/api/v1/cartographie/postes/1/revue",
+        "/api/v1/positions/1/review",
         TOKEN,
         Some(&json),
     ))
     .await
     .assert_error(StatusCode::PAYLOAD_TOO_LARGE, "corps_trop_volumineux");
     // The upload has its own, larger limit (64 MiB): past it, refused and nothing written.
-    let (cookie, csrf) = p.login("Alice").await;
+    let (cookie, csrf) = login(&p, "Alice").await;
     let huge = vec![b'x'; metiers_web::cartographie::MAX_UPLOAD_BYTES + 1];
-    let r = p.send(multipart(&cookie, &csrf, "enorme.csv", &huge)).await;
+    let r = p
+        .send(multipart(
+            "/cartographie/import",
+            &cookie,
+            Some(&csrf),
+            "enorme.csv",
+            &huge,
+        ))
+        .await;
     assert_eq!(
         r.status,
         StatusCode::PAYLOAD_TOO_LARGE,
@@ -249,7 +136,7 @@ async fn deeply_nested_json_is_a_400_with_the_error_shape() {
             .assert_error(StatusCode::BAD_REQUEST, "json_trop_imbrique");
         p.send(bearer(
             Method::POST,
-            "/api/v1/cartographie/postes/1/revue",
+            "/api/v1/positions/1/review",
             TOKEN,
             Some(body),
         ))
@@ -275,7 +162,7 @@ async fn invalid_utf8_in_bodies_queries_and_paths_is_a_clear_error() {
     // JSON body of the review.
     let mut body = br#"{"occupation_id":"testeur","reviewer":""#.to_vec();
     body.extend_from_slice(&[0xff, 0xfe, b'"', b'}']);
-    let req = Request::post("/api/v1/cartographie/postes/1/revue")
+    let req = Request::post("/api/v1/positions/1/review")
         .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
         .header(header::CONTENT_TYPE, "application/json")
         .body(Body::from(body))
@@ -294,12 +181,17 @@ async fn invalid_utf8_in_bodies_queries_and_paths_is_a_clear_error() {
         ))
         .await;
     assert!(
-        r.status == StatusCode::BAD_REQUEST || r.status == StatusCode::UNAUTHORIZED,
+        [
+            StatusCode::BAD_REQUEST,
+            StatusCode::UNAUTHORIZED,
+            StatusCode::FORBIDDEN
+        ]
+        .contains(&r.status),
         "{} {}",
         r.status,
         r.body
     );
-    assert!(!r.headers.contains_key(header::SET_COOKIE));
+    assert!(!opens_a_session(&r));
     // Percent-encoded invalid UTF-8 in query strings: a bounded answer or a 400, never a 500.
     for uri in [
         "/api/v1/search?q=%FF%FE",
@@ -309,7 +201,7 @@ async fn invalid_utf8_in_bodies_queries_and_paths_is_a_clear_error() {
         "/correspondance?texte=%ED%A0%80",
         "/comparer?a=%FF&b=testeur",
         "/ecart?de=%FF&vers=testeur",
-        "/api/v1/ecart?de=%FF&vers=testeur",
+        "/api/v1/gaps?from=%FF&to=testeur",
     ] {
         let r = get(uri).await;
         assert!(
@@ -347,7 +239,7 @@ async fn invalid_utf8_in_bodies_queries_and_paths_is_a_clear_error() {
         );
         assert!(r.body.contains("lang=\"fr\""), "{uri} : {}", r.body);
     }
-    let (cookie, _) = p.login("Alice").await;
+    let (cookie, _) = login(&p, "Alice").await;
     let r = p
         .send(form(
             "/cartographie/postes/%FF/revue",
@@ -386,7 +278,7 @@ async fn very_long_queries_get_a_clear_400_or_a_bounded_answer() {
         // The match page matches it (under 50,000 characters) or says it is too long: a
         // bounded answer either way.
         let r = get(&format!("/correspondance?texte={}", enc(q))).await;
-        let expected = if q.chars().count() > metiers_web::api::MAX_TEXT_CHARS {
+        let expected = if q.chars().count() > metiers_web::params::MAX_TEXT_CHARS {
             StatusCode::BAD_REQUEST
         } else {
             StatusCode::OK
@@ -396,12 +288,12 @@ async fn very_long_queries_get_a_clear_400_or_a_bounded_answer() {
     }
     // The longest text accepted by match, in the shapes that cost the engine most: one
     // 50,000-character word, and 50,000 characters of distinct words.
-    let one_word = "z".repeat(metiers_web::api::MAX_TEXT_CHARS);
+    let one_word = "z".repeat(metiers_web::params::MAX_TEXT_CHARS);
     let distinct: String = (0..20_000)
         .map(|i| format!("m{i} "))
         .collect::<String>()
         .chars()
-        .take(metiers_web::api::MAX_TEXT_CHARS)
+        .take(metiers_web::params::MAX_TEXT_CHARS)
         .collect();
     for text in [one_word, distinct] {
         let body = serde_json::json!({ "text": text, "top": 50 }).to_string();
@@ -420,14 +312,14 @@ async fn very_long_queries_get_a_clear_400_or_a_bounded_answer() {
     }
     // The gap analysis and the comparison take ids: long ones are unknown ids, 4xx.
     let id = "x".repeat(20_000);
-    let r = get(&format!("/api/v1/ecart?de={id}&vers=testeur")).await;
+    let r = get(&format!("/api/v1/gaps?from={id}&to=testeur")).await;
     assert!(r.status.is_client_error(), "{}", r.status);
     assert!(r.body.len() < 10_000, "{}", r.body.len());
     let r = get(&format!("/comparer?a={id}&b={id}&c={id}")).await;
     assert!(r.status.is_client_error(), "{}", r.status);
     // Messages show at most 100 characters of what the request gave (they echoed it whole).
     for uri in [
-        format!("/api/v1/ecart?de={id}&vers=testeur"),
+        format!("/api/v1/gaps?from={id}&to=testeur"),
         format!("/api/v1/occupations/{id}"),
         format!("/api/v1/{id}"),
         format!("/metiers/{id}"),
@@ -536,21 +428,19 @@ async fn markup_in_what_public_pages_show_back_is_escaped() {
 async fn markup_in_the_cartographie_is_escaped_everywhere_it_is_shown() {
     let p = portal().await;
     // The reviewer's name (shown on the dashboard, the positions and the learned titles).
-    let (cookie, csrf) = p.login(ATTACK).await;
+    let (cookie, csrf) = login(&p, ATTACK).await;
     let dashboard = p.send(page("/cartographie", &cookie)).await;
     assert_escaped(&dashboard.body, "nom du relecteur (tableau de bord)");
     // An import whose file name, headers, title, identifier and service carry markup.
     let csv = format!(
         "Identifiant;Intitulé du poste;Service;{ATTACK}\n{ATTACK};{ATTACK} Développeur;{ATTACK};x\n"
     );
-    let r = p
-        .import(&cookie, &csrf, &format!("{ATTACK}.csv"), &csv)
-        .await;
+    let r = import(&p, &cookie, &csrf, &format!("{ATTACK}.csv"), &csv).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_escaped(&r.body, "compte rendu d’import");
     // A refused file's report shows its problems (with the cell's text) escaped too.
     let bad = format!("Service\n{ATTACK}\n");
-    let r = p.import(&cookie, &csrf, "refuse.csv", &bad).await;
+    let r = import(&p, &cookie, &csrf, "refuse.csv", &bad).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(!r.body.contains("<script>alert"), "{}", r.body);
     // Positions: title, identifier, service; the filter and the message shown back.
@@ -611,14 +501,14 @@ async fn markup_in_the_cartographie_is_escaped_everywhere_it_is_shown() {
 #[tokio::test]
 async fn every_cartographie_form_refuses_a_missing_or_wrong_csrf_token_and_writes_nothing() {
     let p = portal().await;
-    let (cookie, csrf) = p.login("Alice").await;
+    let (cookie, csrf) = login(&p, "Alice").await;
     // Another session's token is a wrong token too.
-    let (_, other_csrf) = p.login("Bruno").await;
+    let (_, other_csrf) = login(&p, "Bruno").await;
     assert_ne!(csrf, other_csrf);
     let csv =
         "Identifiant;Intitulé du poste\nP1;Développeur d’applications\nP2;Administrateur réseaux\n";
     assert_eq!(
-        p.import(&cookie, &csrf, "postes.csv", csv).await.status,
+        import(&p, &cookie, &csrf, "postes.csv", csv).await.status,
         StatusCode::OK
     );
     let position = p
@@ -687,14 +577,14 @@ async fn every_cartographie_form_refuses_a_missing_or_wrong_csrf_token_and_write
             }
         }
         // Upload with a wrong token.
-        let r = p
-            .import(
-                &cookie,
-                bad.trim_start_matches("csrf="),
-                "autre.csv",
-                "Intitulé du poste\nTesteur\n",
-            )
-            .await;
+        let r = import(
+            &p,
+            &cookie,
+            bad.trim_start_matches("csrf="),
+            "autre.csv",
+            "Intitulé du poste\nTesteur\n",
+        )
+        .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
     }
     // Nothing was written: same positions, reviews, learned titles; the session still works.
@@ -720,7 +610,7 @@ async fn every_cartographie_form_refuses_a_missing_or_wrong_csrf_token_and_write
     );
     // The API by session: the CSRF header is needed to write, a wrong one is refused.
     for header_value in [None, Some("faux"), Some(other_csrf.as_str())] {
-        let mut b = Request::delete(format!("/api/v1/cartographie/appris/{}", learned[0].id))
+        let mut b = Request::delete(format!("/api/v1/learned-titles/{}", learned[0].id))
             .header(header::COOKIE, &cookie);
         if let Some(v) = header_value {
             b = b.header("x-csrf-token", v);
@@ -736,7 +626,7 @@ async fn every_cartographie_form_refuses_a_missing_or_wrong_csrf_token_and_write
     // With the right one, it is written.
     let r = p
         .send(
-            Request::delete(format!("/api/v1/cartographie/appris/{}", learned[0].id))
+            Request::delete(format!("/api/v1/learned-titles/{}", learned[0].id))
                 .header(header::COOKIE, &cookie)
                 .header("x-csrf-token", &csrf)
                 .body(Body::empty())
@@ -752,10 +642,10 @@ async fn a_return_address_with_control_characters_is_not_a_500() {
     // Regression: `retour` went into the Location header as given; a control character made
     // the response a 500 (axum's Redirect cannot build the header).
     let p = portal().await;
-    let (cookie, csrf) = p.login("Alice").await;
+    let (cookie, csrf) = login(&p, "Alice").await;
     let csv = "Identifiant;Intitulé du poste\nP1;Développeur d’applications\n";
     assert_eq!(
-        p.import(&cookie, &csrf, "postes.csv", csv).await.status,
+        import(&p, &cookie, &csrf, "postes.csv", csv).await.status,
         StatusCode::OK
     );
     let p1 = p
@@ -789,16 +679,17 @@ async fn a_return_address_with_control_characters_is_not_a_500() {
 
 // ----- login brute force -----------------------------------------------------------------
 
+/// Whether a response sets a session cookie (the login form's own CSRF cookie is not one).
+fn opens_a_session(r: &Reply) -> bool {
+    r.headers.get_all(header::SET_COOKIE).iter().any(|v| {
+        v.to_str()
+            .unwrap_or_default()
+            .starts_with("metiers_session=")
+    })
+}
+
 async fn attempt(p: &Portal, client: u8, token: &str) -> Reply {
-    p.send(from(
-        client,
-        form(
-            "/cartographie/connexion",
-            None,
-            format!("nom=Eve&jeton={}", enc(token)),
-        ),
-    ))
-    .await
+    p.login_attempt(Some(client), "Eve", token).await
 }
 
 #[tokio::test]
@@ -824,13 +715,13 @@ async fn login_brute_force_is_slowed_per_client_with_429_and_retry_after() {
             r.body
         );
         assert!(r.content_type().starts_with("text/html"));
-        assert!(!r.headers.contains_key(header::SET_COOKIE));
+        assert!(!opens_a_session(&r));
     }
     // The bearer token of the API shares the count: refused too, as JSON.
     let r = p
         .send(from(
             9,
-            bearer(Method::GET, "/api/v1/cartographie/postes", TOKEN, None),
+            bearer(Method::GET, "/api/v1/positions", TOKEN, None),
         ))
         .await;
     r.assert_error(StatusCode::TOO_MANY_REQUESTS, "trop_de_tentatives");
@@ -838,7 +729,7 @@ async fn login_brute_force_is_slowed_per_client_with_429_and_retry_after() {
     // Another client is not concerned, and its success is a session.
     let r = attempt(&p, 10, TOKEN).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    assert!(r.headers.contains_key(header::SET_COOKIE));
+    assert!(opens_a_session(&r));
 }
 
 #[tokio::test]
@@ -849,7 +740,7 @@ async fn wrong_bearer_tokens_count_as_failed_logins() {
             20,
             bearer(
                 Method::GET,
-                "/api/v1/cartographie/appris",
+                "/api/v1/learned-titles",
                 &format!("faux-{i}"),
                 None,
             ),
@@ -859,7 +750,7 @@ async fn wrong_bearer_tokens_count_as_failed_logins() {
     }
     p.send(from(
         20,
-        bearer(Method::GET, "/api/v1/cartographie/appris", TOKEN, None),
+        bearer(Method::GET, "/api/v1/learned-titles", TOKEN, None),
     ))
     .await
     .assert_error(StatusCode::TOO_MANY_REQUESTS, "trop_de_tentatives");
@@ -867,7 +758,7 @@ async fn wrong_bearer_tokens_count_as_failed_logins() {
     let r = p
         .send(from(
             21,
-            bearer(Method::GET, "/api/v1/cartographie/appris", TOKEN, None),
+            bearer(Method::GET, "/api/v1/learned-titles", TOKEN, None),
         ))
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -897,7 +788,7 @@ async fn assert_logged_out(p: &Portal, cookie: &str) {
     assert_eq!(r.headers[header::LOCATION], "/cartographie/connexion");
     let r = p.send(page("/cartographie/postes", cookie)).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    p.send(page("/api/v1/cartographie/postes", cookie))
+    p.send(page("/api/v1/positions", cookie))
         .await
         .assert_error(StatusCode::UNAUTHORIZED, "authentification_requise");
     // A form sent with it writes nothing.
@@ -915,15 +806,9 @@ async fn assert_logged_out(p: &Portal, cookie: &str) {
 async fn a_session_past_its_lifetime_is_sent_to_the_login_page() {
     // Lifetime 0: the session has expired as soon as it is created (absolute expiry).
     let p = portal_with(|c| c.session_ttl = Duration::ZERO).await;
-    let r = p
-        .send(form(
-            "/cartographie/connexion",
-            None,
-            format!("nom=Alice&jeton={TOKEN}"),
-        ))
-        .await;
+    let r = p.login_attempt(None, "Alice", TOKEN).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert_logged_out(&p, &cookie_of(&r.headers)).await;
+    assert_logged_out(&p, &cookie_of(&r.headers, "metiers_session")).await;
     assert_eq!(p.reviews().await, 0);
 }
 
@@ -933,21 +818,15 @@ async fn an_idle_session_is_sent_to_the_login_page() {
     // absolute lifetime (8 h) is far.
     let p = portal_with(|c| c.session_idle = Duration::ZERO).await;
     assert_eq!(p.carto.session_ttl, Cartographie::SESSION_TTL);
-    let r = p
-        .send(form(
-            "/cartographie/connexion",
-            None,
-            format!("nom=Alice&jeton={TOKEN}"),
-        ))
-        .await;
+    let r = p.login_attempt(None, "Alice", TOKEN).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert_logged_out(&p, &cookie_of(&r.headers)).await;
+    assert_logged_out(&p, &cookie_of(&r.headers, "metiers_session")).await;
 }
 
 #[tokio::test]
 async fn forged_and_malformed_session_cookies_are_no_session() {
     let p = portal().await;
-    let (cookie, _) = p.login("Alice").await;
+    let (cookie, _) = login(&p, "Alice").await;
     assert_eq!(
         p.send(page("/cartographie", &cookie)).await.status,
         StatusCode::OK
@@ -974,10 +853,10 @@ async fn forged_and_malformed_session_cookies_are_no_session() {
 #[tokio::test]
 async fn odd_parameters_of_the_cartographie_api_are_never_a_500() {
     let p = portal().await;
-    let (cookie, csrf) = p.login("Alice").await;
+    let (cookie, csrf) = login(&p, "Alice").await;
     let csv = "Identifiant;Intitulé du poste\nP1;Développeur d’applications\n";
     assert_eq!(
-        p.import(&cookie, &csrf, "postes.csv", csv).await.status,
+        import(&p, &cookie, &csrf, "postes.csv", csv).await.status,
         StatusCode::OK
     );
     for query in [
@@ -985,18 +864,18 @@ async fn odd_parameters_of_the_cartographie_api_are_never_a_500() {
         format!("limit={}", i64::MAX),
         format!("offset={}&limit={}", i64::MIN, i64::MIN),
         "limit=-1".to_owned(),
-        "texte=%00".to_owned(),
-        "texte=a%00b&metier=%00".to_owned(),
-        "texte=%25%5F%5C".to_owned(),
-        format!("texte={}", "é".repeat(10_000)),
-        "statut=%00".to_owned(),
-        "a_relire=peut-etre".to_owned(),
+        "text=%00".to_owned(),
+        "text=a%00b&occupation=%00".to_owned(),
+        "text=%25%5F%5C".to_owned(),
+        format!("text={}", "é".repeat(10_000)),
+        "status=%00".to_owned(),
+        "to_review=peut-etre".to_owned(),
         "offset=1e3".to_owned(),
     ] {
         let r = p
             .send(bearer(
                 Method::GET,
-                &format!("/api/v1/cartographie/postes?{query}"),
+                &format!("/api/v1/positions?{query}"),
                 TOKEN,
                 None,
             ))
@@ -1010,23 +889,23 @@ async fn odd_parameters_of_the_cartographie_api_are_never_a_500() {
     }
     for (uri, body) in [
         (
-            "/api/v1/cartographie/postes/1/revue",
+            "/api/v1/positions/1/review",
             r#"{"occupation_id":"testeur","reviewer":"a\u0000b"}"#,
         ),
         (
-            "/api/v1/cartographie/postes/1/revue",
+            "/api/v1/positions/1/review",
             r#"{"occupation_id":"\u0000","reviewer":"x"}"#,
         ),
         (
-            "/api/v1/cartographie/postes/9223372036854775807/revue",
+            "/api/v1/positions/9223372036854775807/review",
             r#"{"occupation_id":"testeur","reviewer":"x"}"#,
         ),
         (
-            "/api/v1/cartographie/postes/-1/revue",
+            "/api/v1/positions/-1/review",
             r#"{"occupation_id":"testeur","reviewer":"x"}"#,
         ),
         (
-            "/api/v1/cartographie/postes/99999999999999999999/revue",
+            "/api/v1/positions/99999999999999999999/review",
             r#"{"occupation_id":"testeur","reviewer":"x"}"#,
         ),
     ] {

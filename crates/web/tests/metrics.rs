@@ -3,40 +3,29 @@
 //! raw path) and status class; matches, imports and reviews are counted; `/metrics` is closed
 //! on the public listener without its token; the request log holds no query text.
 
+mod common;
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
+use common::portal::{Portal, TOKEN};
 use metiers_web::AppState;
-use metiers_web::cartographie::Cartographie;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
-use tower::ServiceExt;
 
-const ADMIN: &str = "jeton-admin-metriques-0123456789";
 const METRICS_TOKEN: &str = "jeton-metriques-de-test-9876543210";
 
+/// A state of its own (its own counters) on the shared référentiel and engine.
 fn state() -> AppState {
-    let r = Arc::new(metiers_referentiel::published().referentiel);
-    let engine = Arc::new(metiers_search::Engine::build(&r).expect("moteur"));
-    AppState::new(r, engine)
+    AppState::new(
+        common::STATE.referentiel.clone(),
+        common::STATE.engine.clone(),
+    )
 }
 
 async fn send(app: &Router, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
-    let response = app.clone().oneshot(request).await.expect("réponse");
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("corps")
-        .to_bytes();
-    (
-        status,
-        headers,
-        String::from_utf8_lossy(&bytes).into_owned(),
-    )
+    let r = common::send_to_router(app, request).await;
+    (r.status, r.headers, r.body)
 }
 
 fn get(uri: &str) -> Request<Body> {
@@ -205,45 +194,11 @@ async fn matches_are_counted_by_kind_and_confidence() {
 
 #[tokio::test]
 async fn imports_and_reviews_are_counted() {
-    let dir = tempfile::tempdir().expect("dossier temporaire");
-    let url = format!("sqlite://{}", dir.path().join("metriques.db").display());
-    let (carto, _) = Cartographie::open(&url, Some(ADMIN), false)
-        .await
-        .expect("la base s’ouvre");
-    let state = state().with_cartographie(carto.clone());
-    let app = metiers_web::router(state.clone());
+    let p = Portal::new().await;
+    let (state, carto) = (p.state.clone(), p.carto.clone());
 
     // Log in, then upload an accepted file and a refused one through the portal.
-    let (status, headers, _) = send(
-        &app,
-        Request::post("/cartographie/connexion")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(format!("nom=Alice&jeton={ADMIN}")))
-            .expect("requête"),
-    )
-    .await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
-    let cookie = headers[header::SET_COOKIE]
-        .to_str()
-        .expect("ascii")
-        .split(';')
-        .next()
-        .expect("cookie")
-        .to_owned();
-    let (_, _, page) = send(
-        &app,
-        Request::get("/cartographie/import")
-            .header(header::COOKIE, &cookie)
-            .body(Body::empty())
-            .expect("requête"),
-    )
-    .await;
-    let marker = "name=\"csrf\" value=\"";
-    let csrf = page[page.find(marker).expect("champ CSRF") + marker.len()..]
-        .split('"')
-        .next()
-        .expect("valeur")
-        .to_owned();
+    let login = p.login("Alice").await;
     let upload = |name: &str| {
         let bytes = std::fs::read(
             std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -251,46 +206,33 @@ async fn imports_and_reviews_are_counted() {
                 .join(name),
         )
         .expect("fichier de test");
-        let boundary = "----metiers-metriques";
-        let mut body = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
-             --{boundary}\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"{name}\"\r\n\
-             Content-Type: text/csv\r\n\r\n"
-        )
-        .into_bytes();
-        body.extend_from_slice(&bytes);
-        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-        Request::post("/cartographie/import")
-            .header(
-                header::CONTENT_TYPE,
-                format!("multipart/form-data; boundary={boundary}"),
-            )
-            .header(header::COOKIE, &cookie)
-            .body(Body::from(body))
-            .expect("requête")
+        (name.to_owned(), bytes)
     };
-    let (status, _, body) = send(&app, upload("postes-excel-windows1252.csv")).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let (status, _, _) = send(&app, upload("sans-intitule.csv")).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (name, bytes) = upload("postes-excel-windows1252.csv");
+    let r = p.import(&login, &name, &bytes).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let (name, bytes) = upload("sans-intitule.csv");
+    assert_eq!(
+        p.import(&login, &name, &bytes).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
     let rows = carto.store.count_positions().await.expect("compte");
     assert!(rows > 0);
 
     // Two reviews through the API (bearer token): one recorded, one on an unknown position.
     let occupation = state.referentiel.occupations[0].id.as_str().to_owned();
     let review = |position: &str| {
-        Request::post(format!("/api/v1/cartographie/postes/{position}/revue"))
+        Request::post(format!("/api/v1/positions/{position}/review"))
             .header(header::CONTENT_TYPE, "application/json")
-            .header(header::AUTHORIZATION, format!("Bearer {ADMIN}"))
+            .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
             .body(Body::from(
                 serde_json::json!({ "occupation_id": occupation, "reviewer": "Bob" }).to_string(),
             ))
             .expect("requête")
     };
-    let (status, _, body) = send(&app, review("1")).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let (status, _, _) = send(&app, review("999999")).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    let r = p.send(review("1")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(p.send(review("999999")).await.status, StatusCode::NOT_FOUND);
 
     let m = scrape(&state).await;
     assert_eq!(

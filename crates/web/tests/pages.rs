@@ -298,13 +298,13 @@ async fn map_links_every_occupation_and_is_deterministic() {
             o.id
         );
     }
-    let again = metiers_web::map::Map::compute(&STATE);
+    let again = metiers_web::similar::map::Map::compute(&STATE);
     assert_eq!(&again, STATE.map());
     // Nodes inside the picture, not all at one place.
     let xs: Vec<f64> = again.nodes.iter().map(|n| n.x).collect();
     assert!(
         xs.iter()
-            .all(|x| (0.0..=metiers_web::map::WIDTH).contains(x))
+            .all(|x| (0.0..=metiers_web::similar::map::WIDTH).contains(x))
     );
     assert!(
         xs.iter().cloned().fold(0.0, f64::max) - xs.iter().cloned().fold(f64::MAX, f64::min)

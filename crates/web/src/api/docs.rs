@@ -3,12 +3,10 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::Response;
 use serde_json::Value;
 
-use super::{Layout, render};
 use crate::AppState;
+use crate::view::{Layout, Page, render};
 
 #[derive(Debug)]
 struct Param {
@@ -46,7 +44,7 @@ struct SchemaView {
 }
 
 #[derive(Template)]
-#[template(path = "api_doc.html")]
+#[template(path = "api/docs.html")]
 struct ApiDoc {
     l: Layout,
     description: String,
@@ -56,7 +54,7 @@ struct ApiDoc {
 }
 
 /// `GET /api/v1/docs`.
-pub async fn page(State(state): State<AppState>) -> Response {
+pub async fn page(State(state): State<AppState>) -> Page {
     let doc = &state.openapi.value;
     let page = ApiDoc {
         l: Layout::new("Documentation de l’API", "").crumb("Documentation de l’API", None),
@@ -65,7 +63,7 @@ pub async fn page(State(state): State<AppState>) -> Response {
         operations: operations(doc),
         schemas: schemas(doc),
     };
-    render(StatusCode::OK, &page)
+    render(&page)
 }
 
 fn str_at(v: &Value, path: &[&str]) -> String {

@@ -1,15 +1,18 @@
-//! The JSON API under `/api/v1`, and `/healthz`.
+//! The JSON API under `/api/v1` as one documented whole: the OpenAPI document ([`ApiDoc`],
+//! its tags and shared schemas), the registration of every feature's handlers, `/healthz`,
+//! `/api/v1/openapi.json` and its French reading ([`docs`]), and the answers of the paths
+//! renamed in this release ([`legacy`]).
 //!
-//! Every route is declared with `#[utoipa::path]` and registered through
-//! [`utoipa_axum::router::OpenApiRouter`], so the OpenAPI 3.1 document ([`openapi`]) is
-//! generated from the same handlers that serve the requests.
+//! Every route is declared with `#[utoipa::path]` (with an explicit `operationId`) in its
+//! feature's module and registered here through [`utoipa_axum::router::OpenApiRouter`], so
+//! the OpenAPI 3.1 document ([`openapi`]) is generated from the same handlers that serve the
+//! requests. Features do not import this module.
 
-pub mod editions;
-pub mod export;
-pub mod matching;
-pub mod occupations;
+pub mod docs;
+pub mod legacy;
 
 use axum::extract::State;
+use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
 use utoipa::openapi::OpenApi as OpenApiDoc;
@@ -18,18 +21,15 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::cartographie::{CartographieFormat, SecuritySchemes, StatusParam};
+use crate::cartographie::auth::SecuritySchemes;
+use crate::cartographie::{self, ExportFormat as PositionsExportFormat, StatusParam};
 use crate::error::ErrorBody;
-
-/// Longest query accepted by `search` and `suggest`, in characters.
-pub const MAX_QUERY_CHARS: usize = 200;
-/// Longest text accepted by `match`, in characters (a long CV fits).
-pub const MAX_TEXT_CHARS: usize = 50_000;
+use crate::{editions, gaps, referentiel, search, similar};
 
 #[derive(OpenApi)]
 #[openapi(
     info(
-        title = "Métiers SIC",
+        title = "Metiers SIC",
         description = "API du référentiel interministériel des métiers et compétences des \
             systèmes d’information et de communication (SIC) : fiches métiers, recherche, \
             autocomplétion, rapprochement d’un texte libre (intitulé de poste, annonce, CV) \
@@ -44,32 +44,47 @@ pub const MAX_TEXT_CHARS: usize = 50_000;
         (name = "exploitation", description = "État du service et description de l’API."),
         (name = "cartographie", description = "Cartographie des emplois d’une organisation : postes importés, relecture, tableau de bord, intitulés appris, exports. Authentification : jeton d’administration (Bearer) ou session du portail (écritures : en-tête X-CSRF-Token).")
     ),
-    components(schemas(ErrorBody, export::Format, CartographieFormat, StatusParam)),
+    components(schemas(ErrorBody, metiers_export::Format, PositionsExportFormat, StatusParam)),
     modifiers(&SecuritySchemes)
 )]
 struct ApiDoc;
 
 fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(occupations::list))
-        .routes(routes!(occupations::get_one))
-        .routes(routes!(matching::similar))
-        .routes(routes!(matching::search))
-        .routes(routes!(matching::suggest))
-        .routes(routes!(matching::match_text))
-        .routes(routes!(export::export))
-        .routes(routes!(editions::list))
-        .routes(routes!(editions::changes))
-        .routes(routes!(crate::editions::gap_api))
-        .routes(routes!(crate::editions::person_api))
+        // The référentiel.
+        .routes(routes!(referentiel::api::list))
+        .routes(routes!(referentiel::api::get_one))
+        .routes(routes!(referentiel::api::export))
+        // Search and matching; close occupations.
+        .routes(routes!(search::api::search))
+        .routes(routes!(search::api::suggest))
+        .routes(routes!(search::api::match_text))
+        .routes(routes!(similar::api::similar))
+        // Editions; gaps.
+        .routes(routes!(editions::api::list))
+        .routes(routes!(editions::api::changes))
+        .routes(routes!(gaps::api::gap))
+        .routes(routes!(gaps::api::person))
+        // Cartographie.
+        .routes(routes!(cartographie::positions::list))
+        .routes(routes!(cartographie::positions::one))
+        .routes(routes!(cartographie::positions::review))
+        .routes(routes!(cartographie::dashboard::api))
+        .routes(routes!(cartographie::learned::list))
+        .routes(routes!(cartographie::learned::remove))
+        .routes(routes!(cartographie::export::api))
+        // The service itself.
         .routes(routes!(openapi_json))
         .routes(routes!(healthz))
-        .merge(crate::cartographie::api_routes())
 }
 
-/// The API's routes.
+/// The API's routes, its documentation page and the answers of the renamed paths.
 pub fn router() -> Router<AppState> {
-    api_router().split_for_parts().0
+    api_router()
+        .split_for_parts()
+        .0
+        .route("/api/v1/docs", get(docs::page))
+        .merge(legacy::router())
 }
 
 /// The OpenAPI 3.1 document of the API.
@@ -104,6 +119,7 @@ impl Default for OpenApiDocument {
     path = "/api/v1/openapi.json",
     summary = "Document OpenAPI 3.1 de cette API",
     description = "Produit à partir du code du service ; lu pour un humain sur la page /api/v1/docs.",
+    operation_id = "getOpenApiDocument",
     tag = "exploitation",
     responses((status = 200, description = "Document OpenAPI 3.1", content_type = "application/json", body = Object))
 )]
@@ -133,6 +149,7 @@ pub struct Health {
     path = "/healthz",
     summary = "État du service",
     description = "Répond tant que le service fonctionne, avec l’édition servie et son nombre de fiches.",
+    operation_id = "getHealth",
     tag = "exploitation",
     responses((status = 200, description = "Le service répond", body = Health))
 )]
@@ -142,22 +159,4 @@ async fn healthz(State(state): State<AppState>) -> Json<Health> {
         edition: state.referentiel.edition.id.clone(),
         occupations: state.referentiel.occupations.len(),
     })
-}
-
-/// Checks a query string: not empty once trimmed, not too long. Returns it trimmed.
-pub fn check_query(q: Option<&str>) -> Result<&str, crate::AppError> {
-    let q = q.map(str::trim).unwrap_or_default();
-    if q.is_empty() {
-        return Err(crate::AppError::bad_request(
-            "requete_vide",
-            "Le paramètre « q » est vide : saisissez au moins un mot.",
-        ));
-    }
-    if q.chars().count() > MAX_QUERY_CHARS {
-        return Err(crate::AppError::bad_request(
-            "requete_trop_longue",
-            format!("La requête dépasse {MAX_QUERY_CHARS} caractères : raccourcissez-la."),
-        ));
-    }
-    Ok(q)
 }

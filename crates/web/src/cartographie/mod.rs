@@ -1,29 +1,44 @@
-//! Cartographie (issue 5): an organisation maps its positions onto the référentiel.
+//! Cartographie: an organisation maps its positions onto the référentiel.
 //!
-//! Pages under `/cartographie` (dashboard with an SVG chart, upload, positions and review,
-//! learned titles, exports) and JSON under `/api/v1/cartographie`. Everything here needs a
-//! login: the administrator token (`METIERS_ADMIN_TOKEN`, or generated at first start and
-//! printed once; only its hash is stored) gives a session cookie (HttpOnly, SameSite=Strict,
-//! Secure when `METIERS_COOKIE_SECURE=1`), and every form carries the session's CSRF
-//! token. A session ends after 8 hours, or after 30 minutes without use. Failed logins (form
-//! or bearer token) are limited per client and for the account ([`LoginLimiter`]): past a few,
-//! 429 with `Retry-After`. Sessions live in the store, so several instances on one PostgreSQL
-//! share them. The référentiel's own pages stay public.
+//! Pages under `/cartographie` and JSON under `/api/v1/positions`, `/api/v1/dashboard` and
+//! `/api/v1/learned-titles`, one file per feature, each with its API handlers and its pages:
+//! [`login`] (login and logout), [`dashboard`], [`import`], [`positions`] (list and review),
+//! [`learned`] (learned titles), [`export`]. [`auth`] holds the extractors that open every
+//! handler: [`auth::ApiReader`] and [`auth::ApiWriter`] for the API (administrator token, or
+//! the portal's session, with its CSRF token to write), [`auth::PortalSession`] for the pages.
+//!
+//! The administrator token (`METIERS_ADMIN_TOKEN`, or generated at first start and printed
+//! once; only its hash is stored) gives a session cookie (HttpOnly, SameSite=Strict, Secure
+//! when `METIERS_COOKIE_SECURE=1`), and every form carries the session's CSRF token. A session
+//! ends after its lifetime, or after a while without use (settings of `metiers serve`).
+//! Failed logins (form or bearer token) are limited per client and for the account
+//! ([`LoginLimiter`]): past a few, 429 with `Retry-After`. Sessions live in the store, so
+//! several instances on one PostgreSQL share them. The référentiel's own pages stay public.
 
-mod api;
+pub mod auth;
 mod chart;
-mod pages;
+pub mod dashboard;
+pub mod export;
+pub mod import;
+pub mod learned;
+pub mod login;
+pub mod positions;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use metiers_store::Store;
+use metiers_store::auth::{AdminToken, ensure_admin_token};
+use std::sync::Arc;
+use std::time::Duration;
 
 use crate::AppState;
 use crate::error::AppError;
-use crate::security::{LoginLimiter, too_many_attempts};
-use axum::Router;
-use axum::http::{HeaderMap, StatusCode, header};
-use metiers_store::Store;
-use metiers_store::auth::{AdminToken, ensure_admin_token, hash_token};
-use std::net::IpAddr;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use crate::security::LoginLimiter;
+
+pub use export::ExportFormat;
+pub use positions::{PositionDetail, ReviewBody, StatusParam};
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "metiers_session";
@@ -81,30 +96,45 @@ impl Cartographie {
             token,
         ))
     }
+
+    /// Sets how long sessions last: at most `ttl`, and `idle` without use.
+    pub fn with_session_lifetimes(mut self, ttl: Duration, idle: Duration) -> Self {
+        self.session_ttl = ttl;
+        self.session_idle = idle;
+        self
+    }
 }
 
-/// Routes of the cartographie's pages (its API is in the documented API router,
-/// [`api_routes`]).
+/// Routes of the cartographie's pages (its API is registered by [`crate::api`]).
 pub fn router() -> Router<AppState> {
-    pages::router()
-}
-
-/// Routes of the cartographie's JSON API, with their OpenAPI description.
-pub fn api_routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
-    api::routes()
-}
-
-pub use api::{CartographieFormat, PositionDetail, ReviewBody, SecuritySchemes, StatusParam};
-
-/// A logged-in person.
-#[derive(Debug, Clone)]
-pub(crate) struct Session {
-    pub csrf: String,
-    pub reviewer: String,
+    Router::new()
+        .route("/cartographie", get(dashboard::page))
+        .route(
+            "/cartographie/connexion",
+            get(login::form).post(login::submit),
+        )
+        .route("/cartographie/deconnexion", post(login::logout))
+        .route(
+            "/cartographie/import",
+            get(import::form)
+                .post(import::upload)
+                .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        )
+        .route("/cartographie/postes", get(positions::page))
+        .route(
+            "/cartographie/postes/{id}/revue",
+            post(positions::review_form),
+        )
+        .route("/cartographie/appris", get(learned::page))
+        .route(
+            "/cartographie/appris/{id}/retrait",
+            post(learned::remove_form),
+        )
+        .route("/cartographie/export/{format}", get(export::page))
 }
 
 /// The cartographie of the state, or 503 when the server runs without a store.
-pub(crate) fn carto(state: &AppState) -> Result<&Cartographie, AppError> {
+pub fn carto(state: &AppState) -> Result<&Cartographie, AppError> {
     state.cartographie.as_deref().ok_or_else(|| {
         AppError::new(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -114,113 +144,20 @@ pub(crate) fn carto(state: &AppState) -> Result<&Cartographie, AppError> {
     })
 }
 
-/// The session token carried by the request's cookie.
-pub(crate) fn session_token(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == SESSION_COOKIE)
-        .map(|(_, v)| v.to_owned())
-        .filter(|v| !v.is_empty() && v.len() <= 128)
-}
-
-/// The request's session, if it has a valid one.
-pub(crate) async fn session(
-    carto: &Cartographie,
-    headers: &HeaderMap,
-) -> Result<Option<Session>, AppError> {
-    let Some(token) = session_token(headers) else {
-        return Ok(None);
-    };
-    let found = carto
-        .store
-        .session(&hash_token(&token), carto.session_idle)
-        .await
-        .map_err(internal)?;
-    Ok(found.map(|(csrf, reviewer)| Session { csrf, reviewer }))
-}
-
-/// Whether a submitted CSRF token is the session's.
-pub(crate) fn csrf_ok(session: &Session, submitted: &str) -> bool {
-    metiers_store::auth::constant_time_eq(session.csrf.as_bytes(), submitted.as_bytes())
-}
-
-/// Logs a store error and gives 503 with what to do when the database is unreachable,
-/// read-only or full, the generic 500 otherwise.
-pub(crate) fn internal(e: metiers_store::StoreError) -> AppError {
-    if let Some(u) = e.unavailable() {
-        tracing::warn!("cartographie : {e}");
-        return AppError::new(StatusCode::SERVICE_UNAVAILABLE, u.code(), u.message());
-    }
-    tracing::error!("cartographie : {e}");
-    AppError::internal()
-}
-
-/// The `Set-Cookie` value of a new session.
-pub(crate) fn session_cookie(carto: &Cartographie, token: &str) -> String {
-    format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
-        carto.session_ttl.as_secs(),
-        if carto.secure_cookies { "; Secure" } else { "" }
-    )
-}
-
-/// The `Set-Cookie` value that ends a session in the browser.
-pub(crate) fn expired_cookie(carto: &Cartographie) -> String {
-    format!(
-        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{}",
-        if carto.secure_cookies { "; Secure" } else { "" }
-    )
-}
-
-/// Whether `token` is the administrator token, for `client`: refused with 429 (without being
-/// checked) while the client or the account must wait after failed attempts.
-pub(crate) async fn check_admin(
-    carto: &Cartographie,
-    client: Option<IpAddr>,
-    token: &str,
-) -> Result<bool, AppError> {
-    if let Some(wait) = carto.login_limiter.retry_after(client, Instant::now()) {
-        return Err(too_many_attempts(wait));
-    }
-    let ok = metiers_store::auth::check_admin_token(&carto.store, token)
-        .await
-        .map_err(internal)?;
-    if ok {
-        carto.login_limiter.succeeded(client);
-    } else {
-        tracing::warn!(client = ?client, "cartographie : jeton d’administration refusé");
-        carto.login_limiter.failed(client, Instant::now());
-    }
-    Ok(ok)
-}
-
-/// Shared by the login page and tests: checks the token ([`check_admin`]), creates the
-/// session, returns the session token (for the cookie), or `None` for a wrong token.
-pub(crate) async fn login(
-    carto: &Cartographie,
-    client: Option<IpAddr>,
-    admin_token: &str,
-    reviewer: &str,
-) -> Result<Option<String>, AppError> {
-    if !check_admin(carto, client, admin_token).await? {
-        return Ok(None);
-    }
-    let token = metiers_store::auth::generate_token().map_err(internal)?;
-    let csrf = metiers_store::auth::generate_token().map_err(internal)?;
-    let expires = metiers_store::utc_in(carto.session_ttl);
-    carto
-        .store
-        .create_session(&hash_token(&token), &csrf, reviewer, &expires)
-        .await
-        .map_err(internal)?;
-    Ok(Some(token))
-}
-
 /// The classifier of the state: the search engine.
 pub(crate) fn classifier(state: &AppState) -> Arc<dyn metiers_store::Classifier> {
     state.engine.clone()
+}
+
+/// A text without NUL characters, which PostgreSQL refuses in text (no title holds one).
+fn without_nul(s: &str) -> String {
+    s.replace('\0', "")
+}
+
+/// The title of an occupation id of the current edition (the id itself when unknown).
+fn occupation_title(state: &AppState, id: &str) -> String {
+    state
+        .referentiel
+        .get(id)
+        .map_or_else(|| id.to_owned(), |o| o.title.clone())
 }

@@ -40,6 +40,7 @@ pub struct EditionList {
     path = "/api/v1/editions",
     summary = "Éditions chargées",
     description = "Les éditions du référentiel chargées par le serveur, de la plus ancienne à la plus récente ; chacune se consulte avec `?edition=ID` sur les fiches et l’export.",
+    operation_id = "listEditions",
     tag = "editions",
     responses(
         (status = 200, description = "Les éditions chargées", body = EditionList)
@@ -82,6 +83,7 @@ pub struct ChangesParams {
     path = "/api/v1/editions/changes",
     summary = "Changements entre deux éditions",
     description = "Fiches ajoutées, retirées et renommées (l’identifiant est conservé), et pour chaque fiche ses autres appellations, sa formation et ses activités ajoutées, retirées, reformulées (avec l’ancienne formulation) ou déplacées. Par défaut, de l’édition précédente vers l’édition courante.",
+    operation_id = "editionChanges",
     tag = "editions",
     params(ChangesParams),
     responses(

@@ -2,12 +2,10 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::Response;
 use metiers_referentiel::diff::EditionDiff;
 
 use crate::AppState;
-use crate::pages::{Layout, render};
+use crate::view::{Layout, Page, render};
 
 /// A loaded edition as the page lists it.
 #[derive(Debug)]
@@ -41,7 +39,7 @@ impl ChangesPage<'_> {
 }
 
 /// `GET /nouveautes`.
-pub async fn page(State(state): State<AppState>) -> Response {
+pub async fn page(State(state): State<AppState>) -> Page {
     let current = state.editions.current();
     let page = ChangesPage {
         l: Layout::new("Nouveautés", "nouveautes").crumb("Nouveautés", None),
@@ -60,5 +58,5 @@ pub async fn page(State(state): State<AppState>) -> Response {
             .collect(),
         diff: state.editions.changes(),
     };
-    render(StatusCode::OK, &page)
+    render(&page)
 }

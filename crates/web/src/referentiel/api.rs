@@ -1,13 +1,16 @@
-//! `GET /api/v1/occupations` and `GET /api/v1/occupations/{id}`.
+//! `GET /api/v1/occupations`, `GET /api/v1/occupations/{id}` and `GET /api/v1/export`.
 
 use axum::Json;
 use axum::extract::State;
+use axum::response::Response;
+use metiers_export::{Format, RenderOptions};
 use metiers_referentiel::{Occupation, Referentiel};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::{download, export_failed, filter, find, summary};
+use crate::AppState;
 use crate::error::{ApiPath, ApiQuery, AppError, ErrorBody};
-use crate::{AppState, text};
 
 /// Filtres de la liste des métiers, tous facultatifs, combinés par ET.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -24,8 +27,6 @@ pub struct ListParams {
     pub max_level: Option<u8>,
     /// Mots contenus dans une des rubriques de la fiche (casse et accents ignorés).
     pub heading: Option<String>,
-    /// Édition à consulter (voir `/api/v1/editions`) ; par défaut l’édition courante.
-    pub edition: Option<String>,
 }
 
 /// Choice of the edition, on the endpoints that serve any loaded one.
@@ -70,8 +71,9 @@ pub struct OccupationList {
     path = "/api/v1/occupations",
     summary = "Liste des fiches métiers",
     description = "Les fiches de l’édition, dans l’ordre publié, éventuellement filtrées (filtres combinés par ET).",
+    operation_id = "listOccupations",
     tag = "referentiel",
-    params(ListParams),
+    params(ListParams, EditionParams),
     responses(
         (status = 200, description = "Les fiches retenues, dans l’ordre publié", body = OccupationList),
         (status = 400, description = "Paramètre invalide", body = ErrorBody),
@@ -81,8 +83,9 @@ pub struct OccupationList {
 pub async fn list(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<ListParams>,
+    ApiQuery(e): ApiQuery<EditionParams>,
 ) -> Result<Json<OccupationList>, AppError> {
-    let r = state.editions.get(params.edition.as_deref())?;
+    let r = state.editions.get(e.edition.as_deref())?;
     let occupations = filter(r, &params)?
         .into_iter()
         .map(|o| summary(&state, o))
@@ -100,6 +103,7 @@ pub async fn list(
     path = "/api/v1/occupations/{id}",
     summary = "Une fiche métier",
     description = "Tout ce que le référentiel dit d’un métier : intitulé, autres appellations, formation, activités par rubrique.",
+    operation_id = "getOccupation",
     tag = "referentiel",
     params(
         ("id" = String, Path, description = "Identifiant de la fiche (ex. `concepteur-developpeur`) ; stable d’une édition à l’autre"),
@@ -119,120 +123,56 @@ pub async fn get_one(
     find(r, &id).cloned().map(Json)
 }
 
-/// The occupation with this id, or a 404 naming the closest ids.
-pub fn find<'a>(r: &'a Referentiel, id: &str) -> Result<&'a Occupation, AppError> {
-    r.get(id).ok_or_else(|| unknown(r, id))
+/// Parameters of the export.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportParams {
+    /// `json` (par défaut), `csv`, `markdown`, `ttl`, `jsonld` ou `xlsx`.
+    pub format: Option<Format>,
+    /// CSV pour tableur en français : séparateur `;` et marque d’ordre des octets (BOM).
+    pub excel: Option<bool>,
 }
 
-/// The 404 of an unknown occupation id.
-pub fn unknown(r: &Referentiel, id: &str) -> AppError {
-    let closest: Vec<String> = r.closest_ids(id, 3).iter().map(|i| i.to_string()).collect();
-    let shown: String = id.chars().take(80).collect();
-    AppError::not_found(
-        "metier_inconnu",
-        format!(
-            "Aucune fiche métier « {shown} ». Identifiants proches : {}.",
-            closest.join(", ")
-        ),
+/// A loaded edition, whole, in one of the bulk formats (the same as `metiers export`).
+#[utoipa::path(
+    get,
+    path = "/api/v1/export",
+    summary = "Export d’une édition complète",
+    description = "Toute l’édition en JSON canonique, CSV (une ligne par activité ou sous-élément ; `excel=true` pour un tableur en français), Markdown, SKOS (Turtle ou JSON-LD, comme ESCO) ou XLSX, comme `metiers export`. Les URI SKOS sont construites à partir des identifiants stables des fiches.",
+    operation_id = "exportEdition",
+    tag = "referentiel",
+    params(ExportParams, EditionParams),
+    responses(
+        (status = 200, description = "L’édition complète", content(
+            (Referentiel = "application/json"),
+            (String = "text/csv"),
+            (String = "text/markdown"),
+            (String = "text/turtle"),
+            (Object = "application/ld+json"),
+            (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        )),
+        (status = 400, description = "Format inconnu", body = ErrorBody),
+        (status = 404, description = "Édition non chargée", body = ErrorBody)
     )
-}
-
-/// The occupations that pass the filters, in published order.
-pub fn filter<'a>(r: &'a Referentiel, p: &ListParams) -> Result<Vec<&'a Occupation>, AppError> {
-    if let (Some(min), Some(max)) = (p.min_level, p.max_level)
-        && min > max
-    {
-        return Err(AppError::bad_request(
-            "niveaux_incoherents",
-            "« min_level » est supérieur à « max_level ».",
-        ));
-    }
-    for (name, value) in [("q", &p.q), ("heading", &p.heading)] {
-        if value
-            .as_deref()
-            .is_some_and(|v| v.chars().count() > super::MAX_QUERY_CHARS)
-        {
-            return Err(AppError::bad_request(
-                "requete_trop_longue",
-                format!(
-                    "Le paramètre « {name} » dépasse {} caractères.",
-                    super::MAX_QUERY_CHARS
-                ),
-            ));
-        }
-    }
-    let words = |v: &Option<String>| -> Vec<String> {
-        v.as_deref()
-            .map(|s| {
-                metiers_referentiel::text::fold(s)
-                    .split(|c: char| !c.is_alphanumeric())
-                    .filter(|w| !w.is_empty())
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default()
+)]
+pub async fn export(
+    State(state): State<AppState>,
+    ApiQuery(p): ApiQuery<ExportParams>,
+    ApiQuery(e): ApiQuery<EditionParams>,
+) -> Result<Response, AppError> {
+    let r = state.editions.get(e.edition.as_deref())?;
+    let stem = if r.edition.id == state.referentiel.edition.id {
+        "referentiel-metiers-sic".to_owned()
+    } else {
+        format!("referentiel-metiers-sic-{}", r.edition.id)
     };
-    let (q, heading) = (words(&p.q), words(&p.heading));
-    Ok(r.occupations
-        .iter()
-        .filter(|o| levels_match(o, p.min_level, p.max_level))
-        .filter(|o| {
-            heading.is_empty() || {
-                let all: String = o.headings().collect::<Vec<_>>().join(" ");
-                heading.iter().all(|w| text::folded_contains(&all, w))
-            }
-        })
-        .filter(|o| {
-            q.is_empty() || {
-                let all = searchable(o);
-                q.iter().all(|w| all.contains(w.as_str()))
-            }
-        })
-        .collect())
-}
-
-/// Whether the occupation's education range meets `[min, max]` (an open-ended range reaches
-/// every level above its minimum; an occupation stating no level never passes a level filter).
-pub fn levels_match(o: &Occupation, min: Option<u8>, max: Option<u8>) -> bool {
-    if min.is_none() && max.is_none() {
-        return true;
-    }
-    let Some(lo) = o.education.as_ref().and_then(|e| e.min_level) else {
-        return false;
+    let format = p.format.unwrap_or_default();
+    let options = RenderOptions {
+        excel: p.excel.unwrap_or(false),
+        ..RenderOptions::default()
     };
-    let hi = o
-        .education
-        .as_ref()
-        .and_then(|e| e.max_level)
-        .unwrap_or(u8::MAX);
-    min.is_none_or(|m| hi >= m) && max.is_none_or(|m| lo <= m)
-}
-
-fn searchable(o: &Occupation) -> String {
-    let mut all = String::new();
-    for part in std::iter::once(o.title.as_str())
-        .chain(o.alt_titles.iter().map(String::as_str))
-        .chain(o.headings())
-        .chain(o.activities().flat_map(|a| {
-            std::iter::once(a.text.as_str()).chain(a.details.iter().map(String::as_str))
-        }))
-    {
-        all.push_str(&metiers_referentiel::text::fold(part));
-        all.push(' ');
-    }
-    all
-}
-
-/// The list form of an occupation.
-pub fn summary(state: &AppState, o: &Occupation) -> OccupationSummary {
-    OccupationSummary {
-        id: o.id.as_str().to_owned(),
-        title: o.title.clone(),
-        alt_titles: o.alt_titles.clone(),
-        min_level: o.education.as_ref().and_then(|e| e.min_level),
-        max_level: o.education.as_ref().and_then(|e| e.max_level),
-        education: metiers_referentiel::export::level_range(o.education.as_ref()),
-        headings: o.headings().map(str::to_owned).collect(),
-        group: state.groups.of(o.id.as_str()).map(|g| g.title.clone()),
-    }
+    let bytes = format
+        .render(r, &options)
+        .map_err(|e| export_failed(format, e))?;
+    Ok(download(format, bytes, &stem))
 }

@@ -1,17 +1,15 @@
-//! Pages backed by the engine: search results, "Quel métier correspond ?" and the map.
+//! The pages « Rechercher » and « Quel métier correspond ? ».
 
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
 use serde::Deserialize;
 
-use super::{Layout, levels, render};
-use crate::api::MAX_QUERY_CHARS;
-use crate::api::occupations::levels_match;
-use crate::error::{PageForm, PageQuery};
-use crate::map::Map;
+use super::{evidence_kind, run_match};
+use crate::params::{MAX_QUERY_CHARS, MAX_TEXT_CHARS, check_text};
+use crate::referentiel::levels_match;
 use crate::text::{Segment, segments};
+use crate::view::{Layout, PageForm, PageQuery, PageWithStatus, levels, render_with};
 use crate::{AppState, text};
 
 #[derive(Debug, Deserialize)]
@@ -38,7 +36,7 @@ struct HighlightView {
 }
 
 #[derive(Template)]
-#[template(path = "search.html")]
+#[template(path = "search/search.html")]
 struct SearchPage {
     l: Layout,
     q: String,
@@ -69,7 +67,7 @@ fn level(v: Option<&str>) -> Result<Option<u8>, String> {
 pub async fn search(
     State(state): State<AppState>,
     PageQuery(p): PageQuery<SearchParams>,
-) -> Response {
+) -> PageWithStatus {
     let q = p.q.as_deref().map(str::trim).unwrap_or_default().to_owned();
     let mut error = None;
     let (min_level, max_level) =
@@ -132,7 +130,7 @@ pub async fn search(
     } else {
         StatusCode::OK
     };
-    render(
+    render_with(
         status,
         &SearchPage {
             l: Layout::new(title, "recherche").crumb("Recherche", None),
@@ -186,7 +184,7 @@ struct ResultView {
 }
 
 #[derive(Template)]
-#[template(path = "correspondance.html")]
+#[template(path = "search/correspondance.html")]
 struct Correspondance {
     l: Layout,
     text: String,
@@ -199,7 +197,7 @@ struct Correspondance {
 pub async fn correspondance_form(
     State(state): State<AppState>,
     PageQuery(f): PageQuery<MatchForm>,
-) -> Response {
+) -> PageWithStatus {
     if f.texte.is_some() {
         run(&state, f).await
     } else {
@@ -211,11 +209,11 @@ pub async fn correspondance_form(
 pub async fn correspondance(
     State(state): State<AppState>,
     PageForm(f): PageForm<MatchForm>,
-) -> Response {
+) -> PageWithStatus {
     run(&state, f).await
 }
 
-async fn run(state: &AppState, f: MatchForm) -> Response {
+async fn run(state: &AppState, f: MatchForm) -> PageWithStatus {
     let raw = f.texte.unwrap_or_default();
     let top = match f.top.as_deref().map(str::trim) {
         None | Some("") => 3,
@@ -225,42 +223,36 @@ async fn run(state: &AppState, f: MatchForm) -> Response {
             .filter(|n| (1..=10).contains(n))
             .unwrap_or(3),
     };
-    let text = match crate::api::matching::check_text(&raw) {
+    let text = match check_text(&raw) {
         Ok(t) => t.to_owned(),
         Err(e) => {
             // Keep what was typed (cut, so that a huge text is not sent back).
-            let kept: String = raw.chars().take(crate::api::MAX_TEXT_CHARS).collect();
+            let kept: String = raw.chars().take(MAX_TEXT_CHARS).collect();
             return page(kept, top, Some(e.message), None, StatusCode::BAD_REQUEST);
         }
     };
-    let engine = state.engine.clone();
-    let input = text.clone();
-    let result = match tokio::task::spawn_blocking(move || engine.match_text(&input, top)).await {
-        Ok(r) => r,
-        Err(_) => return super::error_page(&crate::AppError::internal()),
-    };
-    state.metrics.record_match(&result);
+    let result = run_match(state, &text, top).await?;
     let view = ResultView {
         confident: result.confident,
         matches: result
             .matches
-            .into_iter()
+            .iter()
             .map(|m| {
                 let percent = text::percent(m.score);
                 MatchView {
                     id: m.id.as_str().to_owned(),
-                    title: m.title,
+                    title: m.title.clone(),
                     percent,
                     percent_step: (percent / 10) * 10,
                     evidence: m
                         .evidence
-                        .into_iter()
+                        .iter()
                         .take(6)
                         .map(|e| EvidenceView {
                             kind: evidence_kind(e.kind),
-                            text: e.text,
-                            heading: e.heading,
-                            terms: e.terms,
+                            text: e.text.clone(),
+                            heading: e.heading.clone(),
+                            terms: e.terms.clone(),
                         })
                         .collect(),
                 }
@@ -276,8 +268,8 @@ fn page(
     error: Option<String>,
     result: Option<ResultView>,
     status: StatusCode,
-) -> Response {
-    render(
+) -> PageWithStatus {
+    render_with(
         status,
         &Correspondance {
             l: Layout::new("Quel métier correspond ?", "correspondance")
@@ -286,39 +278,6 @@ fn page(
             top_options: [3, 5, 10].into_iter().map(|n| (n, n == top)).collect(),
             error,
             result,
-        },
-    )
-}
-
-/// The French name of a kind of evidence.
-fn evidence_kind(k: metiers_search::EvidenceKind) -> &'static str {
-    use metiers_search::EvidenceKind as K;
-    match k {
-        K::Title => "Intitulé",
-        K::AltTitle => "Autre appellation",
-        K::LearnedTitle => "Intitulé appris",
-        K::Activity => "Activité",
-        K::Heading => "Rubrique",
-        K::Vocabulary => "Vocabulaire",
-        K::Term => "Terme",
-    }
-}
-
-#[derive(Template)]
-#[template(path = "map.html")]
-struct MapPage<'a> {
-    l: Layout,
-    map: &'a Map,
-}
-
-/// `GET /carte`.
-pub async fn map(State(state): State<AppState>) -> Response {
-    let map = state.map();
-    render(
-        StatusCode::OK,
-        &MapPage {
-            l: Layout::new("Carte des métiers", "carte").crumb("Carte des métiers", None),
-            map,
         },
     )
 }

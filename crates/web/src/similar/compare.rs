@@ -3,13 +3,11 @@
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
 use metiers_search::SharedActivity;
 use serde::Deserialize;
 use std::collections::HashSet;
 
-use super::{Layout, render};
-use crate::error::PageQuery;
+use crate::view::{Layout, PageQuery, PageWithStatus, render_with};
 use crate::{AppState, text};
 
 #[derive(Debug, Deserialize)]
@@ -54,7 +52,7 @@ struct Pair {
 }
 
 #[derive(Template)]
-#[template(path = "compare.html")]
+#[template(path = "similar/compare.html")]
 struct Compare {
     l: Layout,
     selects: Vec<Select>,
@@ -69,7 +67,7 @@ struct Compare {
 pub async fn compare(
     State(state): State<AppState>,
     PageQuery(p): PageQuery<CompareParams>,
-) -> Response {
+) -> PageWithStatus {
     let r = &state.referentiel;
     let chosen: Vec<String> = [&p.a, &p.b, &p.c]
         .into_iter()
@@ -134,7 +132,7 @@ pub async fn compare(
                 .join(", ")
         )
     };
-    render(
+    render_with(
         status,
         &Compare {
             l: Layout::new(title, "comparer").crumb("Comparer des métiers", None),

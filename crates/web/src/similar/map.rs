@@ -5,7 +5,11 @@
 //! matrix, found by power iteration from a fixed start), then labels are pushed apart so that
 //! they do not overlap. Same edition, same engine: same picture.
 
+use askama::Template;
+use axum::extract::State;
+
 use crate::AppState;
+use crate::view::{Layout, Page, render};
 
 /// Width of the SVG picture, in user units.
 pub const WIDTH: f64 = 1200.0;
@@ -308,6 +312,21 @@ fn place(coords: &[(f64, f64)], labels: &[String]) -> Vec<(f64, f64)> {
 fn bounds(values: impl Iterator<Item = f64>) -> (f64, f64) {
     values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
         (lo.min(v), hi.max(v))
+    })
+}
+
+#[derive(Template)]
+#[template(path = "similar/map.html")]
+struct MapPage<'a> {
+    l: Layout,
+    map: &'a Map,
+}
+
+/// `GET /carte`.
+pub async fn page(State(state): State<AppState>) -> Page {
+    render(&MapPage {
+        l: Layout::new("Carte des métiers", "carte").crumb("Carte des métiers", None),
+        map: state.map(),
     })
 }
 

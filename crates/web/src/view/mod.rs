@@ -1,42 +1,24 @@
-//! The French pages, on the State design system (DSFR), rendered by askama templates
-//! (escaping on: everything from the data or the request is escaped).
+//! How every page looks: the layout of the State design system (DSFR) around askama
+//! templates (escaping on: everything from the data or the request is escaped), the
+//! rendering of a page, and the French page of an error ([`PageError`], with the extractors
+//! whose rejections are such pages).
 //!
-//! Routes: `/` (home), `/recherche`, `/metiers/{id}` (fiche) and its exports,
-//! `/correspondance` ("Quel métier correspond ?"), `/comparer`, `/carte`, `/a-propos`,
-//! `/api/v1/docs`.
-
-mod api_doc;
-mod compare;
-mod fiche;
-mod matching;
+//! Knows no feature: features render through it.
 
 use askama::Template;
-use axum::Router;
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts};
+use axum::http::{StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
 
 use crate::assets::{APP_PREFIX, DSFR_PREFIX, dsfr_version};
-use crate::error::AppError;
-use crate::{AppState, text};
+use crate::error::{AppError, shown};
 
-/// Routes of the pages.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(home))
-        .route("/a-propos", get(about))
-        .route("/recherche", get(matching::search))
-        .route(
-            "/correspondance",
-            get(matching::correspondance_form).post(matching::correspondance),
-        )
-        .route("/carte", get(matching::map))
-        .route("/comparer", get(compare::compare))
-        .route("/metiers/{id}", get(fiche::fiche))
-        .route("/metiers/{id}/export/{format}", get(fiche::export))
-        .route("/api/v1/docs", get(api_doc::page))
-}
+/// What a page handler returns: the page, or the French page of an error.
+pub type Page = Result<Html<String>, PageError>;
+/// A page handler that answers with another status than 200 (a form sent back with its
+/// error, say) returns this.
+pub type PageWithStatus = Result<(StatusCode, Html<String>), PageError>;
 
 /// One step of the breadcrumb (the last one has no link).
 #[derive(Debug, Clone)]
@@ -99,19 +81,22 @@ impl Layout {
     }
 }
 
-/// Renders a template as an HTML response with the given status.
-pub fn render<T: Template>(status: StatusCode, template: &T) -> Response {
-    match template.render() {
-        Ok(html) => (status, Html(html)).into_response(),
-        Err(e) => {
-            tracing::error!("rendu de page impossible : {e}");
-            AppError::internal().into_response()
-        }
-    }
+/// Renders a template as HTML (a rendering error, which should not happen, is logged and
+/// becomes the internal error page).
+pub fn render<T: Template>(template: &T) -> Result<Html<String>, PageError> {
+    template.render().map(Html).map_err(|e| {
+        tracing::error!("rendu de page impossible : {e}");
+        PageError::from(AppError::internal())
+    })
+}
+
+/// Renders a template with another status than 200.
+pub fn render_with<T: Template>(status: StatusCode, template: &T) -> PageWithStatus {
+    render(template).map(|html| (status, html))
 }
 
 #[derive(Template)]
-#[template(path = "error.html")]
+#[template(path = "view/error.html")]
 struct ErrorPage<'a> {
     l: Layout,
     heading: &'a str,
@@ -142,120 +127,90 @@ pub fn error_page_with(e: &AppError, suggestions: Vec<(String, String)>) -> Resp
         message: &e.message,
         suggestions,
     };
-    render(e.status, &page)
-}
-
-/// An occupation in the home page's groups.
-#[derive(Debug)]
-struct HomeOccupation {
-    id: String,
-    title: String,
-    education: String,
-    summary: String,
-}
-
-#[derive(Debug)]
-struct HomeGroup {
-    id: String,
-    title: String,
-    reason: String,
-    occupations: Vec<HomeOccupation>,
-}
-
-#[derive(Template)]
-#[template(path = "home.html")]
-struct Home {
-    l: Layout,
-    count: usize,
-    note: String,
-    groups: Vec<HomeGroup>,
-}
-
-async fn home(State(state): State<AppState>) -> Response {
-    let r = &state.referentiel;
-    let groups = state
-        .groups
-        .groups
-        .iter()
-        .map(|g| HomeGroup {
-            id: g.id.clone(),
-            title: g.title.clone(),
-            reason: g.reason.clone(),
-            occupations: g
-                .occupations
-                .iter()
-                .filter_map(|id| r.get(id))
-                .map(|o| HomeOccupation {
-                    id: o.id.as_str().to_owned(),
-                    title: o.title.clone(),
-                    education: format!(
-                        "Formation : {}",
-                        metiers_referentiel::export::level_range(o.education.as_ref())
-                    ),
-                    summary: card_summary(o),
-                })
-                .collect(),
-        })
-        .collect();
-    render(
-        StatusCode::OK,
-        &Home {
-            l: Layout::new("Accueil", "accueil"),
-            count: r.occupations.len(),
-            note: state.groups.note.clone(),
-            groups,
-        },
-    )
-}
-
-/// A line for an occupation's card: its other titles, or the start of its summary.
-fn card_summary(o: &metiers_referentiel::Occupation) -> String {
-    if !o.alt_titles.is_empty() {
-        return format!("Aussi : {}", o.alt_titles.join(" ; "));
+    let mut response = match page.render() {
+        Ok(html) => (e.status, Html(html)).into_response(),
+        Err(err) => {
+            tracing::error!("rendu de la page d’erreur impossible : {err}");
+            AppError::internal().into_response()
+        }
+    };
+    if let Some(secs) = e.retry_after {
+        response
+            .headers_mut()
+            .insert(axum::http::header::RETRY_AFTER, secs.into());
     }
-    let first = o
-        .summary
-        .first()
-        .cloned()
-        .or_else(|| o.activities().next().map(|a| a.text.clone()))
-        .unwrap_or_default();
-    if first.chars().count() > 140 {
-        let cut: String = first.chars().take(139).collect();
-        format!("{}…", cut.trim_end())
+    response
+}
+
+/// An error shown as a French page rather than JSON. Its suggestions are links to
+/// occupations (title, id), for an unknown id.
+#[derive(Debug)]
+pub struct PageError(pub AppError, pub Vec<(String, String)>);
+
+impl From<AppError> for PageError {
+    fn from(e: AppError) -> Self {
+        Self(e, Vec::new())
+    }
+}
+
+impl From<metiers_store::StoreError> for PageError {
+    fn from(e: metiers_store::StoreError) -> Self {
+        Self(e.into(), Vec::new())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        error_page_with(&self.0, self.1)
+    }
+}
+
+/// `Query` for pages: a bad parameter gives a French error page.
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(PageError))]
+pub struct PageQuery<T>(pub T);
+
+/// `Form` for pages: a bad body gives a French error page.
+#[derive(Debug, FromRequest)]
+#[from_request(via(axum::Form), rejection(PageError))]
+pub struct PageForm<T>(pub T);
+
+/// `Path` for pages.
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(PageError))]
+pub struct PagePath<T>(pub T);
+
+impl From<QueryRejection> for PageError {
+    fn from(r: QueryRejection) -> Self {
+        AppError::from(r).into()
+    }
+}
+impl From<FormRejection> for PageError {
+    fn from(r: FormRejection) -> Self {
+        AppError::from(r).into()
+    }
+}
+impl From<PathRejection> for PageError {
+    fn from(r: PathRejection) -> Self {
+        AppError::from(r).into()
+    }
+}
+
+/// The fallback of the router: JSON under `/api/` and `/healthz`, a page elsewhere.
+pub async fn not_found(uri: Uri) -> Response {
+    let err = AppError::not_found(
+        "adresse_inconnue",
+        format!("Aucune ressource à l’adresse « {} ».", shown(uri.path())),
+    );
+    let p = uri.path();
+    if p.starts_with("/api/") || p == "/api" || p == "/healthz" {
+        err.into_response()
     } else {
-        first
+        PageError::from(err).into_response()
     }
-}
-
-#[derive(Template)]
-#[template(path = "about.html")]
-struct About {
-    l: Layout,
-    count: usize,
-    edition_title: String,
-    edition_id: String,
-    sha256: Option<String>,
-    groups_note: String,
-    dsfr_version: &'static str,
-}
-
-async fn about(State(state): State<AppState>) -> Response {
-    let e = &state.referentiel.edition;
-    render(
-        StatusCode::OK,
-        &About {
-            l: Layout::new("À propos", "a-propos").crumb("À propos", None),
-            count: state.referentiel.occupations.len(),
-            edition_title: e.title.clone(),
-            edition_id: e.id.clone(),
-            sha256: e.source_sha256.clone(),
-            groups_note: state.groups.note.clone(),
-            dsfr_version: dsfr_version(),
-        },
-    )
 }
 
 /// Education levels offered by the filters: value and label.
-fn levels() -> Vec<(u8, String)> {
-    (0..=8).map(|n| (n, text::level_label(n))).collect()
+pub fn levels() -> Vec<(u8, String)> {
+    (0..=8).map(|n| (n, crate::text::level_label(n))).collect()
 }

@@ -3,6 +3,9 @@
 
 #![allow(dead_code)]
 
+pub mod portal;
+
+use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
@@ -59,7 +62,13 @@ pub async fn send(request: Request<Body>) -> Reply {
 
 /// Sends a request to the application built on `state`.
 pub async fn send_to(state: AppState, request: Request<Body>) -> Reply {
-    let response = router(state)
+    send_to_router(&router(state), request).await
+}
+
+/// Sends a request to a router.
+pub async fn send_to_router(app: &Router, request: Request<Body>) -> Reply {
+    let response = app
+        .clone()
         .oneshot(request)
         .await
         .expect("le routeur répond toujours");

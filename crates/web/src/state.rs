@@ -1,0 +1,132 @@
+//! What every handler can reach: [`AppState`].
+
+use metiers_referentiel::Referentiel;
+use metiers_search::{Engine, Similar};
+use std::sync::{Arc, OnceLock};
+
+use crate::api::OpenApiDocument;
+use crate::cartographie::Cartographie;
+use crate::editions::Editions;
+use crate::groups::Groups;
+use crate::metrics::Metrics;
+use crate::search::MatchCache;
+use crate::similar::map::Map;
+
+/// What every handler can reach. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    /// The current edition, the one served by default.
+    pub referentiel: Arc<Referentiel>,
+    pub engine: Arc<Engine>,
+    /// Every loaded edition, the current one among them (`?edition=`, « Nouveautés »).
+    pub editions: Arc<Editions>,
+    /// Our grouping of the occupations (a reading aid, `data/groupes.toml`).
+    pub groups: Arc<Groups>,
+    /// The map of occupations by closeness, computed on first use (see [`AppState::map`]).
+    map: Arc<OnceLock<Map>>,
+    /// Every occupation's list of close ones (all of them, closest first), computed on first
+    /// use per occupation: the engine compares every pair of activities, ~10 ms a fiche.
+    similar: Arc<Vec<OnceLock<Vec<Similar>>>>,
+    /// The gap analysis of the current edition, built on first use.
+    gaps: Arc<OnceLock<metiers_export::ecart::GapAnalyzer>>,
+    /// Results of `match` for short texts (job titles), which recur; see [`MatchCache`].
+    pub match_cache: Arc<MatchCache>,
+    /// The OpenAPI document, rendered once (served as JSON and as a page).
+    pub openapi: Arc<OpenApiDocument>,
+    /// Cartographie: the organisation's workspace, when the server has a store (see
+    /// [`AppState::with_cartographie`]); its pages answer 503 otherwise.
+    pub cartographie: Option<Arc<Cartographie>>,
+    /// Counters and histograms of this server, served at `/metrics` (see [`crate::metrics`]).
+    pub metrics: Arc<Metrics>,
+    /// The bearer token that opens `/metrics` on the public listener (none: not served there).
+    pub metrics_token: Option<Arc<str>>,
+}
+
+impl AppState {
+    /// Builds the state from an edition and its engine (groups and OpenAPI document are
+    /// computed here, once).
+    pub fn new(referentiel: Arc<Referentiel>, engine: Arc<Engine>) -> Self {
+        let groups = Arc::new(Groups::embedded(&referentiel));
+        let count = referentiel.occupations.len();
+        Self {
+            editions: Arc::new(Editions::new(Vec::new(), referentiel.clone())),
+            referentiel,
+            engine,
+            groups,
+            map: Arc::new(OnceLock::new()),
+            similar: Arc::new((0..count).map(|_| OnceLock::new()).collect()),
+            gaps: Arc::new(OnceLock::new()),
+            match_cache: Arc::new(MatchCache::new(MatchCache::DEFAULT_ENTRIES)),
+            openapi: Arc::new(OpenApiDocument::new()),
+            cartographie: None,
+            metrics: Arc::new(Metrics::new()),
+            metrics_token: None,
+        }
+    }
+
+    /// Serves these editions beside the current one (`list` in load order, oldest first;
+    /// it may hold the current edition).
+    pub fn with_editions(mut self, list: Vec<Arc<Referentiel>>) -> Self {
+        self.editions = Arc::new(Editions::new(list, self.referentiel.clone()));
+        self
+    }
+
+    /// Serves `/metrics` on the public listener to the holders of `token` (set by
+    /// `metiers serve --metrics-token`); a blank token changes nothing.
+    pub fn with_metrics_token(mut self, token: &str) -> Self {
+        let token = token.trim();
+        if !token.is_empty() {
+            self.metrics_token = Some(Arc::from(token));
+        }
+        self
+    }
+
+    /// Keeps up to `entries` results of `match` for short texts (0: no cache).
+    pub fn with_match_cache(mut self, entries: usize) -> Self {
+        self.match_cache = Arc::new(MatchCache::new(entries));
+        self
+    }
+
+    /// Adds the cartographie's store (set by `metiers serve`).
+    pub fn with_cartographie(mut self, cartographie: Cartographie) -> Self {
+        self.cartographie = Some(Arc::new(cartographie));
+        self
+    }
+
+    /// The map of occupations, computed on first use (it compares every pair of fiches,
+    /// which `metiers serve` need not wait for).
+    pub fn map(&self) -> &Map {
+        self.map.get_or_init(|| Map::compute(self))
+    }
+
+    /// The gap analysis of the current edition ("De A vers B", ranking for a person).
+    pub fn gaps(&self) -> &metiers_export::ecart::GapAnalyzer {
+        self.gaps
+            .get_or_init(|| metiers_export::ecart::GapAnalyzer::new(&self.referentiel))
+    }
+
+    /// The occupations close to `id`, closest first (all of them); `None` for an unknown id.
+    pub fn similar(&self, id: &str) -> Option<&[Similar]> {
+        let i = self
+            .referentiel
+            .occupations
+            .iter()
+            .position(|o| o.id.as_str() == id)?;
+        let cell = self.similar.get(i)?;
+        Some(cell.get_or_init(|| {
+            self.engine
+                .similar(id, self.referentiel.occupations.len())
+                .unwrap_or_default()
+        }))
+    }
+
+    /// Computes what is otherwise computed on first use (close occupations, the map), so that
+    /// the first visitors do not wait. [`crate::serve`] runs it on a blocking thread at
+    /// start-up.
+    pub fn warm(&self) {
+        for o in &self.referentiel.occupations {
+            let _ = self.similar(o.id.as_str());
+        }
+        let _ = self.map();
+    }
+}
