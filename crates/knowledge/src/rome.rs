@@ -1,0 +1,233 @@
+//! ROME 4.0 (France Travail), the slices the product embeds (`data/rome/`): every fiche
+//! with its title (and, for the M family, its definition), every appellation, the skills of
+//! the fiches the crosswalk names, and their mobilities.
+
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+use crate::{KnowledgeError, closest, fold};
+
+/// The source, as it must be named wherever its data is shown or exported.
+pub const ATTRIBUTION: &str = "France Travail – ROME 4.0 v460";
+/// The version of the embedded slices.
+pub const VERSION: &str = "4.0 v460 (25M09, 18/09/2025)";
+/// The licence of the data.
+pub const LICENCE: &str = "Licence Ouverte / Open Licence 2.0 (Etalab)";
+/// The page of a ROME fiche on France Travail's public site: the URI of a fiche in our
+/// exports (France Travail publishes no linked-data URI for ROME codes).
+pub const URI_PREFIX: &str = "https://candidat.francetravail.fr/metierscope/fiche-metier/";
+
+/// The URI of a ROME fiche in our exports.
+pub fn uri(code: &str) -> String {
+    format!("{URI_PREFIX}{code}")
+}
+
+/// Whether a text is shaped like a ROME code: a capital letter and four digits (`M1805`).
+pub fn is_code(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 5 && b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_digit)
+}
+
+/// Whether a text is shaped like an OGR code of an appellation: digits only.
+pub fn is_ogr(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 9 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A fiche of the ROME.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RomeFiche {
+    #[serde(rename = "code_rome")]
+    pub code: String,
+    #[serde(rename = "libelle_rome")]
+    pub label: String,
+    /// The fiche this one is a sub-fiche of (itself for a main fiche).
+    #[serde(rename = "code_rome_parent")]
+    pub parent: String,
+    /// Definition sentences (fiches of the M family only; empty otherwise).
+    pub definition: String,
+    /// Access to employment (fiches of the M family only).
+    #[serde(rename = "acces")]
+    pub access: String,
+}
+
+/// A job title of the ROME and its fiche.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Appellation {
+    #[serde(rename = "code_ogr")]
+    pub ogr: String,
+    #[serde(rename = "libelle_appellation_long")]
+    pub label: String,
+    #[serde(rename = "libelle_appellation_court")]
+    pub short_label: String,
+    #[serde(rename = "code_rome")]
+    pub code: String,
+    /// `O` when the appellation is seldom used.
+    #[serde(rename = "peu_usite")]
+    pub rarely_used: String,
+}
+
+/// What a ROME skill item is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum RomeSkillKind {
+    #[serde(rename = "savoir-faire")]
+    SavoirFaire,
+    #[serde(rename = "savoir-etre")]
+    SavoirEtre,
+    #[serde(rename = "savoir")]
+    Savoir,
+}
+
+/// A skill item that a ROME fiche holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RomeSkill {
+    pub code_rome: String,
+    pub code_ogr: String,
+    pub kind: RomeSkillKind,
+    #[serde(rename = "libelle")]
+    pub label: String,
+    /// « Principale » or « Émergente » when the item is at the core of the fiche.
+    pub coeur_metier: String,
+    #[serde(rename = "libelle_macro")]
+    pub macro_label: String,
+}
+
+impl RomeSkill {
+    /// Whether ROME marks the item as at the core of the occupation.
+    pub fn is_core(&self) -> bool {
+        !self.coeur_metier.is_empty()
+    }
+}
+
+/// A mobility between two fiches, as ROME lists them (closest first by `order`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mobility {
+    #[serde(rename = "code_rome")]
+    pub from: String,
+    #[serde(rename = "code_rome_cible")]
+    pub to: String,
+    #[serde(rename = "numero_ordre")]
+    pub order: u32,
+}
+
+/// The embedded ROME slices, indexed.
+#[derive(Debug, Clone)]
+pub struct Rome {
+    pub fiches: Vec<RomeFiche>,
+    pub appellations: Vec<Appellation>,
+    pub skills: Vec<RomeSkill>,
+    pub mobilities: Vec<Mobility>,
+    by_code: HashMap<String, usize>,
+    by_ogr: HashMap<String, usize>,
+    by_label: HashMap<String, Vec<usize>>,
+}
+
+impl Rome {
+    /// The slices embedded in the binary.
+    pub fn embedded() -> Result<Rome, KnowledgeError> {
+        Rome::from_csv(
+            include_str!("../../../data/rome/fiches.csv"),
+            include_str!("../../../data/rome/appellations.csv"),
+            include_str!("../../../data/rome/competences.csv"),
+            include_str!("../../../data/rome/mobilites.csv"),
+        )
+    }
+
+    /// Slices read from their CSV texts (the columns of `data/rome/README.md`).
+    pub fn from_csv(
+        fiches: &str,
+        appellations: &str,
+        skills: &str,
+        mobilities: &str,
+    ) -> Result<Rome, KnowledgeError> {
+        let fiches: Vec<RomeFiche> = crate::read_csv("data/rome/fiches.csv", fiches)?;
+        let appellations: Vec<Appellation> =
+            crate::read_csv("data/rome/appellations.csv", appellations)?;
+        let by_code = fiches
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.code.clone(), i))
+            .collect();
+        let by_ogr = appellations
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.ogr.clone(), i))
+            .collect();
+        let mut by_label: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, a) in appellations.iter().enumerate() {
+            by_label.entry(fold(&a.label)).or_default().push(i);
+            if a.short_label != a.label {
+                by_label.entry(fold(&a.short_label)).or_default().push(i);
+            }
+        }
+        Ok(Rome {
+            fiches,
+            appellations,
+            skills: crate::read_csv("data/rome/competences.csv", skills)?,
+            mobilities: crate::read_csv("data/rome/mobilites.csv", mobilities)?,
+            by_code,
+            by_ogr,
+            by_label,
+        })
+    }
+
+    /// The fiche of a code.
+    pub fn fiche(&self, code: &str) -> Option<&RomeFiche> {
+        self.by_code.get(code).map(|&i| &self.fiches[i])
+    }
+
+    /// The appellation of an OGR code.
+    pub fn appellation(&self, ogr: &str) -> Option<&Appellation> {
+        self.by_ogr.get(ogr).map(|&i| &self.appellations[i])
+    }
+
+    /// The appellations whose long or short label is this text (case and accents ignored).
+    pub fn appellations_named(&self, text: &str) -> Vec<&Appellation> {
+        self.by_label
+            .get(&fold(text))
+            .map(|v| v.iter().map(|&i| &self.appellations[i]).collect())
+            .unwrap_or_default()
+    }
+
+    /// The appellations of a fiche.
+    pub fn appellations_of<'a>(&'a self, code: &'a str) -> impl Iterator<Item = &'a Appellation> {
+        self.appellations.iter().filter(move |a| a.code == code)
+    }
+
+    /// The skill items of a fiche (fiches the crosswalk names, and the M18 family).
+    pub fn skills_of<'a>(&'a self, code: &'a str) -> impl Iterator<Item = &'a RomeSkill> {
+        self.skills.iter().filter(move |s| s.code_rome == code)
+    }
+
+    /// The fiches ROME lists as mobilities from `code`, in ROME's order.
+    pub fn mobilities_from(&self, code: &str) -> Vec<&Mobility> {
+        let mut out: Vec<&Mobility> = self.mobilities.iter().filter(|m| m.from == code).collect();
+        out.sort_by_key(|m| m.order);
+        out
+    }
+
+    /// The `n` codes closest to a text (a mistyped code, or words of a title).
+    pub fn closest_codes(&self, query: &str, n: usize) -> Vec<&str> {
+        closest(
+            query,
+            self.fiches
+                .iter()
+                .map(|f| (f.code.as_str(), [f.code.as_str(), f.label.as_str()])),
+            n,
+        )
+    }
+
+    /// The `n` appellations closest to a text, as « OGR — label ».
+    pub fn closest_appellations(&self, query: &str, n: usize) -> Vec<String> {
+        closest(
+            query,
+            self.appellations
+                .iter()
+                .map(|a| (a.ogr.as_str(), [a.label.as_str(), a.short_label.as_str()])),
+            n,
+        )
+        .into_iter()
+        .filter_map(|ogr| self.appellation(ogr))
+        .map(|a| format!("{} — {}", a.ogr, a.label))
+        .collect()
+    }
+}
