@@ -23,7 +23,11 @@ static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
 static APP: LazyLock<Router> = LazyLock::new(|| {
     let r = Arc::new(metiers_referentiel::published().referentiel);
     let engine = Arc::new(metiers_search::Engine::build(&r).expect("moteur"));
-    let mut state = AppState::new(r, engine);
+    let mut state = AppState::new(
+        r,
+        engine,
+        metiers_knowledge::Knowledge::shared().expect("données embarquées"),
+    );
     // Without the cache every input reaches the engine, and the result does not depend on
     // the inputs that came before.
     state.match_cache = Arc::new(MatchCache::new(0));

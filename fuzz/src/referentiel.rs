@@ -47,6 +47,12 @@ pub fn check(data: &[u8]) {
     let back = export::from_json(&json)
         .unwrap_or_else(|e| panic!("le JSON canonique ne se relit pas : {e}\n{json}"));
     assert_eq!(&back, r, "le JSON canonique ne redonne pas la même édition");
-    let _ = export::to_csv(r, export::CsvOptions { excel_fr: true });
+    let _ = export::to_csv(
+        r,
+        &export::CsvOptions {
+            excel_fr: true,
+            ..Default::default()
+        },
+    );
     let _ = export::to_markdown(r);
 }

@@ -2,7 +2,8 @@
 //! French description and rendering) that `metiers export`, the API's `/export` and the fiche
 //! page's download links all use.
 
-use metiers_referentiel::export::{self as text_export, CsvOptions};
+use metiers_knowledge::{Knowledge, Scheme};
+use metiers_referentiel::export::{self as text_export, CsvOptions, ExtraColumn};
 use metiers_referentiel::{Occupation, Referentiel};
 use serde::Deserialize;
 
@@ -26,28 +27,81 @@ pub enum Format {
     Ttl,
     /// Le même SKOS en JSON-LD compact.
     Jsonld,
-    /// Classeur XLSX : une feuille des métiers, une feuille des activités.
+    /// Classeur XLSX : une feuille des métiers, une feuille des activités, une feuille des
+    /// correspondances ROME et ESCO.
     Xlsx,
+    /// La table des correspondances avec ROME et ESCO en CSV : une ligne par correspondance.
+    #[serde(rename = "crosswalk-csv")]
+    CrosswalkCsv,
+    /// La même table en JSON, avec la méthode et les sources.
+    #[serde(rename = "crosswalk-json")]
+    CrosswalkJson,
 }
 
 /// What a rendering may be asked beyond the format.
-#[derive(Debug, Clone, Default)]
-pub struct RenderOptions {
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RenderOptions<'a> {
     /// CSV for French spreadsheets: `;` separator and a byte order mark.
     pub excel: bool,
-    /// URIs of the SKOS exports.
-    pub skos: SkosOptions,
+    /// Base URI of the SKOS exports (the default placeholder when `None`).
+    pub base_uri: Option<&'a str>,
+    /// The repertories and the crosswalk: their codes go into the exports (CSV and XLSX
+    /// columns, SKOS mappings), and the crosswalk formats need them.
+    pub knowledge: Option<&'a Knowledge>,
+}
+
+impl RenderOptions<'_> {
+    fn skos(&self) -> SkosOptions {
+        let mut opts = SkosOptions::default();
+        if let Some(base) = self.base_uri {
+            opts.base_uri = base.to_owned();
+        }
+        match self.knowledge {
+            Some(k) => opts.with_crosswalk(k),
+            None => opts,
+        }
+    }
+
+    /// The CSV columns of the crosswalk: the ROME codes and the ESCO URIs of each occupation.
+    fn csv(&self) -> CsvOptions {
+        let mut extra_columns = Vec::new();
+        if let Some(k) = self.knowledge {
+            for (header, scheme) in [("rome", Scheme::Rome), ("esco", Scheme::Esco)] {
+                extra_columns.push(ExtraColumn {
+                    header: header.to_owned(),
+                    values: k
+                        .crosswalk
+                        .all()
+                        .map(|(id, list)| {
+                            let codes: Vec<&str> = list
+                                .iter()
+                                .filter(|c| c.scheme == scheme)
+                                .map(|c| c.code.as_str())
+                                .collect();
+                            (id.to_owned(), codes.join(" | "))
+                        })
+                        .collect(),
+                });
+            }
+        }
+        CsvOptions {
+            excel_fr: self.excel,
+            extra_columns,
+        }
+    }
 }
 
 impl Format {
     /// Every format, in the order they are offered.
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 8] = [
         Format::Json,
         Format::Csv,
         Format::Markdown,
         Format::Ttl,
         Format::Jsonld,
         Format::Xlsx,
+        Format::CrosswalkCsv,
+        Format::CrosswalkJson,
     ];
 
     /// The name used on the command line, in URLs and in `?format=`.
@@ -59,6 +113,8 @@ impl Format {
             Format::Ttl => "ttl",
             Format::Jsonld => "jsonld",
             Format::Xlsx => "xlsx",
+            Format::CrosswalkCsv => "crosswalk-csv",
+            Format::CrosswalkJson => "crosswalk-json",
         }
     }
 
@@ -83,7 +139,13 @@ impl Format {
             }
             Format::Jsonld => "SKOS en JSON-LD compact (même contenu que Turtle, @context fixe)",
             Format::Xlsx => {
-                "Classeur XLSX : une feuille des métiers, une feuille des activités (binaire)"
+                "Classeur XLSX : feuilles des métiers, des activités et des correspondances ROME et ESCO (binaire)"
+            }
+            Format::CrosswalkCsv => {
+                "Table des correspondances avec ROME 4.0 et ESCO en CSV : une ligne par correspondance"
+            }
+            Format::CrosswalkJson => {
+                "Table des correspondances avec ROME 4.0 et ESCO en JSON, avec la méthode et les sources"
             }
         }
     }
@@ -91,8 +153,8 @@ impl Format {
     /// The media type of the bytes.
     pub fn media_type(self) -> &'static str {
         match self {
-            Format::Json => "application/json",
-            Format::Csv => "text/csv; charset=utf-8; header=present",
+            Format::Json | Format::CrosswalkJson => "application/json",
+            Format::Csv | Format::CrosswalkCsv => "text/csv; charset=utf-8; header=present",
             Format::Markdown => "text/markdown; charset=utf-8",
             Format::Ttl => "text/turtle; charset=utf-8",
             Format::Jsonld => "application/ld+json",
@@ -104,6 +166,8 @@ impl Format {
     pub fn extension(self) -> &'static str {
         match self {
             Format::Markdown => "md",
+            Format::CrosswalkCsv => "csv",
+            Format::CrosswalkJson => "json",
             other => other.name(),
         }
     }
@@ -113,26 +177,34 @@ impl Format {
         self == Format::Xlsx
     }
 
+    /// The stem of the file name of a whole edition in this format.
+    pub fn file_stem(self) -> &'static str {
+        match self {
+            Format::CrosswalkCsv | Format::CrosswalkJson => "correspondances-rome-esco",
+            _ => "referentiel-metiers-sic",
+        }
+    }
+
     /// A whole edition in this format.
     pub fn render(self, r: &Referentiel, options: &RenderOptions) -> Result<Vec<u8>, ExportError> {
+        let knowledge = || options.knowledge.ok_or(ExportError::NoCrosswalk);
         Ok(match self {
             Format::Json => text_export::to_json(r).into_bytes(),
-            Format::Csv => text_export::to_csv(
-                r,
-                CsvOptions {
-                    excel_fr: options.excel,
-                },
-            )
-            .into_bytes(),
+            Format::Csv => text_export::to_csv(r, &options.csv()).into_bytes(),
             Format::Markdown => text_export::to_markdown(r).into_bytes(),
-            Format::Ttl => skos::to_turtle(r, &options.skos)?.into_bytes(),
-            Format::Jsonld => skos::to_jsonld(r, &options.skos)?.into_bytes(),
-            Format::Xlsx => crate::xlsx::to_xlsx(r)?,
+            Format::Ttl => skos::to_turtle(r, &options.skos())?.into_bytes(),
+            Format::Jsonld => skos::to_jsonld(r, &options.skos())?.into_bytes(),
+            Format::Xlsx => crate::xlsx::to_xlsx(r, options.knowledge)?,
+            Format::CrosswalkCsv => {
+                crate::crosswalk::to_csv(knowledge()?, r, options.excel).into_bytes()
+            }
+            Format::CrosswalkJson => crate::crosswalk::to_json(knowledge()?, r).into_bytes(),
         })
     }
 
     /// One fiche of an edition in this format: the occupation alone in JSON and Markdown,
-    /// an edition of that one occupation otherwise.
+    /// an edition of that one occupation otherwise (its correspondences only, for the
+    /// crosswalk formats).
     pub fn render_occupation(
         self,
         r: &Referentiel,
@@ -141,7 +213,12 @@ impl Format {
     ) -> Result<Vec<u8>, ExportError> {
         match self {
             Format::Json => {
-                Ok((serde_json::to_string_pretty(o).unwrap_or_default() + "\n").into_bytes())
+                // With the crosswalk, the fiche as the API serves it (with its correspondences).
+                let text = match options.knowledge {
+                    Some(k) => serde_json::to_string_pretty(&k.detail(o)),
+                    None => serde_json::to_string_pretty(o),
+                };
+                Ok((text.unwrap_or_default() + "\n").into_bytes())
             }
             Format::Markdown => Ok(text_export::occupation_markdown(o, 1).into_bytes()),
             other => other.render(
@@ -173,5 +250,6 @@ mod tests {
         assert_eq!(Format::parse("md"), Some(Format::Markdown));
         assert_eq!(Format::parse("xml"), None);
         assert_eq!(Format::Markdown.extension(), "md");
+        assert_eq!(Format::CrosswalkCsv.extension(), "csv");
     }
 }

@@ -5,6 +5,7 @@
 //!   [`skos::to_turtle`] (written with oxttl) and [`skos::to_jsonld`] (compact JSON-LD with a
 //!   fixed `@context`), with stable URIs built from the ids under a [`skos::SkosOptions`]
 //!   base URI.
+//! - [`crosswalk`]: the table of correspondences with ROME and ESCO, as CSV and JSON.
 //! - [`format::Format`]: every bulk format of an edition, defined once (name, media type,
 //!   extension, rendering) for the CLI, the API and the pages.
 //! - [`xlsx`]: [`xlsx::to_xlsx`], a workbook with a sheet of occupations and a sheet of
@@ -18,6 +19,7 @@
 //!
 //! No I/O: every function returns the text or bytes to write.
 
+pub mod crosswalk;
 pub mod ecart;
 pub mod format;
 pub mod poste;
@@ -45,4 +47,6 @@ pub enum ExportError {
     },
     #[error("aucune activité choisie : indiquez des numéros d’activités ou « all »")]
     NoActivity,
+    #[error("la table des correspondances n’est pas chargée : cet export en a besoin")]
+    NoCrosswalk,
 }

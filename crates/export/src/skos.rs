@@ -11,6 +11,14 @@
 //!   with `skos:prefLabel`, `msic:rubrique` (its heading), `msic:detail` (its sub-items) and
 //!   `msic:rang` (n, its rank in the fiche).
 //!
+//! - its correspondences with ROME and ESCO (when the crosswalk is given,
+//!   [`SkosOptions::mappings`]): SKOS mapping properties (`skos:exactMatch`, `closeMatch`,
+//!   `broadMatch`, `narrowMatch`, `relatedMatch`) towards the ESCO occupation URIs as ESCO
+//!   publishes them, and towards ROME fiches as
+//!   `https://candidat.francetravail.fr/metierscope/fiche-metier/{code}` (France Travail's
+//!   page of the fiche: it publishes no linked-data URI); the scheme cites the repertories
+//!   with `dct:source`.
+//!
 //! The occupation URIs are built from the registry's stable ids, so they hold across
 //! editions; an activity's URI is its rank in the fiche of that edition.
 //! The `msic:` vocabulary lives at `{base}vocabulaire#`.
@@ -32,19 +40,65 @@ pub const DEFAULT_BASE_URI: &str = "https://metiers-sic.example/referentiel/";
 /// The SKOS namespace.
 pub const SKOS: &str = "http://www.w3.org/2004/02/skos/core#";
 
+/// The Dublin Core terms namespace (`dct:source`).
+pub const DCT: &str = "http://purl.org/dc/terms/";
+
 /// Options of the SKOS exports.
 #[derive(Debug, Clone)]
 pub struct SkosOptions {
     /// Absolute URI under which the scheme, concepts and vocabulary are named; ends with `/`
     /// (the vocabulary is `{base}vocabulaire#`, so the base holds no `#`).
     pub base_uri: String,
+    /// Mapping triples to write: from an occupation (id) by a SKOS mapping property (local
+    /// name, `closeMatch`) to a target URI.
+    pub mappings: Vec<Mapping>,
+    /// The sources cited by the scheme (`dct:source`), as they must be named.
+    pub sources: Vec<String>,
+}
+
+/// A SKOS mapping of an occupation towards a concept of another scheme.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mapping {
+    pub occupation_id: String,
+    /// `exactMatch`, `closeMatch`, `broadMatch`, `narrowMatch` or `relatedMatch`.
+    pub property: &'static str,
+    pub target: String,
 }
 
 impl Default for SkosOptions {
     fn default() -> Self {
         Self {
             base_uri: DEFAULT_BASE_URI.to_owned(),
+            mappings: Vec::new(),
+            sources: Vec::new(),
         }
+    }
+}
+
+impl SkosOptions {
+    /// The mappings and sources of the crosswalk of `k` (every relation of every occupation).
+    pub fn with_crosswalk(mut self, k: &metiers_knowledge::Knowledge) -> Self {
+        self.mappings = k
+            .crosswalk
+            .all()
+            .flat_map(|(id, list)| {
+                list.iter().map(move |c| Mapping {
+                    occupation_id: id.to_owned(),
+                    property: c.relation.name(),
+                    target: c.uri.clone(),
+                })
+            })
+            .collect();
+        self.sources = metiers_knowledge::SOURCES
+            .iter()
+            .map(|s| s.attribution.to_owned())
+            .collect();
+        self
+    }
+
+    /// The mappings of one occupation.
+    fn mappings_of<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Mapping> {
+        self.mappings.iter().filter(move |m| m.occupation_id == id)
     }
 }
 
@@ -147,6 +201,13 @@ pub fn triples(r: &Referentiel, opts: &SkosOptions) -> Result<Vec<Triple>, Expor
         skos("notation"),
         Literal::new_simple_literal(r.edition.id.clone()),
     ));
+    for source in &opts.sources {
+        out.push(Triple::new(
+            scheme.clone(),
+            NamedNode::new_unchecked(format!("{DCT}source")),
+            Literal::new_simple_literal(source.clone()),
+        ));
+    }
     // Each subject's triples together, so that Turtle writes one block per resource.
     for o in &r.occupations {
         out.push(Triple::new(
@@ -183,6 +244,12 @@ pub fn triples(r: &Referentiel, opts: &SkosOptions) -> Result<Vec<Triple>, Expor
                 out.push(Triple::new(c.clone(), msic("niveauMax"), int(n.into())));
             }
         }
+        for m in opts.mappings_of(o.id.as_str()) {
+            // A target that is not an IRI is not written (the crosswalk is checked).
+            if let Ok(target) = NamedNode::new(m.target.clone()) {
+                out.push(Triple::new(c.clone(), skos(m.property), target));
+            }
+        }
         let activities = ranked(o);
         for a in &activities {
             out.push(Triple::new(
@@ -216,6 +283,7 @@ pub fn to_turtle(r: &Referentiel, opts: &SkosOptions) -> Result<String, ExportEr
     let mut ser = TurtleSerializer::new();
     for (prefix, ns) in [
         ("skos", SKOS.to_owned()),
+        ("dct", DCT.to_owned()),
         ("xsd", "http://www.w3.org/2001/XMLSchema#".to_owned()),
         ("msic", uris.vocab()),
         ("metier", format!("{}metier/", uris.base)),
@@ -238,8 +306,10 @@ pub fn jsonld_context(opts: &SkosOptions) -> Result<Value, ExportError> {
     let fr_set = |id: &str| json!({ "@id": id, "@language": "fr", "@container": "@set" });
     let link = |id: &str| json!({ "@id": id, "@type": "@id" });
     let int = |id: &str| json!({ "@id": id, "@type": "xsd:integer" });
+    let mapping = |local: &str| json!({ "@id": format!("skos:{local}"), "@type": "@id", "@container": "@set" });
     Ok(json!({
         "skos": SKOS,
+        "dct": DCT,
         "xsd": "http://www.w3.org/2001/XMLSchema#",
         "msic": uris.vocab(),
         "id": "@id",
@@ -258,6 +328,12 @@ pub fn jsonld_context(opts: &SkosOptions) -> Result<Value, ExportError> {
         "rubrique": fr("msic:rubrique"),
         "detail": fr_set("msic:detail"),
         "rang": int("msic:rang"),
+        "source": { "@id": "dct:source", "@container": "@set" },
+        "exactMatch": mapping("exactMatch"),
+        "closeMatch": mapping("closeMatch"),
+        "broadMatch": mapping("broadMatch"),
+        "narrowMatch": mapping("narrowMatch"),
+        "relatedMatch": mapping("relatedMatch"),
     }))
 }
 
@@ -267,13 +343,17 @@ pub fn to_jsonld(r: &Referentiel, opts: &SkosOptions) -> Result<String, ExportEr
     let context = jsonld_context(opts)?;
     let uris = Uris::new(opts)?;
     let scheme = uris.scheme(r);
-    let mut graph = vec![json!({
+    let mut head = json!({
         "id": scheme,
         "type": "skos:ConceptScheme",
         "prefLabel": r.edition.title,
         "notation": r.edition.id,
         "hasTopConcept": r.occupations.iter().map(|o| uris.occupation(o)).collect::<Vec<_>>(),
-    })];
+    });
+    if !opts.sources.is_empty() {
+        head["source"] = json!(opts.sources);
+    }
+    let mut graph = vec![head];
     for o in &r.occupations {
         let mut c = Map::new();
         c.insert("id".into(), json!(uris.occupation(o)));
@@ -286,6 +366,15 @@ pub fn to_jsonld(r: &Referentiel, opts: &SkosOptions) -> Result<String, ExportEr
         }
         c.insert("inScheme".into(), json!(scheme));
         c.insert("topConceptOf".into(), json!(scheme));
+        for m in opts.mappings_of(o.id.as_str()) {
+            if NamedNode::new(m.target.clone()).is_err() {
+                continue;
+            }
+            if let Value::Array(list) = c.entry(m.property.to_owned()).or_insert_with(|| json!([]))
+            {
+                list.push(json!(m.target));
+            }
+        }
         if let Some(e) = &o.education {
             c.insert(
                 "cursus".into(),
@@ -339,6 +428,7 @@ mod tests {
         ] {
             let opts = SkosOptions {
                 base_uri: bad.into(),
+                ..SkosOptions::default()
             };
             assert!(
                 matches!(to_turtle(&r, &opts), Err(ExportError::BaseUri(_))),
@@ -348,6 +438,7 @@ mod tests {
         }
         let ok = SkosOptions {
             base_uri: "https://exemple.gouv.fr/referentiel/".into(),
+            ..SkosOptions::default()
         };
         let ttl = to_turtle(&r, &ok).unwrap_or_else(|e| panic!("{e}"));
         assert!(

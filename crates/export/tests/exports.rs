@@ -143,7 +143,7 @@ fn sheet(wb: &mut Xlsx<Cursor<Vec<u8>>>, name: &str) -> Vec<Vec<String>> {
 #[test]
 fn xlsx_reads_back_with_every_occupation_and_every_activity() {
     let r = referentiel();
-    let bytes = xlsx::to_xlsx(&r).expect("classeur");
+    let bytes = xlsx::to_xlsx(&r, None).expect("classeur");
     let mut wb: Xlsx<_> =
         calamine::open_workbook_from_rs(Cursor::new(bytes)).expect("XLSX lisible");
     assert_eq!(wb.sheet_names(), [OCCUPATIONS_SHEET, ACTIVITIES_SHEET]);
@@ -191,4 +191,152 @@ fn xlsx_reads_back_with_every_occupation_and_every_activity() {
         })
         .collect();
     assert_eq!(got, expected);
+}
+
+// ----- the crosswalk in the exports (issue 11) ---------------------------------------------
+
+fn knowledge() -> metiers_knowledge::Knowledge {
+    metiers_knowledge::Knowledge::embedded().expect("données embarquées")
+}
+
+#[test]
+fn skos_exports_parse_back_with_the_mapping_triples_of_the_crosswalk() {
+    let r = referentiel();
+    let k = knowledge();
+    let opts = SkosOptions::default().with_crosswalk(&k);
+    let ttl = parse_turtle(&skos::to_turtle(&r, &opts).expect("Turtle"));
+    let jsonld = parse_jsonld(&skos::to_jsonld(&r, &opts).expect("JSON-LD"));
+    assert_eq!(ttl, jsonld, "Turtle et JSON-LD portent les mêmes triplets");
+    let mut expected = 0;
+    for (id, list) in k.crosswalk.all() {
+        let concept =
+            NamedNode::new(format!("{}metier/{id}", skos::DEFAULT_BASE_URI)).expect("IRI");
+        for c in list {
+            expected += 1;
+            let t = Triple::new(
+                concept.clone(),
+                NamedNode::new(format!("{SKOS}{}", c.relation.name())).expect("IRI"),
+                NamedNode::new(c.uri.clone()).expect("IRI"),
+            );
+            assert!(ttl.contains(&t), "{t}");
+        }
+    }
+    let mappings = ttl
+        .iter()
+        .filter(|t| t.predicate.as_str().ends_with("Match"))
+        .count();
+    assert_eq!(mappings, expected);
+    assert!(
+        expected > 2 * 44,
+        "au moins une fiche ROME et une profession ESCO par métier"
+    );
+    // ESCO URIs as ESCO publishes them; ROME fiches under the documented pattern.
+    assert!(ttl.iter().any(|t| {
+        t.object
+            .to_string()
+            .contains("http://data.europa.eu/esco/occupation/")
+    }));
+    assert!(ttl.iter().any(|t| {
+        t.object
+            .to_string()
+            .contains(metiers_knowledge::rome::URI_PREFIX)
+    }));
+    // The scheme cites both repertories.
+    let sources: Vec<String> = ttl
+        .iter()
+        .filter(|t| t.predicate.as_str() == "http://purl.org/dc/terms/source")
+        .map(|t| t.object.to_string())
+        .collect();
+    for s in metiers_knowledge::SOURCES {
+        assert!(
+            sources.iter().any(|x| x.contains(s.attribution)),
+            "{sources:?}"
+        );
+    }
+}
+
+#[test]
+fn csv_and_xlsx_carry_the_rome_and_esco_codes_and_the_whole_table() {
+    let r = referentiel();
+    let k = knowledge();
+    let options = metiers_export::RenderOptions {
+        knowledge: Some(&k),
+        ..Default::default()
+    };
+    let csv = String::from_utf8(
+        metiers_export::Format::Csv
+            .render(&r, &options)
+            .expect("CSV"),
+    )
+    .expect("UTF-8");
+    let header = csv.lines().next().expect("en-tête");
+    assert_eq!(header, "id,title,heading,activity,detail,rome,esco");
+    assert!(csv.contains("M1805"), "code ROME du concepteur-développeur");
+
+    let bytes = metiers_export::Format::Xlsx
+        .render(&r, &options)
+        .expect("XLSX");
+    let mut wb: Xlsx<_> =
+        calamine::open_workbook_from_rs(Cursor::new(bytes)).expect("XLSX lisible");
+    assert_eq!(
+        wb.sheet_names(),
+        [
+            OCCUPATIONS_SHEET,
+            ACTIVITIES_SHEET,
+            xlsx::CROSSWALK_SHEET,
+            xlsx::SOURCES_SHEET
+        ]
+    );
+    let occ = sheet(&mut wb, OCCUPATIONS_SHEET);
+    for row in &occ[1..] {
+        assert!(!row[8].is_empty() && !row[9].is_empty(), "{row:?}");
+    }
+    let table = sheet(&mut wb, xlsx::CROSSWALK_SHEET);
+    assert_eq!(table[0], xlsx::CROSSWALK_COLUMNS);
+    let rows = metiers_export::crosswalk::rows(&k, &r);
+    assert_eq!(table.len(), rows.len() + 1);
+    let sources = sheet(&mut wb, xlsx::SOURCES_SHEET);
+    assert!(
+        sources
+            .iter()
+            .any(|r| r[1] == metiers_knowledge::rome::ATTRIBUTION)
+    );
+
+    // The whole table as CSV and JSON: the same rows.
+    let table_csv = String::from_utf8(
+        metiers_export::Format::CrosswalkCsv
+            .render(&r, &options)
+            .expect("table CSV"),
+    )
+    .expect("UTF-8");
+    let mut reader = csv::Reader::from_reader(table_csv.as_bytes());
+    assert_eq!(
+        reader
+            .headers()
+            .expect("en-tête")
+            .iter()
+            .collect::<Vec<_>>(),
+        metiers_export::crosswalk::COLUMNS
+    );
+    assert_eq!(reader.records().count(), rows.len());
+    let json: serde_json::Value = serde_json::from_slice(
+        &metiers_export::Format::CrosswalkJson
+            .render(&r, &options)
+            .expect("table JSON"),
+    )
+    .expect("JSON");
+    assert_eq!(
+        json["correspondences"].as_array().map(Vec::len),
+        Some(rows.len())
+    );
+    assert_eq!(
+        json["sources"][0]["attribution"],
+        metiers_knowledge::rome::ATTRIBUTION
+    );
+    // Without the crosswalk, its formats are refused, not empty.
+    assert!(
+        metiers_export::Format::CrosswalkCsv
+            .render(&r, &metiers_export::RenderOptions::default())
+            .is_err()
+    );
 }

@@ -18,7 +18,9 @@ pub mod rome;
 
 pub use crosswalk::{Correspondence, Crosswalk, Relation, Scheme, Unmapped};
 
+use metiers_referentiel::Occupation;
 use serde::Serialize;
+use std::sync::{Arc, OnceLock};
 
 /// Why the embedded data could not be read (a broken build, or a bad file in a test).
 #[derive(Debug, thiserror::Error)]
@@ -127,6 +129,18 @@ pub struct Lookup {
     pub none_because: Option<String>,
 }
 
+/// Tout ce que le service sait d’un métier : la fiche telle que publiée, et ses
+/// correspondances avec ROME et ESCO.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OccupationDetail {
+    #[serde(flatten)]
+    pub occupation: Occupation,
+    /// Les fiches ROME et professions ESCO qui correspondent au métier, avec la relation et
+    /// sa raison (table de correspondances du service, hors référentiel).
+    pub crosswalks: Vec<Correspondence>,
+}
+
 impl Knowledge {
     /// The repertories and the crosswalk embedded in the binary.
     pub fn embedded() -> Result<Knowledge, KnowledgeError> {
@@ -135,6 +149,24 @@ impl Knowledge {
             esco: esco::Esco::embedded()?,
             crosswalk: Crosswalk::embedded()?,
         })
+    }
+
+    /// The embedded repertories and crosswalk, read once per process and shared.
+    pub fn shared() -> Result<Arc<Knowledge>, KnowledgeError> {
+        static SHARED: OnceLock<Arc<Knowledge>> = OnceLock::new();
+        if let Some(k) = SHARED.get() {
+            return Ok(k.clone());
+        }
+        let k = Arc::new(Knowledge::embedded()?);
+        Ok(SHARED.get_or_init(|| k).clone())
+    }
+
+    /// An occupation with its correspondences.
+    pub fn detail(&self, o: &Occupation) -> OccupationDetail {
+        OccupationDetail {
+            occupation: o.clone(),
+            crosswalks: self.crosswalk.of(o.id.as_str()).to_vec(),
+        }
     }
 
     /// Recognises what a text is: a ROME code, an OGR code, an ESCO URI; anything else is
@@ -232,6 +264,41 @@ impl Knowledge {
                     ..m
                 })
                 .collect(),
+        })
+    }
+
+    /// Which occupations correspond to the appellations of a text (its long or short label,
+    /// case and accents ignored): the appellation's lookup, or, when several appellations
+    /// bear that label, theirs merged.
+    pub fn lookup_appellation_text(&self, text: &str) -> Result<Lookup, LookupError> {
+        let found = self.appellations_named(text)?;
+        let mut merged: Option<Lookup> = None;
+        for a in found {
+            let l = self.lookup_appellation(&a.ogr)?;
+            merged = Some(match merged {
+                None => l,
+                Some(mut m) => {
+                    m.code = format!("{}, {}", m.code, l.code);
+                    for o in l.occupations {
+                        if !m
+                            .occupations
+                            .iter()
+                            .any(|x| x.occupation_id == o.occupation_id)
+                        {
+                            m.occupations.push(o);
+                        }
+                    }
+                    m.none_because = m.none_because.filter(|_| m.occupations.is_empty());
+                    m
+                }
+            });
+        }
+        merged.ok_or_else(|| LookupError::Unknown {
+            message: format!(
+                "Aucune appellation ROME n’a l’intitulé « {} ».",
+                shown(text)
+            ),
+            closest: Vec::new(),
         })
     }
 

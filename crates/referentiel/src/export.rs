@@ -20,29 +20,52 @@ pub fn from_json(text: &str) -> Result<Referentiel, LoadError> {
 }
 
 /// Options of the CSV export.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct CsvOptions {
     /// French spreadsheets: `;` separator and a UTF-8 byte order mark.
     pub excel_fr: bool,
+    /// Columns added after the five of the référentiel, each with its value per occupation
+    /// id (the crosswalk's codes, say); empty for an occupation it does not name.
+    pub extra_columns: Vec<ExtraColumn>,
 }
 
-/// CSV with one row per activity or detail: `id,title,heading,activity,detail`.
-/// An activity with details gets one row per detail (and no row of its own).
-pub fn to_csv(r: &Referentiel, opts: CsvOptions) -> String {
+/// A column of the CSV export that is not the référentiel's own.
+#[derive(Debug, Clone, Default)]
+pub struct ExtraColumn {
+    pub header: String,
+    pub values: std::collections::HashMap<String, String>,
+}
+
+/// CSV with one row per activity or detail: `id,title,heading,activity,detail`, then the
+/// extra columns. An activity with details gets one row per detail (and no row of its own).
+pub fn to_csv(r: &Referentiel, opts: &CsvOptions) -> String {
     let mut w = csv::WriterBuilder::new()
         .delimiter(if opts.excel_fr { b';' } else { b',' })
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
-    let mut rows: Vec<[&str; 5]> = vec![["id", "title", "heading", "activity", "detail"]];
+    let extra = |id: &str| -> Vec<&str> {
+        opts.extra_columns
+            .iter()
+            .map(|c| c.values.get(id).map_or("", String::as_str))
+            .collect()
+    };
+    let mut header = vec!["id", "title", "heading", "activity", "detail"];
+    header.extend(opts.extra_columns.iter().map(|c| c.header.as_str()));
+    let mut rows: Vec<Vec<&str>> = vec![header];
     for o in &r.occupations {
+        let more = extra(o.id.as_str());
         for g in &o.activity_groups {
             let heading = g.heading.as_deref().unwrap_or("");
             for a in &g.activities {
-                if a.details.is_empty() {
-                    rows.push([o.id.as_str(), &o.title, heading, &a.text, ""]);
-                }
-                for d in &a.details {
-                    rows.push([o.id.as_str(), &o.title, heading, &a.text, d]);
+                let details: Vec<&str> = if a.details.is_empty() {
+                    vec![""]
+                } else {
+                    a.details.iter().map(String::as_str).collect()
+                };
+                for d in details {
+                    let mut row = vec![o.id.as_str(), o.title.as_str(), heading, &a.text, d];
+                    row.extend(more.iter().copied());
+                    rows.push(row);
                 }
             }
         }

@@ -372,7 +372,7 @@ fn canonical_json_round_trips_unchanged() {
 #[test]
 fn csv_has_one_row_per_activity_or_detail() {
     let r = referentiel();
-    let csv = export::to_csv(&r, export::CsvOptions::default());
+    let csv = export::to_csv(&r, &export::CsvOptions::default());
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     let rows: Vec<csv::StringRecord> = reader
         .records()
@@ -388,7 +388,13 @@ fn csv_has_one_row_per_activity_or_detail() {
     assert_eq!(carriers, 8);
     assert_eq!(rows.len(), 566 - 8 + 25);
     assert!(rows.iter().all(|r| r.len() == 5));
-    let excel = export::to_csv(&r, export::CsvOptions { excel_fr: true });
+    let excel = export::to_csv(
+        &r,
+        &export::CsvOptions {
+            excel_fr: true,
+            ..Default::default()
+        },
+    );
     assert!(excel.starts_with("\u{feff}id;title;heading;activity;detail\r\n"));
 }
 

@@ -6,7 +6,7 @@
 //!   `/healthz`.
 //! - One module per feature, each with its API handlers, its pages and, in its `mod.rs`, the
 //!   operation both use: [`referentiel`], [`search`] (search and matching), [`similar`]
-//!   (close occupations, comparison, map), [`editions`], [`job_descriptions`], [`gaps`],
+//!   (close occupations, comparison, map), [`crosswalks`] (ROME and ESCO), [`editions`], [`job_descriptions`], [`gaps`],
 //!   [`cartographie`].
 //! - Leaves that know no feature: [`error`] (the one error type of the handlers: client
 //!   errors are `{ "code", "message" }` JSON with a French message), [`view`] (layout,
@@ -18,6 +18,7 @@
 pub mod api;
 pub mod assets;
 pub mod cartographie;
+pub mod crosswalks;
 pub mod editions;
 pub mod error;
 pub mod gaps;
@@ -54,6 +55,7 @@ pub fn router(state: AppState) -> Router {
         .merge(referentiel::router())
         .merge(search::router())
         .merge(similar::router())
+        .merge(crosswalks::router())
         .merge(editions::router())
         .merge(job_descriptions::router())
         .merge(gaps::router())

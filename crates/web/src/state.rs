@@ -1,5 +1,6 @@
 //! What every handler can reach: [`AppState`].
 
+use metiers_knowledge::Knowledge;
 use metiers_referentiel::Referentiel;
 use metiers_search::{Engine, Similar};
 use std::sync::{Arc, OnceLock};
@@ -18,6 +19,8 @@ pub struct AppState {
     /// The current edition, the one served by default.
     pub referentiel: Arc<Referentiel>,
     pub engine: Arc<Engine>,
+    /// The repertories (ROME, ESCO) and the crosswalk of the occupations to them.
+    pub knowledge: Arc<Knowledge>,
     /// Every loaded edition, the current one among them (`?edition=`, « Nouveautés »).
     pub editions: Arc<Editions>,
     /// Our grouping of the occupations (a reading aid, `data/groupes.toml`).
@@ -43,15 +46,20 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Builds the state from an edition and its engine (groups and OpenAPI document are
-    /// computed here, once).
-    pub fn new(referentiel: Arc<Referentiel>, engine: Arc<Engine>) -> Self {
+    /// Builds the state from an edition, its engine and the repertories (groups and OpenAPI
+    /// document are computed here, once).
+    pub fn new(
+        referentiel: Arc<Referentiel>,
+        engine: Arc<Engine>,
+        knowledge: Arc<Knowledge>,
+    ) -> Self {
         let groups = Arc::new(Groups::embedded(&referentiel));
         let count = referentiel.occupations.len();
         Self {
             editions: Arc::new(Editions::new(Vec::new(), referentiel.clone())),
             referentiel,
             engine,
+            knowledge,
             groups,
             map: Arc::new(OnceLock::new()),
             similar: Arc::new((0..count).map(|_| OnceLock::new()).collect()),

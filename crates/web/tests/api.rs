@@ -151,7 +151,10 @@ async fn occupations_bad_filters_are_client_errors() {
 async fn one_occupation_is_everything_the_fiche_says() {
     let r = get("/api/v1/occupations/testeur").await;
     assert_eq!(r.status, StatusCode::OK);
-    let v = r.json();
+    let mut v = r.json();
+    // Everything the fiche says, and its correspondences (tests/crosswalks.rs).
+    let crosswalks = v.as_object_mut().and_then(|o| o.remove("crosswalks"));
+    assert!(crosswalks.is_some_and(|c| c.is_array()));
     let expected = serde_json::to_value(STATE.referentiel.get("testeur")).unwrap_or_default();
     assert_eq!(v, expected);
 }
@@ -445,7 +448,10 @@ async fn export_in_the_three_formats() {
 
     let r = get("/api/v1/export?format=csv").await;
     assert!(r.content_type().starts_with("text/csv"));
-    assert!(r.body.starts_with("id,title,heading,activity,detail\r\n"));
+    assert!(
+        r.body
+            .starts_with("id,title,heading,activity,detail,rome,esco\r\n")
+    );
     assert!(
         r.headers["content-disposition"]
             .to_str()

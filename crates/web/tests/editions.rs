@@ -96,7 +96,8 @@ static TWO_EDITIONS: std::sync::LazyLock<metiers_web::AppState> = std::sync::Laz
     );
     cd.activity_groups[1].activities[1].text = "Effectuer les tests unitaires du code ;".into();
     let engine = Arc::new(metiers_search::Engine::build(&current).expect("moteur"));
-    metiers_web::AppState::new(current, engine).with_editions(vec![Arc::new(old)])
+    metiers_web::AppState::new(current, engine, common::knowledge())
+        .with_editions(vec![Arc::new(old)])
 });
 
 async fn get_two(uri: &str) -> common::Reply {

@@ -20,6 +20,7 @@ fn state() -> AppState {
     AppState::new(
         common::STATE.referentiel.clone(),
         common::STATE.engine.clone(),
+        common::knowledge(),
     )
 }
 

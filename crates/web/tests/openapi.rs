@@ -19,6 +19,7 @@ const ROUTES: &[&str] = &[
     "get /api/v1/export",
     "get /api/v1/editions",
     "get /api/v1/editions/changes",
+    "get /api/v1/crosswalks",
     "get /api/v1/gaps",
     "get /api/v1/gaps/person",
     "get /api/v1/openapi.json",

@@ -158,8 +158,9 @@ pub fn export(global: &Global, args: &ExportArgs) -> Result<ExitCode> {
         ExportFormat::Json => export::to_json(&r).into_bytes(),
         ExportFormat::Csv => export::to_csv(
             &r,
-            CsvOptions {
+            &CsvOptions {
                 excel_fr: args.excel,
+                ..CsvOptions::default()
             },
         )
         .into_bytes(),

@@ -59,7 +59,10 @@ pub fn serve(global: &Global, args: &ServeArgs) -> Result<ExitCode> {
         metiers_search::Engine::build(&referentiel)
             .context("construction de l’index de recherche impossible")?,
     );
-    let mut state = metiers_web::AppState::new(referentiel, engine).with_editions(editions);
+    let knowledge = metiers_knowledge::Knowledge::shared()
+        .context("lecture des répertoires ROME et ESCO embarqués impossible")?;
+    let mut state =
+        metiers_web::AppState::new(referentiel, engine, knowledge).with_editions(editions);
     state.match_cache = Arc::new(metiers_web::MatchCache::new(settings.match_cache.value));
     if let Some(token) = &settings.metrics_token.value {
         state = state.with_metrics_token(token);

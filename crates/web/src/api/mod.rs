@@ -24,7 +24,7 @@ use crate::AppState;
 use crate::cartographie::auth::SecuritySchemes;
 use crate::cartographie::{self, ExportFormat as PositionsExportFormat, StatusParam};
 use crate::error::ErrorBody;
-use crate::{editions, gaps, referentiel, search, similar};
+use crate::{crosswalks, editions, gaps, referentiel, search, similar};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -40,11 +40,18 @@ use crate::{editions, gaps, referentiel, search, similar};
     tags(
         (name = "referentiel", description = "Les fiches métiers telles que publiées."),
         (name = "recherche", description = "Recherche, autocomplétion, rapprochement et métiers proches."),
+        (name = "correspondances", description = "Correspondances des métiers avec ROME 4.0 (France Travail – ROME 4.0 v460) et ESCO (ESCO – European Commission, v1.1.1) : table entière et recherches inverses."),
         (name = "editions", description = "Éditions chargées et leurs changements ; écart entre métiers et métiers classés selon les activités pratiquées."),
         (name = "exploitation", description = "État du service et description de l’API."),
         (name = "cartographie", description = "Cartographie des emplois d’une organisation : postes importés, relecture, tableau de bord, intitulés appris, exports. Authentification : jeton d’administration (Bearer) ou session du portail (écritures : en-tête X-CSRF-Token).")
     ),
-    components(schemas(ErrorBody, metiers_export::Format, PositionsExportFormat, StatusParam)),
+    components(schemas(
+        ErrorBody,
+        metiers_export::Format,
+        PositionsExportFormat,
+        StatusParam,
+        crosswalks::api::TableFormat
+    )),
     modifiers(&SecuritySchemes)
 )]
 struct ApiDoc;
@@ -60,6 +67,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(search::api::suggest))
         .routes(routes!(search::api::match_text))
         .routes(routes!(similar::api::similar))
+        // Correspondences with ROME and ESCO.
+        .routes(routes!(crosswalks::api::crosswalks))
         // Editions; gaps.
         .routes(routes!(editions::api::list))
         .routes(routes!(editions::api::changes))

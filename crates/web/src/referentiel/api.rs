@@ -4,7 +4,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
 use metiers_export::{Format, RenderOptions};
-use metiers_referentiel::{Occupation, Referentiel};
+use metiers_knowledge::OccupationDetail;
+use metiers_referentiel::Referentiel;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -102,7 +103,7 @@ pub async fn list(
     get,
     path = "/api/v1/occupations/{id}",
     summary = "Une fiche métier",
-    description = "Tout ce que le référentiel dit d’un métier : intitulé, autres appellations, formation, activités par rubrique.",
+    description = "Tout ce que le référentiel dit d’un métier : intitulé, autres appellations, formation, activités par rubrique ; et ses correspondances avec ROME 4.0 (France Travail – ROME 4.0 v460) et ESCO (ESCO – European Commission, v1.1.1), avec la relation SKOS et sa raison.",
     operation_id = "getOccupation",
     tag = "referentiel",
     params(
@@ -110,7 +111,7 @@ pub async fn list(
         EditionParams
     ),
     responses(
-        (status = 200, description = "La fiche", body = Occupation),
+        (status = 200, description = "La fiche et ses correspondances", body = OccupationDetail),
         (status = 404, description = "Identifiant inconnu, ou édition non chargée", body = ErrorBody)
     )
 )]
@@ -118,16 +119,17 @@ pub async fn get_one(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
     ApiQuery(p): ApiQuery<EditionParams>,
-) -> Result<Json<Occupation>, AppError> {
+) -> Result<Json<OccupationDetail>, AppError> {
     let r = state.editions.get(p.edition.as_deref())?;
-    find(r, &id).cloned().map(Json)
+    Ok(Json(state.knowledge.detail(find(r, &id)?)))
 }
 
 /// Parameters of the export.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ExportParams {
-    /// `json` (par défaut), `csv`, `markdown`, `ttl`, `jsonld` ou `xlsx`.
+    /// `json` (par défaut), `csv`, `markdown`, `ttl`, `jsonld`, `xlsx`, ou la table des
+    /// correspondances avec ROME et ESCO : `crosswalk-csv`, `crosswalk-json`.
     pub format: Option<Format>,
     /// CSV pour tableur en français : séparateur `;` et marque d’ordre des octets (BOM).
     pub excel: Option<bool>,
@@ -161,14 +163,15 @@ pub async fn export(
     ApiQuery(e): ApiQuery<EditionParams>,
 ) -> Result<Response, AppError> {
     let r = state.editions.get(e.edition.as_deref())?;
-    let stem = if r.edition.id == state.referentiel.edition.id {
-        "referentiel-metiers-sic".to_owned()
-    } else {
-        format!("referentiel-metiers-sic-{}", r.edition.id)
-    };
     let format = p.format.unwrap_or_default();
+    let stem = if r.edition.id == state.referentiel.edition.id {
+        format.file_stem().to_owned()
+    } else {
+        format!("{}-{}", format.file_stem(), r.edition.id)
+    };
     let options = RenderOptions {
         excel: p.excel.unwrap_or(false),
+        knowledge: Some(&state.knowledge),
         ..RenderOptions::default()
     };
     let bytes = format

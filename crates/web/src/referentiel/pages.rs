@@ -5,6 +5,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use metiers_export::{Format, RenderOptions};
+use metiers_knowledge::Scheme;
 use metiers_referentiel::Occupation;
 
 use super::{download, export_failed, unknown_page};
@@ -23,6 +24,17 @@ struct Close {
     shared: Vec<(String, String)>,
 }
 
+/// A correspondence of the fiche with ROME or ESCO, as the page shows it.
+#[derive(Debug)]
+struct CrosswalkView {
+    code: String,
+    label: String,
+    href: String,
+    relation: &'static str,
+    relation_name: &'static str,
+    note: String,
+}
+
 #[derive(Template)]
 #[template(path = "referentiel/fiche.html")]
 struct Fiche<'a> {
@@ -31,6 +43,42 @@ struct Fiche<'a> {
     education_range: String,
     group: Option<String>,
     similar: Vec<Close>,
+    crosswalks: Vec<SchemeBlock>,
+}
+
+/// The correspondences of the fiche in one repertory, and how to cite it.
+#[derive(Debug)]
+struct SchemeBlock {
+    caption: &'static str,
+    source: &'static str,
+    entries: Vec<CrosswalkView>,
+}
+
+/// The correspondences of an occupation in one repertory, for the page.
+fn crosswalk_views(state: &AppState, id: &str, scheme: Scheme) -> Vec<CrosswalkView> {
+    state
+        .knowledge
+        .crosswalk
+        .of(id)
+        .iter()
+        .filter(|c| c.scheme == scheme)
+        .map(|c| CrosswalkView {
+            code: match scheme {
+                Scheme::Rome => c.code.clone(),
+                Scheme::Esco => state
+                    .knowledge
+                    .esco
+                    .occupation(&c.code)
+                    .map(|e| e.code.clone())
+                    .unwrap_or_default(),
+            },
+            label: c.label.clone(),
+            href: c.uri.clone(),
+            relation: c.relation.label(),
+            relation_name: c.relation.name(),
+            note: c.note.clone(),
+        })
+        .collect()
 }
 
 /// `GET /metiers/{id}`.
@@ -68,6 +116,18 @@ pub async fn fiche(State(state): State<AppState>, PagePath(id): PagePath<String>
         education_range: metiers_referentiel::export::level_range(o.education.as_ref()),
         group: group.map(|g| g.title.clone()),
         similar,
+        crosswalks: vec![
+            SchemeBlock {
+                caption: "ROME 4.0",
+                source: metiers_knowledge::rome::ATTRIBUTION,
+                entries: crosswalk_views(&state, &id, Scheme::Rome),
+            },
+            SchemeBlock {
+                caption: "ESCO",
+                source: metiers_knowledge::esco::ATTRIBUTION,
+                entries: crosswalk_views(&state, &id, Scheme::Esco),
+            },
+        ],
     })
 }
 
@@ -85,7 +145,14 @@ pub async fn export(
         )
     })?;
     let bytes = format
-        .render_occupation(r, o, &RenderOptions::default())
+        .render_occupation(
+            r,
+            o,
+            &RenderOptions {
+                knowledge: Some(&state.knowledge),
+                ..RenderOptions::default()
+            },
+        )
         .map_err(|e| export_failed(format, e))?;
     Ok(download(format, bytes, o.id.as_str()))
 }
@@ -179,6 +246,7 @@ struct About {
     sha256: Option<String>,
     groups_note: String,
     dsfr_version: &'static str,
+    sources: &'static [metiers_knowledge::Source],
 }
 
 pub async fn about(State(state): State<AppState>) -> Page {
@@ -191,5 +259,6 @@ pub async fn about(State(state): State<AppState>) -> Page {
         sha256: e.source_sha256.clone(),
         groups_note: state.groups.note.clone(),
         dsfr_version: dsfr_version(),
+        sources: &metiers_knowledge::SOURCES,
     })
 }

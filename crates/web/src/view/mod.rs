@@ -71,6 +71,7 @@ impl Layout {
             ),
             ("/comparer", "Comparer", "comparer"),
             ("/carte", "Carte", "carte"),
+            ("/correspondances", "Correspondances", "correspondances"),
             ("/nouveautes", "Nouveautés", "nouveautes"),
             ("/cartographie", "Cartographie", "cartographie"),
             ("/a-propos", "À propos", "a-propos"),

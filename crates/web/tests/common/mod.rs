@@ -16,8 +16,13 @@ use tower::ServiceExt;
 pub static STATE: LazyLock<AppState> = LazyLock::new(|| {
     let r = Arc::new(metiers_referentiel::published().referentiel);
     let engine = Arc::new(metiers_search::Engine::build(&r).expect("moteur"));
-    AppState::new(r, engine)
+    AppState::new(r, engine, knowledge())
 });
+
+/// The embedded repertories and crosswalk.
+pub fn knowledge() -> Arc<metiers_knowledge::Knowledge> {
+    metiers_knowledge::Knowledge::shared().expect("données embarquées")
+}
 
 /// A response read whole.
 #[derive(Debug)]

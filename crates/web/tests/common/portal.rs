@@ -57,6 +57,7 @@ impl Portal {
         let state = AppState::new(
             super::STATE.referentiel.clone(),
             super::STATE.engine.clone(),
+            super::knowledge(),
         )
         .with_cartographie(carto.clone());
         Portal {
