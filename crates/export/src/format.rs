@@ -215,7 +215,7 @@ impl Format {
             Format::Json => {
                 // With the crosswalk, the fiche as the API serves it (with its correspondences).
                 let text = match options.knowledge {
-                    Some(k) => serde_json::to_string_pretty(&k.detail(o)),
+                    Some(k) => serde_json::to_string_pretty(&k.detail(r, o)),
                     None => serde_json::to_string_pretty(o),
                 };
                 Ok((text.unwrap_or_default() + "\n").into_bytes())

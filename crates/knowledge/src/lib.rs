@@ -6,19 +6,26 @@
 //!   labels, the skills of the occupations the crosswalk names.
 //! - [`crosswalk::Crosswalk`]: `data/correspondances.toml`, the curated correspondences of
 //!   each occupation with ROME fiches and ESCO occupations (SKOS relation and reason).
-//! - [`Knowledge`] holds the three and answers the reverse lookups: which occupations
-//!   correspond to a ROME code, an appellation (OGR code or text) or an ESCO URI.
+//! - [`skills::Skills`]: `data/competences.toml`, the skills graph: the activities of the
+//!   fiches grouped into shared skills with the ROME and ESCO skills that say the same thing;
+//!   per occupation, its skills (core or secondary) and their [`level::Level`].
+//! - [`Knowledge`] holds them and answers the reverse lookups: which occupations correspond
+//!   to a ROME code, an appellation (OGR code or text) or an ESCO URI.
 //!
 //! Everything is embedded in the binary (it works offline); [`SOURCES`] says how each
 //! repertory must be named wherever its data is shown or exported. No I/O.
 
 pub mod crosswalk;
 pub mod esco;
+pub mod level;
 pub mod rome;
+pub mod skills;
 
 pub use crosswalk::{Correspondence, Crosswalk, Relation, Scheme, Unmapped};
+pub use level::Level;
+pub use skills::{Skill, SkillKind, Skills};
 
-use metiers_referentiel::Occupation;
+use metiers_referentiel::{Occupation, Referentiel};
 use serde::Serialize;
 use std::sync::{Arc, OnceLock};
 
@@ -32,6 +39,14 @@ pub enum KnowledgeError {
         line.map(|l| format!(" (ligne {l})")).unwrap_or_default()
     )]
     Crosswalk {
+        message: String,
+        line: Option<usize>,
+    },
+    #[error(
+        "data/competences.toml illisible{} : {message}",
+        line.map(|l| format!(" (ligne {l})")).unwrap_or_default()
+    )]
+    Skills {
         message: String,
         line: Option<usize>,
     },
@@ -71,6 +86,7 @@ pub struct Knowledge {
     pub rome: rome::Rome,
     pub esco: esco::Esco,
     pub crosswalk: Crosswalk,
+    pub skills: Skills,
 }
 
 /// What a reverse lookup asked for, once recognised.
@@ -129,8 +145,8 @@ pub struct Lookup {
     pub none_because: Option<String>,
 }
 
-/// Tout ce que le service sait d’un métier : la fiche telle que publiée, et ses
-/// correspondances avec ROME et ESCO.
+/// Tout ce que le service sait d’un métier : la fiche telle que publiée, ses
+/// correspondances avec ROME et ESCO, ses compétences.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OccupationDetail {
@@ -139,6 +155,42 @@ pub struct OccupationDetail {
     /// Les fiches ROME et professions ESCO qui correspondent au métier, avec la relation et
     /// sa raison (table de correspondances du service, hors référentiel).
     pub crosswalks: Vec<Correspondence>,
+    /// Les compétences du métier, celles du cœur d’abord (graphe des compétences du
+    /// service, hors référentiel).
+    pub skills: Vec<OccupationSkill>,
+}
+
+/// Une compétence d’un métier.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OccupationSkill {
+    /// Identifiant stable de la compétence (voir `/api/v1/skills/{id}`).
+    pub id: String,
+    pub label: String,
+    /// `savoir-faire`, `savoir` ou `savoir-etre`.
+    pub kind: SkillKind,
+    /// Compétence qui définit le métier (sinon secondaire).
+    pub core: bool,
+    /// Niveau que les activités du métier permettent de lire (`contribuer`, `realiser`,
+    /// `piloter-encadrer`, `expertise`) ; absent pour un savoir ou un savoir-être.
+    pub level: Option<Level>,
+    /// D’où vient la compétence : les activités de la fiche d’abord, puis les éléments ROME
+    /// et les compétences ESCO qui disent la même chose.
+    pub sources: Vec<SkillSource>,
+}
+
+/// Une source d’une compétence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SkillSource {
+    /// `referentiel`, `rome` ou `esco`.
+    pub scheme: &'static str,
+    /// `métier/n` (n-ième activité de la fiche, `métier/n.k` pour une sous-activité), code
+    /// OGR ROME ou URI ESCO.
+    #[serde(rename = "ref")]
+    pub reference: String,
+    /// La phrase de la fiche, ou le libellé ROME ou ESCO.
+    pub label: String,
 }
 
 impl Knowledge {
@@ -148,6 +200,7 @@ impl Knowledge {
             rome: rome::Rome::embedded()?,
             esco: esco::Esco::embedded()?,
             crosswalk: Crosswalk::embedded()?,
+            skills: Skills::embedded()?,
         })
     }
 
@@ -161,12 +214,68 @@ impl Knowledge {
         Ok(SHARED.get_or_init(|| k).clone())
     }
 
-    /// An occupation with its correspondences.
-    pub fn detail(&self, o: &Occupation) -> OccupationDetail {
+    /// An occupation of the edition `r` with its correspondences and its skills.
+    pub fn detail(&self, r: &Referentiel, o: &Occupation) -> OccupationDetail {
         OccupationDetail {
             occupation: o.clone(),
             crosswalks: self.crosswalk.of(o.id.as_str()).to_vec(),
+            skills: self.occupation_skills(r, o),
         }
+    }
+
+    /// The skills of an occupation, core first, with their level and sources.
+    pub fn occupation_skills(&self, r: &Referentiel, o: &Occupation) -> Vec<OccupationSkill> {
+        self.skills
+            .of_occupation(r, o.id.as_str())
+            .into_iter()
+            .map(|h| OccupationSkill {
+                id: h.skill.id.clone(),
+                label: h.skill.label.clone(),
+                kind: h.skill.kind,
+                core: h.core,
+                level: h.level,
+                sources: self.sources(o, h.skill, &h.activities),
+            })
+            .collect()
+    }
+
+    /// The sources of a skill in an occupation: its activities there, then the ROME items and
+    /// ESCO skills that say the same thing.
+    fn sources(
+        &self,
+        o: &Occupation,
+        skill: &Skill,
+        activities: &[&skills::ActivityRef],
+    ) -> Vec<SkillSource> {
+        let mut out: Vec<SkillSource> = activities
+            .iter()
+            .filter_map(|a| {
+                skills::quote(o, a).map(|q| SkillSource {
+                    scheme: "referentiel",
+                    reference: a.to_string(),
+                    label: q.text.to_owned(),
+                })
+            })
+            .collect();
+        for code in &skill.rome {
+            if let Some(item) = self.rome.skills.iter().find(|s| &s.code_ogr == code) {
+                out.push(SkillSource {
+                    scheme: "rome",
+                    reference: code.clone(),
+                    label: item.label.clone(),
+                });
+            }
+        }
+        for uri in &skill.esco {
+            if let Some(s) = self.esco.skill(uri) {
+                out.push(SkillSource {
+                    scheme: "esco",
+                    reference: uri.clone(),
+                    label: s.preferred_label.clone(),
+                });
+            }
+        }
+        out
     }
 
     /// Recognises what a text is: a ROME code, an OGR code, an ESCO URI; anything else is

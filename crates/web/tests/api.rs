@@ -152,9 +152,12 @@ async fn one_occupation_is_everything_the_fiche_says() {
     let r = get("/api/v1/occupations/testeur").await;
     assert_eq!(r.status, StatusCode::OK);
     let mut v = r.json();
-    // Everything the fiche says, and its correspondences (tests/crosswalks.rs).
-    let crosswalks = v.as_object_mut().and_then(|o| o.remove("crosswalks"));
-    assert!(crosswalks.is_some_and(|c| c.is_array()));
+    // Everything the fiche says, its correspondences (tests/crosswalks.rs) and its skills
+    // (tests/skills.rs).
+    for added in ["crosswalks", "skills"] {
+        let list = v.as_object_mut().and_then(|o| o.remove(added));
+        assert!(list.is_some_and(|c| c.is_array()), "{added}");
+    }
     let expected = serde_json::to_value(STATE.referentiel.get("testeur")).unwrap_or_default();
     assert_eq!(v, expected);
 }

@@ -121,7 +121,7 @@ pub async fn get_one(
     ApiQuery(p): ApiQuery<EditionParams>,
 ) -> Result<Json<OccupationDetail>, AppError> {
     let r = state.editions.get(p.edition.as_deref())?;
-    Ok(Json(state.knowledge.detail(find(r, &id)?)))
+    Ok(Json(state.knowledge.detail(r, find(r, &id)?)))
 }
 
 /// Parameters of the export.
