@@ -13,8 +13,11 @@ use std::sync::Arc;
 
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    StopWordFilter, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
+    StopWordFilter, Token, TokenFilter, TokenStream, Tokenizer,
 };
+
+/// The analyzer type (tantivy's), for the crates that keep one.
+pub use tantivy::tokenizer::TextAnalyzer;
 
 /// Name under which the French analyzer is registered in the index.
 pub const FRENCH: &str = "fr_metiers";
