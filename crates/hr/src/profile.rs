@@ -354,6 +354,6 @@ pub fn training_needs(m: &Mobility<'_>, ranking: &[Fit]) -> Vec<TrainingNeed> {
             });
         }
     }
-    needs.sort_by(|a, b| b.for_occupations.len().cmp(&a.for_occupations.len()));
+    needs.sort_by_key(|n| std::cmp::Reverse(n.for_occupations.len()));
     needs
 }
