@@ -6,7 +6,7 @@
 //!   `/healthz`.
 //! - One module per feature, each with its API handlers, its pages and, in its `mod.rs`, the
 //!   operation both use: [`referentiel`], [`search`] (search and matching), [`similar`]
-//!   (close occupations, comparison, map), [`crosswalks`] (ROME and ESCO), [`editions`], [`job_descriptions`], [`gaps`],
+//!   (close occupations, comparison, map), [`crosswalks`] (ROME and ESCO), [`skills`], [`profile`] (« Mon profil »), [`editions`], [`job_descriptions`], [`gaps`],
 //!   [`cartographie`].
 //! - Leaves that know no feature: [`error`] (the one error type of the handlers: client
 //!   errors are `{ "code", "message" }` JSON with a French message), [`view`] (layout,
@@ -26,10 +26,12 @@ pub mod groups;
 pub mod job_descriptions;
 pub mod metrics;
 pub mod params;
+pub mod profile;
 pub mod referentiel;
 pub mod search;
 mod security;
 pub mod similar;
+pub mod skills;
 mod state;
 mod static_files;
 mod text;
@@ -56,6 +58,8 @@ pub fn router(state: AppState) -> Router {
         .merge(search::router())
         .merge(similar::router())
         .merge(crosswalks::router())
+        .merge(skills::router())
+        .merge(profile::router())
         .merge(editions::router())
         .merge(job_descriptions::router())
         .merge(gaps::router())

@@ -1,8 +1,11 @@
 //! What every handler can reach: [`AppState`].
 
+use metiers_hr::mobility::{Close, Mobility};
+use metiers_hr::profile::SkillFinder;
+use metiers_hr::space::SkillSpace;
 use metiers_knowledge::Knowledge;
 use metiers_referentiel::Referentiel;
-use metiers_search::{Engine, Similar};
+use metiers_search::Engine;
 use std::sync::{Arc, OnceLock};
 
 use crate::api::OpenApiDocument;
@@ -27,11 +30,12 @@ pub struct AppState {
     pub groups: Arc<Groups>,
     /// The map of occupations by closeness, computed on first use (see [`AppState::map`]).
     map: Arc<OnceLock<Map>>,
-    /// Every occupation's list of close ones (all of them, closest first), computed on first
-    /// use per occupation: the engine compares every pair of activities, ~10 ms a fiche.
-    similar: Arc<Vec<OnceLock<Vec<Similar>>>>,
-    /// The gap analysis of the current edition, built on first use.
-    gaps: Arc<OnceLock<metiers_export::ecart::GapAnalyzer>>,
+    /// Every occupation's list of close ones (all of them, closest first, on skills),
+    /// computed on first use per occupation.
+    similar: Arc<Vec<OnceLock<Vec<Close>>>>,
+    /// The occupations as skills of the current edition, and the finder of skills in free
+    /// text, built on first use (see [`AppState::skills`]).
+    skills: Arc<OnceLock<SkillModels>>,
     /// Results of `match` for short texts (job titles), which recur; see [`MatchCache`].
     pub match_cache: Arc<MatchCache>,
     /// The OpenAPI document, rendered once (served as JSON and as a page).
@@ -63,7 +67,7 @@ impl AppState {
             groups,
             map: Arc::new(OnceLock::new()),
             similar: Arc::new((0..count).map(|_| OnceLock::new()).collect()),
-            gaps: Arc::new(OnceLock::new()),
+            skills: Arc::new(OnceLock::new()),
             match_cache: Arc::new(MatchCache::new(MatchCache::DEFAULT_ENTRIES)),
             openapi: Arc::new(OpenApiDocument::new()),
             cartographie: None,
@@ -107,25 +111,33 @@ impl AppState {
         self.map.get_or_init(|| Map::compute(self))
     }
 
-    /// The gap analysis of the current edition ("De A vers B", ranking for a person).
-    pub fn gaps(&self) -> &metiers_export::ecart::GapAnalyzer {
-        self.gaps
-            .get_or_init(|| metiers_export::ecart::GapAnalyzer::new(&self.referentiel))
+    /// The occupations as skills and the skill finder of the current edition.
+    pub fn skills(&self) -> &SkillModels {
+        self.skills.get_or_init(|| {
+            let space = SkillSpace::new(&self.referentiel, &self.knowledge);
+            let finder = SkillFinder::new(&space, &self.referentiel, &self.knowledge);
+            SkillModels { space, finder }
+        })
+    }
+
+    /// Mobility, gaps and profiles on the skills of the current edition.
+    pub fn mobility(&self) -> Mobility<'_> {
+        Mobility {
+            space: &self.skills().space,
+            referentiel: &self.referentiel,
+            knowledge: &self.knowledge,
+        }
     }
 
     /// The occupations close to `id`, closest first (all of them); `None` for an unknown id.
-    pub fn similar(&self, id: &str) -> Option<&[Similar]> {
+    pub fn similar(&self, id: &str) -> Option<&[Close]> {
         let i = self
             .referentiel
             .occupations
             .iter()
             .position(|o| o.id.as_str() == id)?;
         let cell = self.similar.get(i)?;
-        Some(cell.get_or_init(|| {
-            self.engine
-                .similar(id, self.referentiel.occupations.len())
-                .unwrap_or_default()
-        }))
+        Some(cell.get_or_init(|| self.mobility().closest(id).unwrap_or_default()))
     }
 
     /// Computes what is otherwise computed on first use (close occupations, the map), so that
@@ -137,4 +149,11 @@ impl AppState {
         }
         let _ = self.map();
     }
+}
+
+/// What the skills of an edition are computed on.
+#[derive(Debug)]
+pub struct SkillModels {
+    pub space: SkillSpace,
+    pub finder: SkillFinder,
 }

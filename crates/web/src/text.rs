@@ -58,8 +58,8 @@ pub fn level_label(n: u8) -> String {
 }
 
 /// A score in [0, 1] as a whole percentage.
-pub fn percent(score: f32) -> u32 {
-    (score.clamp(0.0, 1.0) * 100.0).round() as u32
+pub fn percent(score: impl Into<f64>) -> u32 {
+    (score.into().clamp(0.0, 1.0) * 100.0).round() as u32
 }
 
 #[cfg(test)]

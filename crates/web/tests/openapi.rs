@@ -14,6 +14,9 @@ const ROUTES: &[&str] = &[
     "get /api/v1/occupations/{id}",
     "get /api/v1/occupations/{id}/similar",
     "get /api/v1/search",
+    "get /api/v1/skills",
+    "get /api/v1/skills/{id}",
+    "post /api/v1/profile",
     "get /api/v1/suggest",
     "post /api/v1/match",
     "get /api/v1/export",
@@ -82,14 +85,24 @@ async fn every_documented_route_answers() {
             "/api/v1/editions/changes" => "?from=jurisconforme&to=jurisconforme",
             _ => "",
         };
+        let id = if carto {
+            "1"
+        } else if path.starts_with("/api/v1/skills") {
+            "traitement-incidents"
+        } else {
+            "testeur"
+        };
         let uri = path
-            .replace("{id}", if carto { "1" } else { "testeur" })
+            .replace("{id}", id)
             .replace("{numero}", "1")
             .replace("{format}", "csv")
             + query;
         let r = match method {
             "get" => get(&uri).await,
             "post" if carto => common::post_json(&uri, r#"{"occupation_id": "testeur"}"#).await,
+            "post" if path == "/api/v1/profile" => {
+                common::post_json(&uri, r#"{"skills": ["traitement-incidents"]}"#).await
+            }
             "post" => common::post_json(&uri, r#"{"text": "testeur"}"#).await,
             "delete" => {
                 common::request(
@@ -182,7 +195,11 @@ async fn every_reference_resolves() {
         "MatchResult",
         "SearchHit",
         "Suggestion",
-        "Similar",
+        "Close",
+        "OccupationDetail",
+        "Gap",
+        "SkillDetail",
+        "ProfileAnswer",
         "ErrorBody",
         "MatchRequest",
         "PositionPage",

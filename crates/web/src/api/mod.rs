@@ -24,7 +24,7 @@ use crate::AppState;
 use crate::cartographie::auth::SecuritySchemes;
 use crate::cartographie::{self, ExportFormat as PositionsExportFormat, StatusParam};
 use crate::error::ErrorBody;
-use crate::{crosswalks, editions, gaps, referentiel, search, similar};
+use crate::{crosswalks, editions, gaps, profile, referentiel, search, similar, skills};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -41,6 +41,7 @@ use crate::{crosswalks, editions, gaps, referentiel, search, similar};
         (name = "referentiel", description = "Les fiches métiers telles que publiées."),
         (name = "recherche", description = "Recherche, autocomplétion, rapprochement et métiers proches."),
         (name = "correspondances", description = "Correspondances des métiers avec ROME 4.0 (France Travail – ROME 4.0 v460) et ESCO (ESCO – European Commission, v1.1.1) : table entière et recherches inverses."),
+        (name = "competences", description = "Graphe des compétences des métiers (établi par ce service, hors référentiel) : compétences, qui les mobilise, et classement des métiers pour un profil."),
         (name = "editions", description = "Éditions chargées et leurs changements ; écart entre métiers et métiers classés selon les activités pratiquées."),
         (name = "exploitation", description = "État du service et description de l’API."),
         (name = "cartographie", description = "Cartographie des emplois d’une organisation : postes importés, relecture, tableau de bord, intitulés appris, exports. Authentification : jeton d’administration (Bearer) ou session du portail (écritures : en-tête X-CSRF-Token).")
@@ -69,6 +70,10 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(similar::api::similar))
         // Correspondences with ROME and ESCO.
         .routes(routes!(crosswalks::api::crosswalks))
+        // Skills; a person's profile.
+        .routes(routes!(skills::api::skills))
+        .routes(routes!(skills::api::skill))
+        .routes(routes!(profile::api::profile))
         // Editions; gaps.
         .routes(routes!(editions::api::list))
         .routes(routes!(editions::api::changes))

@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use metiers_export::ecart::Gap;
+use metiers_hr::mobility::Gap;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -35,7 +35,7 @@ fn required<'a>(value: &'a Option<String>, message: &str) -> Result<&'a str, App
     get,
     path = "/api/v1/gaps",
     summary = "De A vers B",
-    description = "Les activités du métier visé B que le métier A couvre déjà (par le sens : mots ramenés à leur racine, pondérés par leur rareté), celles qui restent à acquérir, et l’écart de niveau de formation. Comme `metiers gaps A B --format json`.",
+    description = "Les compétences du métier visé B que le métier A a déjà (au même niveau, en partie ou par une compétence proche) et celles qui restent à acquérir, avec les phrases de la fiche B d’où elles viennent ; `coverage` est la part pondérée (cœur du métier, rareté, niveau) des compétences de B que A a, dans [0, 1] ; l’écart de niveau de formation ; et les mobilités que ROME 4.0 indique entre les fiches correspondantes. Comme `metiers gaps A B --format json`.",
     operation_id = "gapBetween",
     tag = "editions",
     params(GapParams),
@@ -74,7 +74,7 @@ pub struct PersonParams {
     get,
     path = "/api/v1/gaps/person",
     summary = "Métiers accessibles selon les activités pratiquées",
-    description = "Pour une personne : son métier et les activités de ce métier qu’elle pratique ; les métiers classés selon la part de leurs activités que celles-ci couvrent (par le sens), avec ce qui manque pour chacun.",
+    description = "Pour une personne : son métier et les activités de ce métier qu’elle pratique ; les métiers classés selon la part pondérée de leurs compétences que ces activités couvrent, avec ce qui manque pour chacun, et les compétences manquantes comme besoins de formation avec les fiches où elles figurent.",
     operation_id = "rankOccupationsForPerson",
     tag = "editions",
     params(PersonParams),

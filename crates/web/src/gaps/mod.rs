@@ -1,8 +1,8 @@
 //! Gap analysis: « De A vers B » (what an occupation A already covers of an occupation B and
 //! what remains to acquire) and the occupations ranked for a person by the activities they
 //! practise, in the API (`/api/v1/gaps`, `/api/v1/gaps/person`) and on the portal
-//! (`/ecart`, `/ecart/personne`). The analysis itself is `metiers-export`'s, on the current
-//! edition; this module holds what the API and the pages share: [`between`] and
+//! (`/ecart`, `/ecart/personne`). The analysis itself is `metiers-hr`'s, on the skills of the
+//! current edition; this module holds what the API and the pages share: [`between`] and
 //! [`rank_person`].
 
 pub mod api;
@@ -10,7 +10,8 @@ mod pages;
 
 use axum::Router;
 use axum::routing::get;
-use metiers_export::ecart::{Coverage, Gap, OccupationSide};
+use metiers_hr::mobility::{Gap, OccupationSide};
+use metiers_hr::profile::{Fit, TrainingNeed, from_activities, person, rank, training_needs};
 use metiers_referentiel::Occupation;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -44,7 +45,7 @@ fn occupation<'a>(state: &'a AppState, id: &str, role: &str) -> Result<&'a Occup
 pub fn between(state: &AppState, from: &str, to: &str) -> Result<Gap, AppError> {
     let a = occupation(state, from, "de départ")?;
     let b = occupation(state, to, "visé")?;
-    Ok(state.gaps().between(a, b))
+    state.mobility().gap(a, b).ok_or_else(AppError::internal)
 }
 
 /// Les métiers classés selon ce que couvrent les activités pratiquées par une personne.
@@ -54,8 +55,12 @@ pub struct PersonRanking {
     pub from: OccupationSide,
     /// Numéros des activités pratiquées, dans l’ordre de la fiche.
     pub practised: Vec<usize>,
-    /// Les métiers, les mieux couverts d’abord, avec ce qui manque pour chacun.
-    pub occupations: Vec<Coverage>,
+    /// Les métiers, les mieux couverts d’abord (part pondérée de leurs compétences), avec ce
+    /// qui manque pour chacun.
+    pub occupations: Vec<Fit>,
+    /// Les compétences qui manquent, comme besoins de formation, avec les fiches où elles
+    /// figurent.
+    pub training: Vec<TrainingNeed>,
 }
 
 /// The `top` occupations ranked for a person practising `activities` (numbers of the fiche,
@@ -69,12 +74,15 @@ pub fn rank_person(
     let r = &state.referentiel;
     let o = occupation(state, from, "exercé")?;
     let jd = draft(state, o, activities)?;
-    let practised: Vec<String> = jd.activities.iter().map(|a| a.text.to_owned()).collect();
-    let mut occupations = state.gaps().for_person(r, &practised);
-    occupations.truncate(top);
+    let practised: Vec<usize> = jd.activities.iter().map(|a| a.number).collect();
+    let m = state.mobility();
+    let skills = from_activities(m.space, r, &state.knowledge, o.id.as_str(), &practised);
+    let occupations = rank(&m, &person(&skills), top);
+    let training = training_needs(&m, &occupations);
     Ok(PersonRanking {
         from: OccupationSide::from(o),
-        practised: jd.activities.iter().map(|a| a.number).collect(),
+        practised,
         occupations,
+        training,
     })
 }

@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
-use metiers_export::ecart::Gap;
+use metiers_hr::mobility::Gap;
 use serde::Deserialize;
 
 use super::{PersonRanking, between, rank_person};

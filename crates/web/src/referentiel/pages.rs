@@ -21,7 +21,7 @@ struct Close {
     title: String,
     percent: u32,
     reason: String,
-    shared: Vec<(String, String)>,
+    rome: Vec<String>,
 }
 
 /// A correspondence of the fiche with ROME or ESCO, as the page shows it.
@@ -44,6 +44,17 @@ struct Fiche<'a> {
     group: Option<String>,
     similar: Vec<Close>,
     crosswalks: Vec<SchemeBlock>,
+    skills: Vec<SkillView>,
+}
+
+/// A skill of the fiche, as the page shows it.
+#[derive(Debug)]
+struct SkillView {
+    id: String,
+    label: String,
+    kind: &'static str,
+    core: bool,
+    level: Option<&'static str>,
 }
 
 /// The correspondences of the fiche in one repertory, and how to cite it.
@@ -97,11 +108,23 @@ pub async fn fiche(State(state): State<AppState>, PagePath(id): PagePath<String>
             title: s.title.clone(),
             percent: text::percent(s.score),
             reason: s.reason.clone(),
-            shared: s
-                .shared_activities
+            rome: s
+                .rome_mobilities
                 .iter()
-                .map(|p| (p.from.clone(), p.to.clone()))
+                .map(|m| format!("{} → {}", m.from_code, m.to_code))
                 .collect(),
+        })
+        .collect();
+    let skills = state
+        .knowledge
+        .occupation_skills(&state.referentiel, o)
+        .into_iter()
+        .map(|s| SkillView {
+            id: s.id,
+            label: s.label,
+            kind: s.kind.label(),
+            core: s.core,
+            level: s.level.map(|l| l.label()),
         })
         .collect();
     let group = state.groups.of(&id);
@@ -128,6 +151,7 @@ pub async fn fiche(State(state): State<AppState>, PagePath(id): PagePath<String>
                 entries: crosswalk_views(&state, &id, Scheme::Esco),
             },
         ],
+        skills,
     })
 }
 

@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use metiers_search::Similar;
+use metiers_hr::mobility::Close;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -25,7 +25,7 @@ pub struct TopParams {
     get,
     path = "/api/v1/occupations/{id}/similar",
     summary = "Métiers proches",
-    description = "Les métiers les plus proches d’un métier, avec pourquoi : activités et rubriques partagées, écart de niveau d’études.",
+    description = "Les métiers les plus proches d’un métier, calculés sur les compétences partagées (pondérées par leur place au cœur du métier, leur rareté et leur niveau) et les compétences ROME et ESCO des fiches correspondantes, avec pourquoi : compétences du cœur en commun, compétences à acquérir ; et, comme seconde source citée, les mobilités que ROME 4.0 indique entre les fiches correspondantes (France Travail – ROME 4.0 v460).",
     operation_id = "similarOccupations",
     tag = "recherche",
     params(
@@ -33,7 +33,7 @@ pub struct TopParams {
         TopParams
     ),
     responses(
-        (status = 200, description = "Les fiches les plus proches, les plus proches d’abord", body = Vec<Similar>),
+        (status = 200, description = "Les fiches les plus proches, les plus proches d’abord", body = Vec<Close>),
         (status = 400, description = "Paramètre invalide", body = ErrorBody),
         (status = 404, description = "Identifiant inconnu", body = ErrorBody)
     )
@@ -42,7 +42,7 @@ pub async fn similar(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
     ApiQuery(p): ApiQuery<TopParams>,
-) -> Result<Json<Vec<Similar>>, AppError> {
+) -> Result<Json<Vec<Close>>, AppError> {
     let top = check_limit("top", p.top, 5)?;
     state
         .similar(&id)

@@ -3,9 +3,8 @@
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
-use metiers_search::SharedActivity;
 use serde::Deserialize;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::view::{Layout, PageQuery, PageWithStatus, render_with};
 use crate::{AppState, text};
@@ -48,7 +47,8 @@ struct Pair {
     b_title: String,
     percent: u32,
     reason: String,
-    shared: Vec<SharedActivity>,
+    /// The skills both hold: id, label, and whether each holds it at its core.
+    shared: Vec<(String, String, bool, bool)>,
 }
 
 #[derive(Template)]
@@ -148,41 +148,75 @@ pub async fn compare(
 
 fn build(state: &AppState, ids: &[&str]) -> (Vec<Column>, Vec<Pair>) {
     let r = &state.referentiel;
+    let graph = &state.knowledge.skills;
+    // Each compared occupation's skills: id → core.
+    let held: Vec<HashMap<String, bool>> = ids
+        .iter()
+        .map(|id| {
+            graph
+                .of_occupation(r, id)
+                .into_iter()
+                .map(|h| (h.skill.id.clone(), h.core))
+                .collect()
+        })
+        .collect();
     let mut pairs = Vec::new();
-    // Activities of each compared occupation that are close to one of another.
-    let mut shared: Vec<HashSet<String>> = vec![HashSet::new(); ids.len()];
     for i in 0..ids.len() {
         for j in (i + 1)..ids.len() {
             let Some(s) = state
                 .similar(ids[i])
                 .and_then(|list| list.iter().find(|s| s.id.as_str() == ids[j]))
-                .cloned()
             else {
                 continue;
             };
-            for p in &s.shared_activities {
-                shared[i].insert(p.from.clone());
-                shared[j].insert(p.to.clone());
-            }
+            let mut shared: Vec<(String, String, bool, bool)> = held[i]
+                .iter()
+                .filter_map(|(skill, core_a)| {
+                    let core_b = held[j].get(skill)?;
+                    let label = graph.get(skill).map(|s| s.label.clone())?;
+                    Some((skill.clone(), label, *core_a, *core_b))
+                })
+                .collect();
+            shared.sort_by(|a, b| (b.2 && b.3).cmp(&(a.2 && a.3)).then(a.1.cmp(&b.1)));
             pairs.push(Pair {
                 a_title: title(state, ids[i]),
                 b_title: s.title.clone(),
                 percent: text::percent(s.score),
                 reason: s.reason.clone(),
-                shared: s.shared_activities,
+                shared,
             });
         }
     }
+    // An activity is shared when its skill is held by another compared occupation.
+    let skill_of: HashMap<(String, usize), String> = graph
+        .skills
+        .iter()
+        .flat_map(|s| {
+            s.activities
+                .iter()
+                .filter(|a| a.detail.is_none())
+                .map(move |a| ((a.occupation.clone(), a.activity), s.id.clone()))
+        })
+        .collect();
     let columns = ids
         .iter()
         .enumerate()
         .filter_map(|(k, id)| r.get(id).map(|o| (k, o)))
         .map(|(k, o)| {
+            let others: HashSet<&String> = held
+                .iter()
+                .enumerate()
+                .filter(|(x, _)| *x != k)
+                .flat_map(|(_, h)| h.keys())
+                .collect();
             let activities: Vec<Activity> = o
                 .activities()
-                .map(|a| Activity {
+                .enumerate()
+                .map(|(n, a)| Activity {
                     text: a.text.clone(),
-                    shared: shared[k].contains(&a.text),
+                    shared: skill_of
+                        .get(&(o.id.to_string(), n + 1))
+                        .is_some_and(|s| others.contains(s)),
                 })
                 .collect();
             Column {

@@ -1,6 +1,7 @@
 //! The map of occupations by closeness: a deterministic layout computed once at start-up.
 //!
-//! Closeness is the engine's similarity (shared activities and headings), made symmetric.
+//! Closeness is that of « Métiers proches » (shared skills, [`metiers_hr::mobility`]), made
+//! symmetric.
 //! Positions come from classical multidimensional scaling (the two main axes of the distance
 //! matrix, found by power iteration from a fixed start), then labels are pushed apart so that
 //! they do not overlap. Same edition, same engine: same picture.
@@ -75,8 +76,8 @@ impl Map {
             let list = state.similar(id).unwrap_or_default();
             for s in list {
                 if let Some(b) = ids.iter().position(|x| *x == s.id.as_str()) {
-                    sim[a][b] += f64::from(s.score.clamp(0.0, 1.0)) / 2.0;
-                    sim[b][a] += f64::from(s.score.clamp(0.0, 1.0)) / 2.0;
+                    sim[a][b] += s.score.clamp(0.0, 1.0) / 2.0;
+                    sim[b][a] += s.score.clamp(0.0, 1.0) / 2.0;
                 }
             }
             closest[a] = list

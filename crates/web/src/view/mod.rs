@@ -71,6 +71,7 @@ impl Layout {
             ),
             ("/comparer", "Comparer", "comparer"),
             ("/carte", "Carte", "carte"),
+            ("/competences", "Compétences", "competences"),
             ("/correspondances", "Correspondances", "correspondances"),
             ("/nouveautes", "Nouveautés", "nouveautes"),
             ("/cartographie", "Cartographie", "cartographie"),
