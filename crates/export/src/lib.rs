@@ -22,7 +22,6 @@
 pub mod crosswalk;
 pub mod ecart;
 pub mod format;
-pub mod poste;
 pub mod skos;
 pub mod xlsx;
 

@@ -16,11 +16,37 @@ async fn job_description_page_marks_the_places_to_complete() {
     );
     assert!(r.body.starts_with("<!doctype html>"));
     assert!(r.body.contains("<mark>[À COMPLÉTER : service]</mark>"));
-    assert!(r.body.contains("avec 2 activité(s) sur 14"));
+    // The same sentence as the Markdown, DOCX and ODT drafts (one document).
+    assert!(r.body.contains("avec 2 activité(s) retenue(s)"));
     assert!(r.body.contains("value=\"1,3\""));
+    assert!(r.body.contains("<h2>Compétences</h2>"));
     assert!(!r.body.contains("<script>") && !r.body.contains("style=\""));
     let all = get("/metiers/technicien-d-exploitation/fiche-de-poste").await;
-    assert!(all.body.contains("avec 14 activité(s) sur 14"));
+    assert!(all.body.contains("avec toutes ses activités"));
+    // The downloads HR staff edit.
+    for (format, media) in [
+        ("docx", "wordprocessingml"),
+        ("odt", "opendocument.text"),
+        ("md", "text/markdown"),
+        ("html", "text/html"),
+    ] {
+        let d = get(&format!(
+            "/metiers/technicien-d-exploitation/fiche-de-poste/telecharger/{format}?activites=1,3"
+        ))
+        .await;
+        assert_eq!(d.status, StatusCode::OK, "{format}");
+        assert!(
+            d.content_type().contains(media),
+            "{format}: {}",
+            d.content_type()
+        );
+    }
+    assert_eq!(
+        get("/metiers/technicien-d-exploitation/fiche-de-poste/telecharger/pdf")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]

@@ -138,7 +138,7 @@ pub async fn person(State(state): State<AppState>, RawQuery(query): RawQuery) ->
         de: chosen.map(|o| o.id.to_string()).unwrap_or(de),
         activities: chosen
             .map(|o| {
-                metiers_export::poste::numbered_activities(o)
+                metiers_hr::job_description::numbered_activities(o)
                     .into_iter()
                     .map(|a| {
                         (

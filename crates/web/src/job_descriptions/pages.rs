@@ -1,15 +1,18 @@
-//! The page of a draft job description, printable from the browser.
+//! The page of a draft job description (printable from the browser) and its downloads.
 
 use askama::Template;
 use axum::extract::State;
-use metiers_export::poste::{PLACES, placeholder};
-use metiers_referentiel::export::{education_line, level_range};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use metiers_hr::document::{Block, Document, Span};
+use metiers_hr::job_description::numbered_activities;
 use serde::Deserialize;
 
 use super::draft;
 use crate::AppState;
+use crate::error::AppError;
 use crate::referentiel::unknown_page;
-use crate::view::{Layout, Page, PagePath, PageQuery, render};
+use crate::view::{Layout, Page, PageError, PagePath, PageQuery, render};
 
 /// The activities ticked (`1,3,5-7` or `all`).
 #[derive(Debug, Deserialize)]
@@ -17,29 +20,24 @@ pub struct JobParams {
     activites: Option<String>,
 }
 
-#[derive(Debug)]
-struct JobGroup {
-    heading: Option<String>,
-    activities: Vec<(String, Vec<String>)>,
-}
-
 #[derive(Template)]
 #[template(path = "job_descriptions/page.html")]
 struct JobPage {
     l: Layout,
     id: String,
-    title: String,
-    alt_titles: String,
-    source: String,
-    places: Vec<(&'static str, String)>,
-    summary: Vec<String>,
-    groups: Vec<JobGroup>,
-    education: String,
-    missions_place: String,
-    specifics_place: String,
-    experience_place: String,
+    doc: Document,
     numbers: String,
     all: Vec<(usize, String, bool)>,
+}
+
+impl JobPage {
+    /// A span's text, and whether it is a place to complete.
+    fn span(&self, s: &Span) -> (String, bool) {
+        match s {
+            Span::Text(t) => (t.clone(), false),
+            Span::Place(what) => (metiers_hr::job_description::placeholder(what), true),
+        }
+    }
 }
 
 /// `GET /metiers/{id}/fiche-de-poste`.
@@ -52,57 +50,16 @@ pub async fn page(
     let o = r.get(&id).ok_or_else(|| unknown_page(r, &id))?;
     let jd = draft(&state, o, p.activites.as_deref())?;
     let ticked: Vec<usize> = jd.activities.iter().map(|a| a.number).collect();
-    let groups = jd
-        .groups()
-        .into_iter()
-        .map(|(heading, list)| JobGroup {
-            heading: heading.map(str::to_owned),
-            activities: list
-                .iter()
-                .map(|a| (a.text.to_owned(), a.details.to_vec()))
-                .collect(),
-        })
-        .collect();
-    let all = metiers_export::poste::numbered_activities(o)
+    let all = numbered_activities(o)
         .into_iter()
         .map(|a| (a.number, a.text.to_owned(), ticked.contains(&a.number)))
         .collect();
-    let e = o.education.as_ref();
-    let page = JobPage {
+    render(&JobPage {
         l: Layout::new(format!("Fiche de poste — {}", o.title), "accueil")
             .crumb(o.title.clone(), Some(format!("/metiers/{}", o.id)))
             .crumb("Fiche de poste", None),
         id: o.id.to_string(),
-        title: o.title.clone(),
-        alt_titles: o.alt_titles.join(" ; "),
-        source: format!(
-            "Brouillon établi à partir de la fiche métier « {} » du référentiel des métiers SIC (édition « {} »), avec {} activité(s) sur {}. Les passages marqués « À COMPLÉTER » sont propres au poste.",
-            o.title,
-            r.edition.id,
-            jd.activities.len(),
-            o.activities().count()
-        ),
-        places: vec![
-            ("Intitulé du poste", placeholder(PLACES[0])),
-            ("Service / direction", placeholder(PLACES[1])),
-            ("Localisation", placeholder(PLACES[2])),
-            ("Catégorie / grade", placeholder(PLACES[3])),
-            ("Contact", placeholder(PLACES[4])),
-            ("Date de prise de poste", placeholder(PLACES[5])),
-        ],
-        summary: o.summary.clone(),
-        groups,
-        education: format!(
-            "{} ({})",
-            level_range(e),
-            e.map_or_else(
-                || "non précisé par le référentiel".to_owned(),
-                education_line
-            )
-        ),
-        missions_place: placeholder("missions et contexte du service"),
-        specifics_place: placeholder(PLACES[6]),
-        experience_place: placeholder("expérience, compétences"),
+        doc: jd.document(),
         numbers: if jd.complete {
             "all".to_owned()
         } else {
@@ -113,6 +70,61 @@ pub async fn page(
                 .join(",")
         },
         all,
+    })
+}
+
+/// `GET /metiers/{id}/fiche-de-poste/telecharger/{format}`: the draft as DOCX, ODT,
+/// Markdown or a standalone HTML page.
+pub async fn download(
+    State(state): State<AppState>,
+    PagePath((id, format)): PagePath<(String, String)>,
+    PageQuery(p): PageQuery<JobParams>,
+) -> Result<Response, PageError> {
+    let r = &state.referentiel;
+    let o = r.get(&id).ok_or_else(|| unknown_page(r, &id))?;
+    let doc = draft(&state, o, p.activites.as_deref())?.document();
+    let failed = |e: metiers_hr::document::DocumentError| {
+        tracing::error!("fiche de poste : {e}");
+        AppError::internal()
     };
-    render(&page)
+    let (bytes, media, ext): (Vec<u8>, &str, &str) = match format.as_str() {
+        "docx" => (
+            doc.to_docx().map_err(failed)?,
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "docx",
+        ),
+        "odt" => (
+            doc.to_odt().map_err(failed)?,
+            "application/vnd.oasis.opendocument.text",
+            "odt",
+        ),
+        "md" | "markdown" => (
+            doc.to_markdown().into_bytes(),
+            "text/markdown; charset=utf-8",
+            "md",
+        ),
+        "html" => (
+            doc.to_html().into_bytes(),
+            "text/html; charset=utf-8",
+            "html",
+        ),
+        _ => {
+            return Err(AppError::not_found(
+                "format_inconnu",
+                "Format de fiche de poste inconnu : docx, odt, md ou html.",
+            )
+            .into());
+        }
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, media.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"fiche-de-poste-{}.{ext}\"", o.id),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
