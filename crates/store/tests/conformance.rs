@@ -149,7 +149,19 @@ async fn same_file_twice_does_not_duplicate(db: &TestDb) {
     let again = import_ok(store, "postes-excel-windows1252.csv").await;
     assert_eq!((again.inserted, again.updated), (0, 6));
     assert_eq!(store.count_positions().await.expect("count"), 6);
-    assert_eq!(store.imports().await.expect("imports").len(), 2);
+    let imports = store.imports().await.expect("imports");
+    assert_eq!(imports.len(), 2);
+    let last = &imports[0];
+    assert!(last.id > imports[1].id, "most recent first: {imports:?}");
+    assert_eq!(
+        (
+            last.file_name.as_str(),
+            last.row_count,
+            last.inserted,
+            last.updated
+        ),
+        ("postes-excel-windows1252.csv", 6, 0, 6)
+    );
 }
 
 async fn files_without_identifiers_are_keyed_by_content(db: &TestDb) {
@@ -676,7 +688,10 @@ async fn admin_token_and_sessions(db: &TestDb) {
     let idle = std::time::Duration::from_secs(1800);
     assert_eq!(
         store.session(&h, idle).await.expect("session"),
-        Some(("csrf-1".to_owned(), "Alice".to_owned()))
+        Some(metiers_store::SessionRecord {
+            csrf_token: "csrf-1".to_owned(),
+            reviewer: "Alice".to_owned()
+        })
     );
     // Idle expiry: a session last used at least `idle` ago is refused (here `idle` = 0:
     // it was last used this very second).

@@ -309,8 +309,8 @@ async fn import(global: &Global, store: &Store, url: &str, args: &ImportArgs) ->
     let count = |s: Status| {
         statuses
             .iter()
-            .find(|(k, _)| *k == s)
-            .map_or(0, |(_, n)| *n)
+            .find(|c| c.status == s)
+            .map_or(0, |c| c.positions)
     };
     if args.json {
         let value = serde_json::json!({

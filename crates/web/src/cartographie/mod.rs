@@ -140,7 +140,10 @@ pub(crate) async fn session(
         .session(&hash_token(&token), carto.session_idle)
         .await
         .map_err(internal)?;
-    Ok(found.map(|(csrf, reviewer)| Session { csrf, reviewer }))
+    Ok(found.map(|s| Session {
+        csrf: s.csrf_token,
+        reviewer: s.reviewer,
+    }))
 }
 
 /// Whether a submitted CSRF token is the session's.
