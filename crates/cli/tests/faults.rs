@@ -10,8 +10,8 @@
 mod common;
 
 use common::{
-    Answer, BIN, Server, TOKEN, backends, check_history, metiers, positions_csv, serve_command,
-    snapshot, store_data,
+    Answer, BIN, Server, TOKEN, backends, check_history, import_sample, metiers, metiers_ok,
+    positions_csv, serve_command, snapshot, store_data,
 };
 use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
@@ -337,8 +337,17 @@ fn chmod(path: &Path, mode: u32) {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
 }
 
-#[tokio::test]
-async fn a_read_only_database_is_read_but_not_written_and_the_service_says_so() {
+/// A workspace `espace/cartographie.db` in a temporary directory the service user can enter,
+/// with the sample imported.
+struct ServiceWorkspace {
+    dir: tempfile::TempDir,
+    service: ServiceUser,
+    work: PathBuf,
+    file: PathBuf,
+    db: String,
+}
+
+fn service_workspace() -> ServiceWorkspace {
     let dir = tempfile::tempdir().expect("tempdir");
     chmod(dir.path(), 0o755);
     let service = ServiceUser::new(dir.path());
@@ -346,26 +355,26 @@ async fn a_read_only_database_is_read_but_not_written_and_the_service_says_so() 
     std::fs::create_dir(&work).expect("dossier");
     let file = work.join("cartographie.db");
     let db = format!("sqlite://{}", file.display());
-    let import = metiers(
-        &db,
-        &[
-            "import",
-            store_data("postes-excel-windows1252.csv")
-                .to_str()
-                .expect("utf-8"),
-        ],
-    );
-    assert!(
-        import.status.success(),
-        "{}",
-        String::from_utf8_lossy(&import.stderr)
-    );
-    let review = metiers(&db, &["review", "P001", "testeur", "--reviewer", "Alice"]);
-    assert!(
-        review.status.success(),
-        "{}",
-        String::from_utf8_lossy(&review.stderr)
-    );
+    import_sample(&db);
+    ServiceWorkspace {
+        dir,
+        service,
+        work,
+        file,
+        db,
+    }
+}
+
+#[tokio::test]
+async fn a_read_only_database_is_read_but_not_written_and_the_service_says_so() {
+    let ServiceWorkspace {
+        dir,
+        service,
+        work,
+        file,
+        db,
+    } = service_workspace();
+    metiers_ok(&db, &["review", "P001", "testeur", "--reviewer", "Alice"]);
     // The token the server will be given, stored while the file is writable; then a command
     // that closes the database cleanly (SQLite removes its -wal and -shm files).
     drop(Server::start(&db));
@@ -449,27 +458,13 @@ fn assert_read_only(answer: &Answer) {
 
 #[tokio::test]
 async fn a_database_in_a_read_only_directory_is_refused_at_start_up_in_french() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    chmod(dir.path(), 0o755);
-    let service = ServiceUser::new(dir.path());
-    let work = dir.path().join("espace");
-    std::fs::create_dir(&work).expect("dossier");
-    let file = work.join("cartographie.db");
-    let db = format!("sqlite://{}", file.display());
-    let import = metiers(
-        &db,
-        &[
-            "import",
-            store_data("postes-excel-windows1252.csv")
-                .to_str()
-                .expect("utf-8"),
-        ],
-    );
-    assert!(
-        import.status.success(),
-        "{}",
-        String::from_utf8_lossy(&import.stderr)
-    );
+    let ServiceWorkspace {
+        dir: _dir,
+        service,
+        work,
+        file,
+        db,
+    } = service_workspace();
     drop(Server::start(&db));
     assert!(metiers(&db, &["list"]).status.success());
     assert!(!work.join("cartographie.db-wal").exists());

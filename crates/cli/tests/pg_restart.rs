@@ -77,10 +77,7 @@ struct Outcome {
 
 #[test]
 fn restarting_postgresql_under_load_gives_clean_503s_then_service_again() {
-    let Some(base) = std::env::var("METIERS_TEST_POSTGRES_URL").ok() else {
-        eprintln!(
-            "IGNORÉ : test du redémarrage de PostgreSQL non exécuté, METIERS_TEST_POSTGRES_URL n’est pas défini"
-        );
+    let Some(base) = common::postgres_base("pg_restart") else {
         return;
     };
     let root = std::fs::read_to_string("/proc/self/status")

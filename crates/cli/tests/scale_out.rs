@@ -12,10 +12,7 @@ use std::process::Command;
 
 #[test]
 fn a_review_through_one_instance_is_seen_through_the_other() {
-    let Ok(base) = std::env::var("METIERS_TEST_POSTGRES_URL") else {
-        eprintln!(
-            "IGNORÉ : test de montée en charge horizontale non exécuté, METIERS_TEST_POSTGRES_URL n’est pas défini"
-        );
+    let Some(base) = common::postgres_base("scale_out") else {
         return;
     };
     let schema = PgSchema::create(&base, "scale_out");
