@@ -103,7 +103,7 @@ fn diff_reports_exactly_the_changes_of_a_modified_copy_and_ids_survive_the_renam
     std::fs::write(&new, modified_edition().to_string()).expect("écriture");
     let reg = registry_with_rename(dir.path());
     let out = ok(&metiers(&[
-        "--identifiants",
+        "--identifiers",
         path(&reg),
         "diff",
         "jurisconforme",
@@ -155,7 +155,7 @@ fn diff_reports_exactly_the_changes_of_a_modified_copy_and_ids_survive_the_renam
     let text = ok(&metiers(&[
         "--referentiel",
         path(&editions),
-        "--identifiants",
+        "--identifiers",
         path(&reg),
         "diff",
     ]));
@@ -268,21 +268,21 @@ fn oxttl_count(ttl: &str) -> usize {
 #[test]
 fn job_description_in_markdown_and_html_with_ticked_activities() {
     let md = ok(&metiers(&[
-        "fiche-de-poste",
+        "job-description",
         "technicien-d-exploitation",
-        "--activites",
+        "--activities",
         "1,3",
     ]));
     assert!(md.contains("[À COMPLÉTER : service]") && md.contains("[À COMPLÉTER : grade]"));
     assert!(md.contains("avec 2 activité(s) retenue(s)"), "{md}");
     let list = ok(&metiers(&[
-        "fiche-de-poste",
+        "job-description",
         "technicien-d-exploitation",
-        "--liste",
+        "--list",
     ]));
     assert!(list.contains(" 14. "), "{list}");
     let html = ok(&metiers(&[
-        "fiche-de-poste",
+        "job-description",
         "Technicien d’exploitation",
         "--format",
         "html",
@@ -304,7 +304,7 @@ fn job_description_in_markdown_and_html_with_ticked_activities() {
 #[test]
 fn gap_between_two_occupations_and_for_a_person() {
     let out = ok(&metiers(&[
-        "ecart",
+        "gaps",
         "technicien-d-exploitation",
         "superviseur-d-exploitation",
         "--format",
@@ -317,9 +317,9 @@ fn gap_between_two_occupations_and_for_a_person() {
     assert!(covered >= 1, "{out}");
     assert_eq!(g["education_step"], 0);
     let person = ok(&metiers(&[
-        "ecart",
+        "gaps",
         "superviseur-d-exploitation",
-        "--activites",
+        "--activities",
         "all",
         "--format",
         "json",
@@ -328,16 +328,50 @@ fn gap_between_two_occupations_and_for_a_person() {
     assert_eq!(ranking[0]["id"], "superviseur-d-exploitation");
     assert_eq!(ranking.as_array().map(Vec::len), Some(10));
     let free = ok(&metiers(&[
-        "ecart",
-        "--pratique",
+        "gaps",
+        "--practice",
         "Effectuer les tests unitaires",
-        "--nombre",
+        "--top",
         "3",
     ]));
     assert!(
         free.starts_with("Métiers classés selon les activités pratiquées"),
         "{free}"
     );
-    let nothing = metiers(&["ecart"]);
+    let nothing = metiers(&["gaps"]);
     assert_eq!(nothing.status.code(), Some(1));
+}
+
+#[test]
+fn the_old_french_names_of_commands_and_flags_still_work() {
+    // Kept as aliases when the CLI moved to English names (issue 14).
+    let old = ok(&metiers(&[
+        "fiche-de-poste",
+        "technicien-d-exploitation",
+        "--activites",
+        "1,3",
+    ]));
+    let new = ok(&metiers(&[
+        "job-description",
+        "technicien-d-exploitation",
+        "--activities",
+        "1,3",
+    ]));
+    assert_eq!(old, new);
+    assert!(ok(&metiers(&["fiche-de-poste", "testeur", "--liste"])).contains(" 1. "));
+    let old = ok(&metiers(&[
+        "ecart",
+        "--pratique",
+        "Effectuer les tests unitaires",
+        "--nombre",
+        "3",
+    ]));
+    let new = ok(&metiers(&[
+        "gaps",
+        "--practice",
+        "Effectuer les tests unitaires",
+        "--top",
+        "3",
+    ]));
+    assert_eq!(old, new);
 }
