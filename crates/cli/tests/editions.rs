@@ -4,15 +4,10 @@
 
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn metiers(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_metiers"))
-        .args(args)
-        .env_remove("METIERS_REFERENTIEL")
-        .output()
-        .expect("binaire metiers lançable")
-}
+use common::run as metiers;
+use std::process::Output;
 
 fn ok(o: &Output) -> String {
     assert!(

@@ -1,14 +1,9 @@
 //! The `metiers` commands of the référentiel, run as a user would.
 
-use std::process::{Command, Output};
+mod common;
 
-fn metiers(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_metiers"))
-        .args(args)
-        .env_remove("METIERS_REFERENTIEL")
-        .output()
-        .expect("binaire metiers lançable")
-}
+use common::run as metiers;
+use std::process::Output;
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()

@@ -130,15 +130,21 @@ pub fn list(global: &Global, args: &ListArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The fiche named by the words of `name` (an id or a title); `None` after saying on stderr
+/// that none matches, with the closest ids (the command then exits with code 2).
+pub(crate) fn named<'a>(
+    r: &'a metiers_referentiel::Referentiel,
+    name: &[String],
+) -> Option<&'a metiers_referentiel::Occupation> {
+    r.resolve(&name.join(" "))
+        .map_err(|unknown| eprintln!("{unknown}"))
+        .ok()
+}
+
 pub fn show(global: &Global, args: &ShowArgs) -> Result<ExitCode> {
     let r = global.referentiel()?;
-    let query = args.name.join(" ");
-    let o = match r.resolve(&query) {
-        Ok(o) => o,
-        Err(unknown) => {
-            eprintln!("{unknown}");
-            return Ok(ExitCode::from(2));
-        }
+    let Some(o) = named(&r, &args.name) else {
+        return Ok(ExitCode::from(2));
     };
     let text = match args.format {
         ShowFormat::Text => export::occupation_text(o),
@@ -217,13 +223,8 @@ pub fn check(global: &Global, args: &CheckArgs) -> Result<ExitCode> {
             out.push_str(&format!("{} : {place}{}\n", d.severity, d.message));
         }
         let r = &parsed.referentiel;
-        let activities: usize = r.occupations.iter().map(|o| o.activities().count()).sum();
-        let details: usize = r
-            .occupations
-            .iter()
-            .flat_map(|o| o.activities())
-            .map(|a| a.details.len())
-            .sum();
+        let activities = r.activity_count();
+        let details = r.detail_count();
         out.push_str(&format!(
             "{} fiches, {activities} activités, {details} sous-éléments ; {} erreur(s), {} avertissement(s), {} interprétation(s){}\n",
             r.occupations.len(),

@@ -1,5 +1,6 @@
 //! `search`, `match`, `similar` and `eval`: which occupation is this text?
 
+use crate::cmd::referentiel::named;
 use crate::cmd::referentiel::write_stdout;
 use crate::load::Global;
 use anyhow::{Context, Result};
@@ -319,13 +320,8 @@ fn write_or_pipe_closed(out: &mut impl Write, bytes: &[u8]) -> Result<bool> {
 
 pub fn similar(global: &Global, args: &SimilarArgs) -> Result<ExitCode> {
     let r = global.referentiel()?;
-    let query = args.name.join(" ");
-    let o = match r.resolve(&query) {
-        Ok(o) => o,
-        Err(unknown) => {
-            eprintln!("{unknown}");
-            return Ok(ExitCode::from(2));
-        }
+    let Some(o) = named(&r, &args.name) else {
+        return Ok(ExitCode::from(2));
     };
     let engine = Engine::build(&r).context("impossible de construire l’index de recherche")?;
     let similar = engine.similar(o.id.as_str(), args.top).unwrap_or_default();

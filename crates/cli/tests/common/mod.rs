@@ -24,6 +24,15 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_metiers");
 /// The administrator token given to the servers of the tests.
 pub const TOKEN: &str = "jeton-de-test-0123456789abcdef";
 
+/// `metiers ARGS…` (without the machine's `METIERS_REFERENTIEL`), run to its end.
+pub fn run(args: &[&str]) -> std::process::Output {
+    Command::new(BIN)
+        .args(args)
+        .env_remove("METIERS_REFERENTIEL")
+        .output()
+        .expect("binaire metiers lançable")
+}
+
 /// `metiers cartographie --db DB ARGS…`, run to its end.
 pub fn metiers(db: &str, args: &[&str]) -> std::process::Output {
     Command::new(BIN)
