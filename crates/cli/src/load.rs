@@ -4,7 +4,7 @@
 //! editions (`*.txt` published text, `*.json` canonical JSON, in the order of their file
 //! names). The last one, or the one named by `--edition`, is the current edition. Every
 //! edition goes through the registry of identifiers (`data/identifiants.toml`, or
-//! `--identifiants`) so that a fiche keeps its id across editions.
+//! `--identifiers`) so that a fiche keeps its id across editions.
 
 use anyhow::{Context, Result, bail};
 use metiers_referentiel::registry::{IdNote, Registry};
@@ -30,8 +30,8 @@ pub struct Global {
     pub edition: Option<String>,
     /// Registre des identifiants à utiliser au lieu du registre intégré
     /// (data/identifiants.toml).
-    #[arg(long, global = true, value_name = "FICHIER")]
-    pub identifiants: Option<PathBuf>,
+    #[arg(long, alias = "identifiants", global = true, value_name = "FICHIER")]
+    pub identifiers: Option<PathBuf>,
 }
 
 /// One loaded edition, its ids reconciled through the registry.
@@ -108,9 +108,9 @@ impl Global {
         Ok(paths.get(index).cloned())
     }
 
-    /// The registry of identifiers: `--identifiants`, or the embedded one.
+    /// The registry of identifiers: `--identifiers`, or the embedded one.
     pub fn registry(&self) -> Result<Registry> {
-        match &self.identifiants {
+        match &self.identifiers {
             Some(path) => {
                 let text = std::fs::read_to_string(path).with_context(|| {
                     format!(

@@ -35,10 +35,11 @@ enum Command {
     /// Compare deux éditions : fiches ajoutées, retirées, renommées ; activités ajoutées, retirées, reformulées, déplacées.
     Diff(cmd::editions::DiffArgs),
     /// Rédige le brouillon d’une fiche de poste à partir d’une fiche métier et des activités retenues.
-    #[command(name = "fiche-de-poste")]
-    FicheDePoste(cmd::editions::JobArgs),
+    #[command(alias = "fiche-de-poste")]
+    JobDescription(cmd::job_description::JobArgs),
     /// Écart entre deux métiers (« de A vers B »), ou métiers classés selon les activités pratiquées.
-    Ecart(cmd::editions::GapArgs),
+    #[command(alias = "ecart")]
+    Gaps(cmd::gaps::GapArgs),
     /// Lance le portail web et l’API JSON (http://127.0.0.1:8080/ par défaut).
     Serve(cmd::serve::ServeArgs),
     /// Affiche la configuration effective de « serve » (options, variables, fichier, défauts) et l’origine de chaque valeur.
@@ -49,8 +50,14 @@ enum Command {
     Search(cmd::search::SearchArgs),
     /// Rapproche un intitulé de poste, une annonce ou un CV des métiers du référentiel.
     Match(cmd::search::MatchArgs),
-    /// Affiche les métiers proches d’un métier (activités et rubriques communes, niveau d’études).
+    /// Affiche les métiers proches d’un métier (compétences communes, mobilités ROME).
     Similar(cmd::search::SimilarArgs),
+    /// Correspondances avec ROME 4.0 et ESCO : la table entière, ou les métiers d’un code ROME, d’une appellation ou d’une profession ESCO.
+    #[command(alias = "correspondances")]
+    Crosswalk(cmd::knowledge::CrosswalkArgs),
+    /// Compétences des métiers : la liste, ou qui mobilise une compétence.
+    #[command(alias = "competences")]
+    Skills(cmd::knowledge::SkillsArgs),
     /// Mesure le rapprochement sur un fichier JSONL étiqueté.
     Eval(cmd::search::EvalArgs),
 }
@@ -76,14 +83,16 @@ fn main() -> ExitCode {
         Command::Export(args) => cmd::referentiel::export(&cli.global, &args),
         Command::Check(args) => cmd::referentiel::check(&cli.global, &args),
         Command::Diff(args) => cmd::editions::diff(&cli.global, &args),
-        Command::FicheDePoste(args) => cmd::editions::job(&cli.global, &args),
-        Command::Ecart(args) => cmd::editions::gap(&cli.global, &args),
+        Command::JobDescription(args) => cmd::job_description::job(&cli.global, &args),
+        Command::Gaps(args) => cmd::gaps::gap(&cli.global, &args),
         Command::Serve(args) => cmd::serve::serve(&cli.global, &args),
         Command::Config(args) => cmd::serve::config(&args),
         Command::Cartographie(args) => cmd::cartographie::cartographie(&cli.global, &args),
         Command::Search(args) => cmd::search::search(&cli.global, &args),
         Command::Match(args) => cmd::search::match_(&cli.global, &args),
         Command::Similar(args) => cmd::search::similar(&cli.global, &args),
+        Command::Crosswalk(args) => cmd::knowledge::crosswalk(&cli.global, &args),
+        Command::Skills(args) => cmd::knowledge::skills(&cli.global, &args),
         Command::Eval(args) => cmd::search::eval(&cli.global, &args),
     };
     match result {

@@ -4,7 +4,9 @@
 
 mod common;
 
-use common::{BIN, backends, metiers, positions_csv, snapshot, store_data};
+use common::{
+    BIN, backends, import_sample, metiers, metiers_ok, positions_csv, snapshot, store_data,
+};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -14,20 +16,7 @@ async fn refused_file_changes_nothing_and_says_why_in_french() {
     let dir = tempfile::tempdir().expect("tempdir");
     for ws in backends(dir.path(), "refus") {
         let db = ws.url.clone();
-        let ok = metiers(
-            &db,
-            &[
-                "import",
-                store_data("postes-excel-windows1252.csv")
-                    .to_str()
-                    .expect("utf-8 path"),
-            ],
-        );
-        assert!(
-            ok.status.success(),
-            "{}",
-            String::from_utf8_lossy(&ok.stderr)
-        );
+        import_sample(&db);
         let before = snapshot(&db).await;
         let out = metiers(
             &db,
@@ -59,26 +48,8 @@ async fn killing_an_import_leaves_the_workspace_as_it_was() {
     std::fs::write(&big, text).expect("file written");
     for ws in backends(dir.path(), "kill") {
         let db = ws.url.clone();
-        let ok = metiers(
-            &db,
-            &[
-                "import",
-                store_data("postes-excel-windows1252.csv")
-                    .to_str()
-                    .expect("utf-8 path"),
-            ],
-        );
-        assert!(
-            ok.status.success(),
-            "{}",
-            String::from_utf8_lossy(&ok.stderr)
-        );
-        let p1 = metiers(&db, &["review", "P001", "testeur", "--reviewer", "Alice"]);
-        assert!(
-            p1.status.success(),
-            "{}",
-            String::from_utf8_lossy(&p1.stderr)
-        );
+        import_sample(&db);
+        metiers_ok(&db, &["review", "P001", "testeur", "--reviewer", "Alice"]);
         let before = snapshot(&db).await;
         assert_eq!((before.0.len(), before.1, before.2), (6, 1, 1));
 

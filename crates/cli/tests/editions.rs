@@ -4,15 +4,10 @@
 
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn metiers(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_metiers"))
-        .args(args)
-        .env_remove("METIERS_REFERENTIEL")
-        .output()
-        .expect("binaire metiers lançable")
-}
+use common::run as metiers;
+use std::process::Output;
 
 fn ok(o: &Output) -> String {
     assert!(
@@ -103,7 +98,7 @@ fn diff_reports_exactly_the_changes_of_a_modified_copy_and_ids_survive_the_renam
     std::fs::write(&new, modified_edition().to_string()).expect("écriture");
     let reg = registry_with_rename(dir.path());
     let out = ok(&metiers(&[
-        "--identifiants",
+        "--identifiers",
         path(&reg),
         "diff",
         "jurisconforme",
@@ -155,7 +150,7 @@ fn diff_reports_exactly_the_changes_of_a_modified_copy_and_ids_survive_the_renam
     let text = ok(&metiers(&[
         "--referentiel",
         path(&editions),
-        "--identifiants",
+        "--identifiers",
         path(&reg),
         "diff",
     ]));
@@ -268,21 +263,21 @@ fn oxttl_count(ttl: &str) -> usize {
 #[test]
 fn job_description_in_markdown_and_html_with_ticked_activities() {
     let md = ok(&metiers(&[
-        "fiche-de-poste",
+        "job-description",
         "technicien-d-exploitation",
-        "--activites",
+        "--activities",
         "1,3",
     ]));
     assert!(md.contains("[À COMPLÉTER : service]") && md.contains("[À COMPLÉTER : grade]"));
     assert!(md.contains("avec 2 activité(s) retenue(s)"), "{md}");
     let list = ok(&metiers(&[
-        "fiche-de-poste",
+        "job-description",
         "technicien-d-exploitation",
-        "--liste",
+        "--list",
     ]));
     assert!(list.contains(" 14. "), "{list}");
     let html = ok(&metiers(&[
-        "fiche-de-poste",
+        "job-description",
         "Technicien d’exploitation",
         "--format",
         "html",
@@ -304,40 +299,81 @@ fn job_description_in_markdown_and_html_with_ticked_activities() {
 #[test]
 fn gap_between_two_occupations_and_for_a_person() {
     let out = ok(&metiers(&[
-        "ecart",
+        "gaps",
         "technicien-d-exploitation",
         "superviseur-d-exploitation",
         "--format",
         "json",
     ]));
     let g: Value = serde_json::from_str(&out).expect("JSON");
-    let covered = g["covered"].as_array().map_or(0, Vec::len);
-    let missing = g["missing"].as_array().map_or(0, Vec::len);
-    assert_eq!(covered + missing, 10);
-    assert!(covered >= 1, "{out}");
+    // The weighted share of B's skills that A already has (outside checks read it).
+    let coverage = g["coverage"].as_f64().expect("coverage");
+    assert!((0.0..=1.0).contains(&coverage), "{out}");
+    assert!(coverage >= 0.3, "{out}");
+    let shared = g["shared"].as_array().map_or(0, Vec::len);
+    assert!(shared >= 1, "{out}");
     assert_eq!(g["education_step"], 0);
     let person = ok(&metiers(&[
-        "ecart",
+        "gaps",
         "superviseur-d-exploitation",
-        "--activites",
+        "--activities",
         "all",
         "--format",
         "json",
     ]));
     let ranking: Value = serde_json::from_str(&person).expect("JSON");
-    assert_eq!(ranking[0]["id"], "superviseur-d-exploitation");
-    assert_eq!(ranking.as_array().map(Vec::len), Some(10));
-    let free = ok(&metiers(&[
+    let occupations = &ranking["occupations"];
+    assert_eq!(occupations[0]["id"], "superviseur-d-exploitation");
+    assert_eq!(occupations[0]["coverage"], 1.0);
+    assert_eq!(occupations.as_array().map(Vec::len), Some(10));
+    assert!(ranking["training"].is_array());
+    let free = metiers(&[
+        "gaps",
+        "--practice",
+        "J’effectue les tests unitaires et d’intégration des applications",
+        "--top",
+        "3",
+    ]);
+    let text = ok(&free);
+    assert!(
+        text.contains("Testeur") || text.contains("Concepteur"),
+        "{text}"
+    );
+    assert!(String::from_utf8_lossy(&free.stderr).contains("compétence reconnue"));
+    let nothing = metiers(&["gaps"]);
+    assert_eq!(nothing.status.code(), Some(1));
+}
+
+#[test]
+fn the_old_french_names_of_commands_and_flags_still_work() {
+    // Kept as aliases when the CLI moved to English names (issue 14).
+    let old = ok(&metiers(&[
+        "fiche-de-poste",
+        "technicien-d-exploitation",
+        "--activites",
+        "1,3",
+    ]));
+    let new = ok(&metiers(&[
+        "job-description",
+        "technicien-d-exploitation",
+        "--activities",
+        "1,3",
+    ]));
+    assert_eq!(old, new);
+    assert!(ok(&metiers(&["fiche-de-poste", "testeur", "--liste"])).contains(" 1. "));
+    let old = ok(&metiers(&[
         "ecart",
         "--pratique",
         "Effectuer les tests unitaires",
         "--nombre",
         "3",
     ]));
-    assert!(
-        free.starts_with("Métiers classés selon les activités pratiquées"),
-        "{free}"
-    );
-    let nothing = metiers(&["ecart"]);
-    assert_eq!(nothing.status.code(), Some(1));
+    let new = ok(&metiers(&[
+        "gaps",
+        "--practice",
+        "Effectuer les tests unitaires",
+        "--top",
+        "3",
+    ]));
+    assert_eq!(old, new);
 }

@@ -10,8 +10,8 @@
 mod common;
 
 use common::{
-    Answer, BIN, Server, TOKEN, backends, check_history, metiers, positions_csv, serve_command,
-    snapshot, store_data,
+    Answer, BIN, Server, TOKEN, backends, check_history, import_sample, metiers, metiers_ok,
+    positions_csv, serve_command, snapshot, store_data,
 };
 use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
@@ -34,7 +34,7 @@ fn occupations() -> Vec<String> {
 
 /// Positions of the workspace as (number, external id), through the API.
 fn position_ids(server: &Server) -> Vec<(i64, String)> {
-    let answer = server.call("GET", "/api/v1/cartographie/postes?limit=1000", None);
+    let answer = server.call("GET", "/api/v1/positions?limit=1000", None);
     assert_eq!(answer.status, 200, "{}", answer.body);
     answer.json()["positions"]
         .as_array()
@@ -70,7 +70,7 @@ async fn killing_the_server_during_a_portal_import_leaves_all_or_nothing() {
         let (id, _) = position_ids(&server)[0].clone();
         let acked = server.call(
             "POST",
-            &format!("/api/v1/cartographie/postes/{id}/revue"),
+            &format!("/api/v1/positions/{id}/review"),
             Some(&review_body("testeur", "Alice Martin")),
         );
         assert_eq!(acked.status, 200, "{}", acked.body);
@@ -114,10 +114,10 @@ async fn killing_the_server_during_a_portal_import_leaves_all_or_nothing() {
         );
         assert!(check_history(&db).await.contains(&review_id));
         let server = Server::start(&db);
-        let seen = server.call("GET", &format!("/api/v1/cartographie/postes/{id}"), None);
+        let seen = server.call("GET", &format!("/api/v1/positions/{id}"), None);
         assert_eq!(seen.status, 200, "{}", seen.body);
         assert_eq!(seen.json()["reviews"][0]["id"], review_id);
-        let count = server.call("GET", "/api/v1/cartographie/postes?limit=1", None);
+        let count = server.call("GET", "/api/v1/positions?limit=1", None);
         assert_eq!(count.json()["total"], 6, "{}", count.body);
 
         // The workspace still takes an import, whole.
@@ -184,7 +184,7 @@ async fn killing_the_server_during_reviews_keeps_every_acknowledged_one() {
                         }
                         let position = ids[(k * 4 + w) % ids.len()];
                         let occupation = occupations[(k + w) % occupations.len()].clone();
-                        let url = format!("{base}/api/v1/cartographie/postes/{position}/revue");
+                        let url = format!("{base}/api/v1/positions/{position}/review");
                         let body = review_body(&occupation, &format!("Relecteur {w}"));
                         let auth = format!("Bearer {TOKEN}");
                         match common::call(
@@ -256,11 +256,7 @@ async fn killing_the_server_during_reviews_keeps_every_acknowledged_one() {
         );
         let server = Server::start(&db);
         for (id, (position, occupation)) in seen.acked.iter().rev().take(20) {
-            let answer = server.call(
-                "GET",
-                &format!("/api/v1/cartographie/postes/{position}"),
-                None,
-            );
+            let answer = server.call("GET", &format!("/api/v1/positions/{position}"), None);
             let history = answer.json();
             let review = history["reviews"]
                 .as_array()
@@ -271,7 +267,7 @@ async fn killing_the_server_during_reviews_keeps_every_acknowledged_one() {
         // And the restarted server records new decisions.
         let more = server.call(
             "POST",
-            &format!("/api/v1/cartographie/postes/{}/revue", ids[0]),
+            &format!("/api/v1/positions/{}/review", ids[0]),
             Some(&review_body(&occupations[0], "Après redémarrage")),
         );
         assert_eq!(more.status, 200, "{}", more.body);
@@ -337,8 +333,17 @@ fn chmod(path: &Path, mode: u32) {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
 }
 
-#[tokio::test]
-async fn a_read_only_database_is_read_but_not_written_and_the_service_says_so() {
+/// A workspace `espace/cartographie.db` in a temporary directory the service user can enter,
+/// with the sample imported.
+struct ServiceWorkspace {
+    dir: tempfile::TempDir,
+    service: ServiceUser,
+    work: PathBuf,
+    file: PathBuf,
+    db: String,
+}
+
+fn service_workspace() -> ServiceWorkspace {
     let dir = tempfile::tempdir().expect("tempdir");
     chmod(dir.path(), 0o755);
     let service = ServiceUser::new(dir.path());
@@ -346,26 +351,26 @@ async fn a_read_only_database_is_read_but_not_written_and_the_service_says_so() 
     std::fs::create_dir(&work).expect("dossier");
     let file = work.join("cartographie.db");
     let db = format!("sqlite://{}", file.display());
-    let import = metiers(
-        &db,
-        &[
-            "import",
-            store_data("postes-excel-windows1252.csv")
-                .to_str()
-                .expect("utf-8"),
-        ],
-    );
-    assert!(
-        import.status.success(),
-        "{}",
-        String::from_utf8_lossy(&import.stderr)
-    );
-    let review = metiers(&db, &["review", "P001", "testeur", "--reviewer", "Alice"]);
-    assert!(
-        review.status.success(),
-        "{}",
-        String::from_utf8_lossy(&review.stderr)
-    );
+    import_sample(&db);
+    ServiceWorkspace {
+        dir,
+        service,
+        work,
+        file,
+        db,
+    }
+}
+
+#[tokio::test]
+async fn a_read_only_database_is_read_but_not_written_and_the_service_says_so() {
+    let ServiceWorkspace {
+        dir,
+        service,
+        work,
+        file,
+        db,
+    } = service_workspace();
+    metiers_ok(&db, &["review", "P001", "testeur", "--reviewer", "Alice"]);
     // The token the server will be given, stored while the file is writable; then a command
     // that closes the database cleanly (SQLite removes its -wal and -shm files).
     drop(Server::start(&db));
@@ -386,29 +391,22 @@ async fn a_read_only_database_is_read_but_not_written_and_the_service_says_so() 
     );
 
     // Reads work.
-    let list = server.call("GET", "/api/v1/cartographie/postes?limit=100", None);
+    let list = server.call("GET", "/api/v1/positions?limit=100", None);
     assert_eq!(list.status, 200, "{}", list.body);
     assert_eq!(list.json()["total"], 6);
-    let dashboard = server.call("GET", "/api/v1/cartographie/tableau-de-bord", None);
+    let dashboard = server.call("GET", "/api/v1/dashboard", None);
     assert_eq!(dashboard.status, 200, "{}", dashboard.body);
 
     // A review is refused with the JSON shape and what to do.
     let id = position_ids(&server)[1].0;
     let refused = server.call(
         "POST",
-        &format!("/api/v1/cartographie/postes/{id}/revue"),
+        &format!("/api/v1/positions/{id}/review"),
         Some(&review_body("testeur", "Bob")),
     );
     assert_read_only(&refused);
     // So is a login to the portal (a session is a write), with a French page.
-    let login = common::call(
-        &server.agent(),
-        &server.url("/cartographie/connexion"),
-        "POST",
-        Some(&format!("jeton={TOKEN}&nom=Bob")),
-        &[("Content-Type", "application/x-www-form-urlencoded")],
-    )
-    .expect("réponse");
+    let login = server.login_attempt("Bob", TOKEN);
     assert_eq!(login.status, 503, "{}", login.body);
     assert!(login.body.contains("lecture seule"), "{}", login.body);
 
@@ -449,27 +447,13 @@ fn assert_read_only(answer: &Answer) {
 
 #[tokio::test]
 async fn a_database_in_a_read_only_directory_is_refused_at_start_up_in_french() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    chmod(dir.path(), 0o755);
-    let service = ServiceUser::new(dir.path());
-    let work = dir.path().join("espace");
-    std::fs::create_dir(&work).expect("dossier");
-    let file = work.join("cartographie.db");
-    let db = format!("sqlite://{}", file.display());
-    let import = metiers(
-        &db,
-        &[
-            "import",
-            store_data("postes-excel-windows1252.csv")
-                .to_str()
-                .expect("utf-8"),
-        ],
-    );
-    assert!(
-        import.status.success(),
-        "{}",
-        String::from_utf8_lossy(&import.stderr)
-    );
+    let ServiceWorkspace {
+        dir: _dir,
+        service,
+        work,
+        file,
+        db,
+    } = service_workspace();
     drop(Server::start(&db));
     assert!(metiers(&db, &["list"]).status.success());
     assert!(!work.join("cartographie.db-wal").exists());
@@ -562,7 +546,7 @@ async fn a_full_disk_refuses_writes_in_french_and_loses_nothing() {
     let ids = position_ids(&server);
     let first = server.call(
         "POST",
-        &format!("/api/v1/cartographie/postes/{}/revue", ids[0].0),
+        &format!("/api/v1/positions/{}/review", ids[0].0),
         Some(&review_body("testeur", "Alice Martin")),
     );
     assert_eq!(first.status, 200, "{}", first.body);
@@ -586,7 +570,7 @@ async fn a_full_disk_refuses_writes_in_french_and_loses_nothing() {
     // allocated; then it is recorded, otherwise refused like the import.
     let review = server.call(
         "POST",
-        &format!("/api/v1/cartographie/postes/{}/revue", ids[2].0),
+        &format!("/api/v1/positions/{}/review", ids[2].0),
         Some(&review_body("testeur", "Alice Martin")),
     );
     let review_on_full_disk = review.status == 200;
@@ -595,7 +579,7 @@ async fn a_full_disk_refuses_writes_in_french_and_loses_nothing() {
         assert_eq!(review.json()["code"], "disque_plein", "{}", review.body);
     }
     // Reads still work.
-    let list = server.call("GET", "/api/v1/cartographie/postes?limit=1", None);
+    let list = server.call("GET", "/api/v1/positions?limit=1", None);
     assert_eq!(list.status, 200, "{}", list.body);
     assert_eq!(list.json()["total"], 200);
     // An import from the command line: refused, in French.
@@ -626,7 +610,7 @@ async fn a_full_disk_refuses_writes_in_french_and_loses_nothing() {
     assert_eq!(ok.status, 200, "{}", ok.body);
     let more = server.call(
         "POST",
-        &format!("/api/v1/cartographie/postes/{}/revue", ids[1].0),
+        &format!("/api/v1/positions/{}/review", ids[1].0),
         Some(&review_body("testeur", "Alice Martin")),
     );
     assert_eq!(

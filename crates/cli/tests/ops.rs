@@ -14,7 +14,7 @@ use std::time::Duration;
 const BIN: &str = env!("CARGO_BIN_EXE_metiers");
 
 /// The variables of the settings, removed so that the machine's environment does not leak in.
-const VARS: [&str; 10] = [
+const VARS: [&str; 13] = [
     "METIERS_CONFIG",
     "METIERS_ADDR",
     "METIERS_DB",
@@ -25,6 +25,9 @@ const VARS: [&str; 10] = [
     "METIERS_ADMIN_TOKEN",
     "METIERS_COOKIE_SECURE",
     "METIERS_MATCH_CACHE",
+    "METIERS_TRUSTED_PROXIES",
+    "METIERS_SESSION_LIFETIME",
+    "METIERS_SESSION_IDLE",
 ];
 
 fn metiers() -> Command {
@@ -428,7 +431,7 @@ fn backup_while_writing_then_restore_gives_identical_data() {
         let stats: serde_json::Value =
             serde_json::from_str(&ok(&carto(&copy, &["stats", "--json"]))).expect("JSON");
         assert_eq!(stats["positions"], positions, "{stats}");
-        let reviews = ok(&carto(&copy, &["list", "--json", "--a-relire"]));
+        let reviews = ok(&carto(&copy, &["list", "--json", "--to-review"]));
         let unreviewed =
             serde_json::from_str::<serde_json::Value>(&reviews).expect("JSON")["total"]
                 .as_i64()

@@ -77,10 +77,7 @@ struct Outcome {
 
 #[test]
 fn restarting_postgresql_under_load_gives_clean_503s_then_service_again() {
-    let Some(base) = std::env::var("METIERS_TEST_POSTGRES_URL").ok() else {
-        eprintln!(
-            "IGNORÉ : test du redémarrage de PostgreSQL non exécuté, METIERS_TEST_POSTGRES_URL n’est pas défini"
-        );
+    let Some(base) = common::postgres_base("pg_restart") else {
         return;
     };
     let root = std::fs::read_to_string("/proc/self/status")
@@ -109,7 +106,7 @@ fn restarting_postgresql_under_load_gives_clean_503s_then_service_again() {
         String::from_utf8_lossy(&import.stderr)
     );
     let mut server = Server::start(&db);
-    let list = server.call("GET", "/api/v1/cartographie/postes?limit=1000", None);
+    let list = server.call("GET", "/api/v1/positions?limit=1000", None);
     let ids: Vec<i64> = list.json()["positions"]
         .as_array()
         .expect("postes")
@@ -147,12 +144,12 @@ fn restarting_postgresql_under_load_gives_clean_503s_then_service_again() {
                     let position = ids[(k * 6 + w) % ids.len()];
                     let occupation = occupations[(k + w) % occupations.len()].clone();
                     let (what, answer) = match k % 4 {
-                        0 => ("liste", common::call(&agent, &format!("{base}/api/v1/cartographie/postes?limit=20&offset={}", k % 180), "GET", None, &[("Authorization", &auth)])),
-                        1 => ("tableau", common::call(&agent, &format!("{base}/api/v1/cartographie/tableau-de-bord"), "GET", None, &[("Authorization", &auth)])),
+                        0 => ("liste", common::call(&agent, &format!("{base}/api/v1/positions?limit=20&offset={}", k % 180), "GET", None, &[("Authorization", &auth)])),
+                        1 => ("tableau", common::call(&agent, &format!("{base}/api/v1/dashboard"), "GET", None, &[("Authorization", &auth)])),
                         2 => ("recherche", common::call(&agent, &format!("{base}/api/v1/search?q=administrateur%20r%C3%A9seaux"), "GET", None, &[])),
                         _ => {
                             let body = serde_json::json!({ "occupation_id": occupation, "reviewer": format!("Relecteur {w}") }).to_string();
-                            ("revue", common::call(&agent, &format!("{base}/api/v1/cartographie/postes/{position}/revue"), "POST", Some(&body), &[("Authorization", &auth)]))
+                            ("revue", common::call(&agent, &format!("{base}/api/v1/positions/{position}/review"), "POST", Some(&body), &[("Authorization", &auth)]))
                         }
                     };
                     if what == "revue"

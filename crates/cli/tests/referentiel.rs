@@ -1,14 +1,9 @@
 //! The `metiers` commands of the référentiel, run as a user would.
 
-use std::process::{Command, Output};
+mod common;
 
-fn metiers(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_metiers"))
-        .args(args)
-        .env_remove("METIERS_REFERENTIEL")
-        .output()
-        .expect("binaire metiers lançable")
-}
+use common::run as metiers;
+use std::process::Output;
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
@@ -88,7 +83,8 @@ fn unknown_name_exits_2_with_suggestions() {
 #[test]
 fn csv_and_markdown_exports() {
     let csv = metiers(&["export", "--format", "csv"]);
-    assert!(stdout(&csv).starts_with("id,title,heading,activity,detail\r\n"));
+    // The référentiel's five columns, then the crosswalk's ROME codes and ESCO URIs.
+    assert!(stdout(&csv).starts_with("id,title,heading,activity,detail,rome,esco\r\n"));
     let md = metiers(&["export", "--format", "markdown"]);
     assert!(stdout(&md).contains("## Webmestre"));
     let dir = tempfile::tempdir().expect("tempdir");

@@ -12,10 +12,7 @@ use std::process::Command;
 
 #[test]
 fn a_review_through_one_instance_is_seen_through_the_other() {
-    let Ok(base) = std::env::var("METIERS_TEST_POSTGRES_URL") else {
-        eprintln!(
-            "IGNORÉ : test de montée en charge horizontale non exécuté, METIERS_TEST_POSTGRES_URL n’est pas défini"
-        );
+    let Some(base) = common::postgres_base("scale_out") else {
         return;
     };
     let schema = PgSchema::create(&base, "scale_out");
@@ -52,7 +49,7 @@ fn a_review_through_one_instance_is_seen_through_the_other() {
     // The position P-001, as listed by instance one.
     let Answer {
         status, body: list, ..
-    } = one.call("GET", "/api/v1/cartographie/postes?limit=10", None);
+    } = one.call("GET", "/api/v1/positions?limit=10", None);
     assert_eq!(status, 200, "{list}");
     let list: serde_json::Value = serde_json::from_str(&list).expect("JSON");
     let id = find_position(&list, "P-001").expect("poste P-001 listé");
@@ -65,7 +62,7 @@ fn a_review_through_one_instance_is_seen_through_the_other() {
         ..
     } = one.call(
         "POST",
-        &format!("/api/v1/cartographie/postes/{id}/revue"),
+        &format!("/api/v1/positions/{id}/review"),
         Some(body),
     );
     assert_eq!(status, 200, "{answer}");
@@ -73,7 +70,7 @@ fn a_review_through_one_instance_is_seen_through_the_other() {
     // …seen at once through instance two: the decision, its author and its history.
     let Answer {
         status, body: seen, ..
-    } = two.call("GET", &format!("/api/v1/cartographie/postes/{id}"), None);
+    } = two.call("GET", &format!("/api/v1/positions/{id}"), None);
     assert_eq!(status, 200, "{seen}");
     let seen: serde_json::Value = serde_json::from_str(&seen).expect("JSON");
     assert_eq!(
@@ -91,7 +88,7 @@ fn a_review_through_one_instance_is_seen_through_the_other() {
         status,
         body: learned,
         ..
-    } = two.call("GET", "/api/v1/cartographie/appris", None);
+    } = two.call("GET", "/api/v1/learned-titles", None);
     assert_eq!(status, 200, "{learned}");
     assert!(
         learned.contains("Gestionnaire du parc bureautique"),

@@ -1,5 +1,5 @@
-//! The référentiel for the ecosystem and for HR work: exports in the formats of the field,
-//! job descriptions and gap analysis.
+//! The référentiel for the ecosystem: exports in the formats of the field (job descriptions,
+//! gaps and mobility are `metiers-hr`'s).
 //!
 //! - [`skos`]: the edition as a SKOS thesaurus, as ESCO publishes its occupations:
 //!   [`skos::to_turtle`] (written with oxttl) and [`skos::to_jsonld`] (compact JSON-LD with a
@@ -8,19 +8,12 @@
 //! - [`crosswalk`]: the table of correspondences with ROME and ESCO, as CSV and JSON.
 //! - [`format::Format`]: every bulk format of an edition, defined once (name, media type,
 //!   extension, rendering) for the CLI, the API and the pages.
-//! - [`xlsx`]: [`xlsx::to_xlsx`], a workbook with a sheet of occupations and a sheet of
-//!   activities.
-//! - [`poste`]: [`poste::JobDescription`], a draft fiche de poste from an occupation and the
-//!   activities a manager ticks, in Markdown or printable HTML, with marked places for what
-//!   is specific to the position.
-//! - [`ecart`]: [`ecart::GapAnalyzer`], "de A vers B" (which activities of B an occupation A
-//!   already covers, by meaning, with the French analysis of `metiers-search`) and the
-//!   occupations ranked for the activities a person practises.
+//! - [`xlsx`]: [`xlsx::to_xlsx`], a workbook with sheets of occupations, activities and,
+//!   with the crosswalk, correspondences and sources.
 //!
 //! No I/O: every function returns the text or bytes to write.
 
 pub mod crosswalk;
-pub mod ecart;
 pub mod format;
 pub mod skos;
 pub mod xlsx;
@@ -38,14 +31,6 @@ pub enum ExportError {
     Xlsx(String),
     #[error("écriture Turtle impossible : {0}")]
     Turtle(String),
-    #[error("la fiche « {occupation} » n’a pas d’activité n° {number} (elle en compte {count})")]
-    UnknownActivity {
-        occupation: String,
-        number: usize,
-        count: usize,
-    },
-    #[error("aucune activité choisie : indiquez des numéros d’activités ou « all »")]
-    NoActivity,
     #[error("la table des correspondances n’est pas chargée : cet export en a besoin")]
     NoCrosswalk,
 }

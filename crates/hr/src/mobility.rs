@@ -353,3 +353,101 @@ fn education_change(from: &Occupation, to: &Occupation) -> (Option<i8>, String) 
 pub(crate) fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
+
+/// A share as a whole percentage.
+fn pct(x: f64) -> String {
+    format!("{} %", (x * 100.0).round())
+}
+
+fn level_note(g: &SkillGap) -> String {
+    match (g.level, g.from_level) {
+        (Some(want), Some(have)) if have < want => {
+            format!(
+                " (pratiquée « {} », demandée « {} »)",
+                have.label(),
+                want.label()
+            )
+        }
+        (Some(want), None) => format!(" (niveau « {} »)", want.label()),
+        _ => String::new(),
+    }
+}
+
+impl Gap {
+    /// The gap as text for a terminal.
+    pub fn to_text(&self) -> String {
+        let mut out = format!(
+            "De « {} » vers « {} » : {} des compétences couvertes (part pondérée)\n{}\n{}\n",
+            self.from.title,
+            self.to.title,
+            pct(self.coverage),
+            self.summary,
+            self.education_change
+        );
+        for (title, list) in [
+            ("Compétences à acquérir", &self.missing),
+            ("Compétences déjà en partie", &self.partial),
+            ("Compétences en commun", &self.shared),
+        ] {
+            if list.is_empty() {
+                continue;
+            }
+            out.push_str(&format!("\n{title} :\n"));
+            for g in list {
+                let core = if g.core { " [cœur du métier]" } else { "" };
+                let by =
+                    g.by.as_ref()
+                        .map(|b| format!(" — en partie par « {} »", b.label))
+                        .unwrap_or_default();
+                out.push_str(&format!("  - {}{core}{}{by}\n", g.label, level_note(g)));
+            }
+        }
+        for m in &self.rome_mobilities {
+            out.push_str(&format!(
+                "\nROME 4.0 indique la mobilité {} « {} » → {} « {} » (France Travail – ROME 4.0 v460).\n",
+                m.from_code, m.from_label, m.to_code, m.to_label
+            ));
+        }
+        out
+    }
+
+    /// The gap in Markdown.
+    pub fn to_markdown(&self) -> String {
+        let mut out = format!(
+            "# De « {} » vers « {} »\n\n- **Compétences couvertes** : {} (part pondérée : cœur du métier, rareté, niveau)\n- **Formation** : {}\n\n{}\n",
+            self.from.title,
+            self.to.title,
+            pct(self.coverage),
+            self.education_change,
+            self.summary
+        );
+        for (title, list) in [
+            ("Compétences à acquérir", &self.missing),
+            ("Compétences déjà en partie", &self.partial),
+            ("Compétences en commun", &self.shared),
+        ] {
+            if list.is_empty() {
+                continue;
+            }
+            out.push_str(&format!("\n## {title}\n\n"));
+            for g in list {
+                let core = if g.core { " *(cœur du métier)*" } else { "" };
+                out.push_str(&format!("- {}{core}{}\n", g.label, level_note(g)));
+                for s in &g.sentences {
+                    out.push_str(&format!("  - « {s} »\n"));
+                }
+            }
+        }
+        if !self.rome_mobilities.is_empty() {
+            out.push_str("\n## Mobilités indiquées par ROME 4.0\n\n");
+            for m in &self.rome_mobilities {
+                out.push_str(&format!(
+                    "- {} {} → {} {}\n",
+                    m.from_code, m.from_label, m.to_code, m.to_label
+                ));
+            }
+            out.push_str("\nSource : France Travail – ROME 4.0 v460.\n");
+        }
+        out
+    }
+}

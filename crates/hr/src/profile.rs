@@ -240,7 +240,9 @@ pub fn person(skills: &[(usize, Option<Level>)]) -> Vec<Held> {
 }
 
 /// The skills of the activities `numbers` (1-based) of an occupation, each at the level of
-/// the activities practised.
+/// the activities practised, and — someone practising the occupation knows its ways — the
+/// skills of the occupation that no activity of its fiche carries (its savoirs and
+/// savoir-être, mostly).
 pub fn from_activities(
     space: &SkillSpace,
     r: &Referentiel,
@@ -262,6 +264,15 @@ pub fn from_activities(
             let level = quote(o, a)
                 .map(|q| metiers_knowledge::level::of_activity(q.text, q.heading, q.parent));
             out.push((i, level));
+        }
+    }
+    if !out.is_empty() {
+        for h in k.skills.of_occupation(r, occupation) {
+            if h.activities.is_empty()
+                && let Some(i) = space.skill(&h.skill.id)
+            {
+                out.push((i, None));
+            }
         }
     }
     out
@@ -356,4 +367,38 @@ pub fn training_needs(m: &Mobility<'_>, ranking: &[Fit]) -> Vec<TrainingNeed> {
     }
     needs.sort_by_key(|n| std::cmp::Reverse(n.for_occupations.len()));
     needs
+}
+
+/// A ranking as text for a terminal (or Markdown), with the first missing skills.
+pub fn ranking_text(ranking: &[Fit], markdown: bool) -> String {
+    let mut out = String::new();
+    if markdown {
+        out.push_str(
+            "| Métier | Compétences couvertes | À acquérir (premières) |\n|---|---:|---|\n",
+        );
+    }
+    for f in ranking {
+        let missing = f
+            .missing
+            .iter()
+            .take(3)
+            .map(|g| g.label.as_str())
+            .collect::<Vec<_>>()
+            .join(" ; ");
+        let share = format!(
+            "{} % ({} sur {})",
+            (f.coverage * 100.0).round(),
+            f.covered,
+            f.total
+        );
+        if markdown {
+            out.push_str(&format!("| {} | {share} | {missing} |\n", f.title));
+        } else {
+            out.push_str(&format!("{:>14}  {}  ({})\n", share, f.title, f.id));
+            if !missing.is_empty() {
+                out.push_str(&format!("{:>14}  à acquérir : {missing}\n", ""));
+            }
+        }
+    }
+    out
 }

@@ -33,6 +33,25 @@ pub fn is_ogr(s: &str) -> bool {
     !s.is_empty() && s.len() <= 9 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// The forms of an appellation: the label itself and, for a label written « Développeur /
+/// Développeuse web », its masculine (« Développeur web ») and feminine (« Développeuse web »)
+/// forms, as people write them.
+pub fn gendered_forms(label: &str) -> Vec<String> {
+    let mut out = vec![label.to_owned()];
+    if let Some((left, right)) = label.split_once(" / ") {
+        let n = left.split_whitespace().count();
+        let rest: Vec<&str> = right.split_whitespace().skip(n).collect();
+        let masculine = if rest.is_empty() {
+            left.to_owned()
+        } else {
+            format!("{left} {}", rest.join(" "))
+        };
+        out.push(masculine);
+        out.push(right.to_owned());
+    }
+    out
+}
+
 /// A fiche of the ROME.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RomeFiche {
@@ -154,9 +173,15 @@ impl Rome {
             .collect();
         let mut by_label: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, a) in appellations.iter().enumerate() {
-            by_label.entry(fold(&a.label)).or_default().push(i);
-            if a.short_label != a.label {
-                by_label.entry(fold(&a.short_label)).or_default().push(i);
+            let mut keys: Vec<String> = gendered_forms(&a.label)
+                .into_iter()
+                .chain(gendered_forms(&a.short_label))
+                .map(|l| fold(&l))
+                .collect();
+            keys.sort();
+            keys.dedup();
+            for key in keys {
+                by_label.entry(key).or_default().push(i);
             }
         }
         Ok(Rome {

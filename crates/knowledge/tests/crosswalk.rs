@@ -154,3 +154,37 @@ fn malformed_and_unknown_codes_are_told_apart() {
         Err(LookupError::Unknown { .. })
     ));
 }
+
+#[test]
+fn appellations_are_found_in_the_masculine_or_the_feminine() {
+    use metiers_knowledge::rome::gendered_forms;
+    assert_eq!(
+        gendered_forms("Développeur / Développeuse web"),
+        [
+            "Développeur / Développeuse web",
+            "Développeur web",
+            "Développeuse web"
+        ]
+    );
+    assert_eq!(
+        gendered_forms("Chef de projet / Cheffe de projet informatique"),
+        [
+            "Chef de projet / Cheffe de projet informatique",
+            "Chef de projet informatique",
+            "Cheffe de projet informatique"
+        ]
+    );
+    for text in [
+        "développeur web",
+        "DÉVELOPPEUSE WEB",
+        "Développeur / Développeuse web",
+    ] {
+        assert!(
+            K.rome
+                .appellations_named(text)
+                .iter()
+                .any(|a| a.ogr == "14156"),
+            "{text}"
+        );
+    }
+}

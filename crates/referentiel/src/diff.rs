@@ -119,14 +119,42 @@ pub struct Moved {
 impl OccupationChanges {
     /// Whether nothing changed.
     pub fn is_empty(&self) -> bool {
-        self.alt_titles_added.is_empty()
-            && self.alt_titles_removed.is_empty()
-            && self.education.is_none()
-            && self.added_activities.is_empty()
-            && self.removed_activities.is_empty()
-            && self.reworded_activities.is_empty()
-            && self.moved_activities.is_empty()
+        self.changes().next().is_none()
     }
+
+    /// Every change, in the order the reports list them (each report words them its way).
+    fn changes(&self) -> impl Iterator<Item = Change<'_>> {
+        self.alt_titles_added
+            .iter()
+            .map(|t| Change::AltTitle(true, t))
+            .chain(
+                self.alt_titles_removed
+                    .iter()
+                    .map(|t| Change::AltTitle(false, t)),
+            )
+            .chain(self.education.iter().map(Change::Education))
+            .chain(
+                self.added_activities
+                    .iter()
+                    .map(|a| Change::Activity(true, a)),
+            )
+            .chain(
+                self.removed_activities
+                    .iter()
+                    .map(|a| Change::Activity(false, a)),
+            )
+            .chain(self.reworded_activities.iter().map(Change::Reworded))
+            .chain(self.moved_activities.iter().map(Change::Moved))
+    }
+}
+
+/// One change of an occupation, for the reports: `true` for added, `false` for removed.
+enum Change<'a> {
+    AltTitle(bool, &'a str),
+    Education(&'a EducationChange),
+    Activity(bool, &'a PlacedActivity),
+    Reworded(&'a Reworded),
+    Moved(&'a Moved),
 }
 
 /// Compares two editions.
@@ -467,39 +495,39 @@ impl EditionDiff {
         }
         for c in &self.changed {
             let _ = writeln!(out, "\n{} ({}) :", c.title, c.id);
-            for t in &c.alt_titles_added {
-                let _ = writeln!(out, "  + autre appellation : {t}");
-            }
-            for t in &c.alt_titles_removed {
-                let _ = writeln!(out, "  - autre appellation : {t}");
-            }
-            if let Some(e) = &c.education {
-                let _ = writeln!(out, "  ~ cursus : {} → {}", edu(&e.old), edu(&e.new));
-            }
-            for a in &c.added_activities {
-                let _ = writeln!(out, "  + [{}] {}", heading(&a.heading), a.text);
-            }
-            for a in &c.removed_activities {
-                let _ = writeln!(out, "  - [{}] {}", heading(&a.heading), a.text);
-            }
-            for r in &c.reworded_activities {
-                let _ = writeln!(
-                    out,
-                    "  ~ [{}] reformulée (similarité {}) :\n      avant : {}\n      après : {}",
-                    heading(&r.new_heading),
-                    percent(r.similarity),
-                    r.old_text,
-                    r.new_text
-                );
-            }
-            for m in &c.moved_activities {
-                let _ = writeln!(
-                    out,
-                    "  > déplacée de [{}] vers [{}] : {}",
-                    heading(&m.old_heading),
-                    heading(&m.new_heading),
-                    m.text
-                );
+            for change in c.changes() {
+                let _ = match change {
+                    Change::AltTitle(added, t) => {
+                        writeln!(out, "  {} autre appellation : {t}", sign(added))
+                    }
+                    Change::Education(e) => {
+                        writeln!(out, "  ~ cursus : {} → {}", edu(&e.old), edu(&e.new))
+                    }
+                    Change::Activity(added, a) => {
+                        writeln!(
+                            out,
+                            "  {} [{}] {}",
+                            sign(added),
+                            heading(&a.heading),
+                            a.text
+                        )
+                    }
+                    Change::Reworded(r) => writeln!(
+                        out,
+                        "  ~ [{}] reformulée (similarité {}) :\n      avant : {}\n      après : {}",
+                        heading(&r.new_heading),
+                        percent(r.similarity),
+                        r.old_text,
+                        r.new_text
+                    ),
+                    Change::Moved(m) => writeln!(
+                        out,
+                        "  > déplacée de [{}] vers [{}] : {}",
+                        heading(&m.old_heading),
+                        heading(&m.new_heading),
+                        m.text
+                    ),
+                };
             }
         }
         out
@@ -544,52 +572,52 @@ impl EditionDiff {
         }
         for c in &self.changed {
             let _ = writeln!(out, "\n### {} (`{}`)\n", c.title, c.id);
-            for t in &c.alt_titles_added {
-                let _ = writeln!(out, "- Autre appellation ajoutée : {t}");
-            }
-            for t in &c.alt_titles_removed {
-                let _ = writeln!(out, "- Autre appellation retirée : {t}");
-            }
-            if let Some(e) = &c.education {
-                let _ = writeln!(out, "- Cursus : {} → {}", edu(&e.old), edu(&e.new));
-            }
-            for a in &c.added_activities {
-                let _ = writeln!(
-                    out,
-                    "- Activité ajoutée ({}) : {}",
-                    heading(&a.heading),
-                    a.text
-                );
-            }
-            for a in &c.removed_activities {
-                let _ = writeln!(
-                    out,
-                    "- Activité retirée ({}) : ~~{}~~",
-                    heading(&a.heading),
-                    a.text
-                );
-            }
-            for r in &c.reworded_activities {
-                let _ = writeln!(
-                    out,
-                    "- Activité reformulée ({}) : « {} » devient « {} »",
-                    heading(&r.new_heading),
-                    r.old_text,
-                    r.new_text
-                );
-            }
-            for m in &c.moved_activities {
-                let _ = writeln!(
-                    out,
-                    "- Activité déplacée de {} vers {} : {}",
-                    heading(&m.old_heading),
-                    heading(&m.new_heading),
-                    m.text
-                );
+            for change in c.changes() {
+                let _ = match change {
+                    Change::AltTitle(added, t) => writeln!(
+                        out,
+                        "- Autre appellation {} : {t}",
+                        if added { "ajoutée" } else { "retirée" }
+                    ),
+                    Change::Education(e) => {
+                        writeln!(out, "- Cursus : {} → {}", edu(&e.old), edu(&e.new))
+                    }
+                    Change::Activity(true, a) => writeln!(
+                        out,
+                        "- Activité ajoutée ({}) : {}",
+                        heading(&a.heading),
+                        a.text
+                    ),
+                    Change::Activity(false, a) => writeln!(
+                        out,
+                        "- Activité retirée ({}) : ~~{}~~",
+                        heading(&a.heading),
+                        a.text
+                    ),
+                    Change::Reworded(r) => writeln!(
+                        out,
+                        "- Activité reformulée ({}) : « {} » devient « {} »",
+                        heading(&r.new_heading),
+                        r.old_text,
+                        r.new_text
+                    ),
+                    Change::Moved(m) => writeln!(
+                        out,
+                        "- Activité déplacée de {} vers {} : {}",
+                        heading(&m.old_heading),
+                        heading(&m.new_heading),
+                        m.text
+                    ),
+                };
             }
         }
         out
     }
+}
+
+/// `+` for what was added, `-` for what was removed.
+fn sign(added: bool) -> char {
+    if added { '+' } else { '-' }
 }
 
 fn edu(e: &Option<String>) -> &str {

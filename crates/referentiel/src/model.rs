@@ -171,6 +171,23 @@ impl AsRef<str> for OccupationId {
 }
 
 impl Referentiel {
+    /// Number of activities over all the fiches.
+    pub fn activity_count(&self) -> usize {
+        self.occupations
+            .iter()
+            .map(|o| o.activities().count())
+            .sum()
+    }
+
+    /// Number of sub-items (details) of activities over all the fiches.
+    pub fn detail_count(&self) -> usize {
+        self.occupations
+            .iter()
+            .flat_map(|o| o.activities())
+            .map(|a| a.details.len())
+            .sum()
+    }
+
     /// The occupation with this id.
     pub fn get(&self, id: &str) -> Option<&Occupation> {
         self.occupations.iter().find(|o| o.id.as_str() == id)

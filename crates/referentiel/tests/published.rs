@@ -19,13 +19,8 @@ fn headings(o: &Occupation) -> Vec<&str> {
 fn the_published_text_has_44_occupations_and_every_bullet() {
     let r = referentiel();
     assert_eq!(r.occupations.len(), 44);
-    let activities: usize = r.occupations.iter().map(|o| o.activities().count()).sum();
-    let details: usize = r
-        .occupations
-        .iter()
-        .flat_map(|o| o.activities())
-        .map(|a| a.details.len())
-        .sum();
+    let activities = r.activity_count();
+    let details = r.detail_count();
     let source_bullets = metiers_referentiel::PUBLISHED_TEXT
         .lines()
         .filter(|l| l.starts_with('•'))

@@ -1,10 +1,14 @@
-//! The administrator token and session tokens of the portal, kept as hashes in the store.
+//! The administrator token and session tokens of the portal, kept as hashes in the store,
+//! and the store's settings (key and value) that hold the administrator token's hash.
 //!
 //! The token itself is never stored: only its SHA-256. Several portal instances on one
 //! PostgreSQL database share the token and the sessions.
 
+use crate::store::on_pool;
+use crate::time::now_utc;
 use crate::{Result, Store, StoreError};
 use sha2::{Digest, Sha256};
+use std::time::Duration;
 
 /// Settings key of the administrator token's hash.
 pub const ADMIN_TOKEN_KEY: &str = "admin_token_sha256";
@@ -74,4 +78,128 @@ pub fn hash_token(token: &str) -> String {
 /// Compares two byte strings in a time that depends only on their lengths.
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// A session's last use is recorded when older than this (idle expiry, [`Store::session`]).
+const SESSION_TOUCH_EVERY: Duration = Duration::from_secs(60);
+
+/// A portal session in force, as [`Store::session`] finds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    /// The token every form of the session must carry.
+    pub csrf_token: String,
+    /// The name given at login, recorded with each decision.
+    pub reviewer: String,
+}
+
+impl Store {
+    // ----- settings (key and value; the administrator token's hash) ------------------------
+
+    /// A stored setting.
+    pub async fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT value FROM settings WHERE key = $1").bind(key).fetch_optional(pool).await?
+        }))
+    }
+
+    /// Stores `value` under `key` unless a value is already there; returns the value in force.
+    pub async fn setting_insert_if_absent(&self, key: &str, value: &str) -> Result<String> {
+        on_pool!(self, pool => {
+            sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+                .bind(key)
+                .bind(value)
+                .execute(pool)
+                .await?;
+        });
+        Ok(self.setting(key).await?.unwrap_or_else(|| value.to_owned()))
+    }
+
+    /// Stores `value` under `key`, replacing any previous one.
+    pub async fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        on_pool!(self, pool => {
+            sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+                .bind(key)
+                .bind(value)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    // ----- sessions of the portal -----------------------------------------------------------
+
+    /// Records a session (by the hash of its token) of `reviewer`, valid until `expires_at`
+    /// (absolute expiry) and last used now (see [`Store::session`] for the idle expiry).
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        csrf_token: &str,
+        reviewer: &str,
+        expires_at: &str,
+    ) -> Result<()> {
+        let now = now_utc();
+        on_pool!(self, pool => {
+            sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(&now).execute(pool).await?;
+            sqlx::query(
+                "INSERT INTO sessions (token_hash, csrf_token, reviewer, created_at, expires_at, last_seen_at) VALUES ($1, $2, $3, $4, $5, $4)",
+            )
+            .bind(token_hash)
+            .bind(csrf_token)
+            .bind(reviewer)
+            .bind(&now)
+            .bind(expires_at)
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// The CSRF token and reviewer's name of a session that has neither expired (`expires_at`)
+    /// nor been left unused for `idle` or more. Using a session records the time, at most
+    /// once a minute (a write per minute and session, not per request).
+    pub async fn session(&self, token_hash: &str, idle: Duration) -> Result<Option<SessionRecord>> {
+        let now_time = std::time::SystemTime::now();
+        let now = crate::time::format_utc(now_time);
+        let idle_since =
+            crate::time::format_utc(now_time.checked_sub(idle).unwrap_or(std::time::UNIX_EPOCH));
+        let row: Option<(String, String, String)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT csrf_token, reviewer, last_seen_at FROM sessions WHERE token_hash = $1 AND expires_at > $2 AND last_seen_at > $3",
+            )
+            .bind(token_hash)
+            .bind(&now)
+            .bind(&idle_since)
+            .fetch_optional(pool)
+            .await?
+        });
+        let Some((csrf, reviewer, last_seen)) = row else {
+            return Ok(None);
+        };
+        let touch_before = crate::time::format_utc(
+            now_time
+                .checked_sub(SESSION_TOUCH_EVERY)
+                .unwrap_or(std::time::UNIX_EPOCH),
+        );
+        if last_seen < touch_before {
+            on_pool!(self, pool => {
+                sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+                    .bind(&now)
+                    .bind(token_hash)
+                    .execute(pool)
+                    .await?;
+            });
+        }
+        Ok(Some(SessionRecord {
+            csrf_token: csrf,
+            reviewer,
+        }))
+    }
+
+    /// Ends a session.
+    pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        on_pool!(self, pool => {
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(pool).await?;
+        });
+        Ok(())
+    }
 }

@@ -1,7 +1,9 @@
-//! Figures of a workspace: positions and agents per occupation, group and education level.
+//! Figures of a workspace: the store's counts ([`Store::occupation_counts`],
+//! [`Store::status_counts`]) and the dashboard built from them, per occupation, group and
+//! education level.
 
-use crate::Status;
-use crate::store::OccupationCount;
+use crate::store::on_pool;
+use crate::{Result, Status, Store};
 use metiers_referentiel::Referentiel;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -57,6 +59,72 @@ pub struct StatusCount {
     pub positions: i64,
 }
 
+impl StatusCount {
+    /// `positions` in `status`, with the status's French label.
+    pub fn new(status: Status, positions: i64) -> Self {
+        StatusCount {
+            status,
+            label: status.label(),
+            positions,
+        }
+    }
+}
+
+/// Positions and agents per retained occupation (`None`: no occupation suggested yet).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OccupationCount {
+    pub occupation_id: Option<String>,
+    pub positions: i64,
+    /// Sum of the headcounts, a position without headcount counting as one agent.
+    pub agents: f64,
+    pub reviewed: i64,
+}
+
+impl Store {
+    /// Positions, agents and reviewed positions per retained occupation.
+    pub async fn occupation_counts(&self) -> Result<Vec<OccupationCount>> {
+        let rows: Vec<(Option<String>, i64, Option<f64>, i64)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT occupation_id, COUNT(*), SUM(COALESCE(headcount, 1.0)), \
+                 SUM(CASE WHEN status IN ('confirmed', 'corrected') THEN 1 ELSE 0 END) \
+                 FROM positions GROUP BY occupation_id ORDER BY occupation_id",
+            )
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(
+                |(occupation_id, positions, agents, reviewed)| OccupationCount {
+                    occupation_id,
+                    positions,
+                    agents: agents.unwrap_or(0.0),
+                    reviewed,
+                },
+            )
+            .collect())
+    }
+
+    /// Number of positions per status, in [`Status::ALL`] order (zero included).
+    pub async fn status_counts(&self) -> Result<Vec<StatusCount>> {
+        let rows: Vec<(String, i64)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT status, COUNT(*) FROM positions GROUP BY status").fetch_all(pool).await?
+        });
+        Ok(Status::ALL
+            .iter()
+            .map(|&s| {
+                StatusCount::new(
+                    s,
+                    rows.iter()
+                        .filter(|(k, _)| k == s.as_str())
+                        .map(|(_, n)| *n)
+                        .sum(),
+                )
+            })
+            .collect())
+    }
+}
+
 /// Label of positions without any occupation.
 pub const UNCLASSIFIED: &str = "Sans métier proposé";
 
@@ -64,7 +132,7 @@ pub const UNCLASSIFIED: &str = "Sans métier proposé";
 pub fn build(
     referentiel: &Referentiel,
     counts: &[OccupationCount],
-    statuses: &[(Status, i64)],
+    statuses: &[StatusCount],
     groups: &[GroupRef<'_>],
 ) -> Dashboard {
     let title = |id: &str| {
@@ -156,14 +224,15 @@ pub fn build(
     }
     let by_status: Vec<StatusCount> = Status::ALL
         .iter()
-        .map(|&s| StatusCount {
-            status: s,
-            label: s.label(),
-            positions: statuses
-                .iter()
-                .filter(|(k, _)| *k == s)
-                .map(|(_, n)| *n)
-                .sum(),
+        .map(|&s| {
+            StatusCount::new(
+                s,
+                statuses
+                    .iter()
+                    .filter(|c| c.status == s)
+                    .map(|c| c.positions)
+                    .sum(),
+            )
         })
         .collect();
     let unreviewed = by_status

@@ -25,15 +25,22 @@ pub mod classify;
 pub mod dashboard;
 pub mod export;
 pub mod import;
+mod imports;
 mod model;
+mod positions;
+mod reviews;
 mod store;
 mod time;
 
+pub use auth::SessionRecord;
 pub use classify::{Candidate, Classification, Classifier, ClassifyInput};
+pub use dashboard::{OccupationCount, StatusCount};
+pub use imports::{ImportOutcome, ImportProgress, ImportRecord};
 pub use model::{
     LearnedTitle, Position, PositionFilter, PositionPage, Review, Status, StoredLearned,
 };
-pub use store::{Backend, ImportOutcome, ImportProgress, OccupationCount, ReviewOutcome, Store};
+pub use reviews::ReviewOutcome;
+pub use store::{Backend, Store};
 pub use time::{now_utc, utc_in};
 
 /// Why a store operation failed.

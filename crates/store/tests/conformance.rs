@@ -66,6 +66,23 @@ async fn import_ok(store: &Store, name: &str) -> metiers_store::ImportOutcome {
         .unwrap_or_else(|e| panic!("{name} importé : {e:?}"))
 }
 
+/// The position of the file's identifier `key`, which must exist.
+async fn position(store: &Store, key: &str) -> metiers_store::Position {
+    store
+        .find_position(key)
+        .await
+        .expect("query")
+        .unwrap_or_else(|| panic!("{key} exists"))
+}
+
+/// A reviewer's decision, which must be recorded.
+async fn review(store: &Store, id: i64, occupation: &str, reviewer: &str) {
+    store
+        .review(id, occupation, reviewer)
+        .await
+        .expect("review");
+}
+
 fn referentiel() -> metiers_referentiel::Referentiel {
     metiers_referentiel::published().referentiel
 }
@@ -106,11 +123,7 @@ async fn real_shaped_csv_is_understood_and_classified(db: &TestDb) {
         "{understood}"
     );
 
-    let p = store
-        .find_position("P003")
-        .await
-        .expect("query")
-        .expect("P003 exists");
+    let p = position(store, "P003").await;
     assert_eq!(p.title, "Chef de projet maîtrise d'ouvrage");
     assert_eq!(p.headcount, Some(0.5));
     assert_eq!(p.service.as_deref(), Some("Mission transformation"));
@@ -120,22 +133,14 @@ async fn real_shaped_csv_is_understood_and_classified(db: &TestDb) {
         p.occupation_id.as_deref(),
         Some("chef-de-projet-maitrise-d-ouvrage-si")
     );
-    let p = store
-        .find_position("P001")
-        .await
-        .expect("query")
-        .expect("P001 exists");
+    let p = position(store, "P001").await;
     assert_eq!(p.status, Status::Proposed);
     assert_eq!(
         p.missions.as_deref(),
         Some("Développe et maintient les applications métier en Java")
     );
     assert_eq!(p.source_line, Some(4));
-    let p = store
-        .find_position("P006")
-        .await
-        .expect("query")
-        .expect("P006 exists");
+    let p = position(store, "P006").await;
     assert_eq!(
         (p.status, p.occupation_id.clone()),
         (Status::ToReview, None),
@@ -149,7 +154,19 @@ async fn same_file_twice_does_not_duplicate(db: &TestDb) {
     let again = import_ok(store, "postes-excel-windows1252.csv").await;
     assert_eq!((again.inserted, again.updated), (0, 6));
     assert_eq!(store.count_positions().await.expect("count"), 6);
-    assert_eq!(store.imports().await.expect("imports").len(), 2);
+    let imports = store.imports().await.expect("imports");
+    assert_eq!(imports.len(), 2);
+    let last = &imports[0];
+    assert!(last.id > imports[1].id, "most recent first: {imports:?}");
+    assert_eq!(
+        (
+            last.file_name.as_str(),
+            last.row_count,
+            last.inserted,
+            last.updated
+        ),
+        ("postes-excel-windows1252.csv", 6, 0, 6)
+    );
 }
 
 async fn files_without_identifiers_are_keyed_by_content(db: &TestDb) {
@@ -292,11 +309,7 @@ async fn xlsx_with_merged_cells_imports(db: &TestDb) {
         out.report.format
     );
     assert_eq!(out.report.header_line, Some(3));
-    let p = store
-        .find_position("1002")
-        .await
-        .expect("query")
-        .expect("numbers read as identifiers");
+    let p = position(store, "1002").await;
     assert_eq!(
         p.service.as_deref(),
         Some("Bureau des applications"),
@@ -314,11 +327,7 @@ async fn xlsx_with_merged_cells_imports(db: &TestDb) {
 async fn reviews_are_recorded_with_previous_value_and_teach_titles(db: &TestDb) {
     let store = &db.store;
     import_ok(store, "postes-excel-windows1252.csv").await;
-    let p1 = store
-        .find_position("P001")
-        .await
-        .expect("query")
-        .expect("P001");
+    let p1 = position(store, "P001").await;
     let confirmed = store
         .review(p1.id, "concepteur-developpeur", "Alice")
         .await
@@ -331,11 +340,7 @@ async fn reviews_are_recorded_with_previous_value_and_teach_titles(db: &TestDb) 
         Some("concepteur-developpeur")
     );
 
-    let p6 = store
-        .find_position("P006")
-        .await
-        .expect("query")
-        .expect("P006");
+    let p6 = position(store, "P006").await;
     let corrected = store
         .review(p6.id, "specialiste-ihm", "Bruno")
         .await
@@ -349,10 +354,7 @@ async fn reviews_are_recorded_with_previous_value_and_teach_titles(db: &TestDb) 
     );
 
     // Changing one's mind appends to the history.
-    store
-        .review(p6.id, "testeur", "Chloé")
-        .await
-        .expect("review");
+    review(store, p6.id, "testeur", "Chloé").await;
     let history = store.reviews(p6.id).await.expect("history");
     assert_eq!(history.len(), 2);
     assert_eq!(
@@ -397,11 +399,7 @@ async fn reviews_are_recorded_with_previous_value_and_teach_titles(db: &TestDb) 
 async fn learned_titles_are_reversible(db: &TestDb) {
     let store = &db.store;
     import_ok(store, "postes-excel-windows1252.csv").await;
-    let p6 = store
-        .find_position("P006")
-        .await
-        .expect("query")
-        .expect("P006");
+    let p6 = position(store, "P006").await;
     let learned = store
         .review(p6.id, "specialiste-ihm", "Alice")
         .await
@@ -434,21 +432,10 @@ async fn learned_titles_are_reversible(db: &TestDb) {
 async fn reviewed_positions_survive_reimport(db: &TestDb) {
     let store = &db.store;
     import_ok(store, "postes-excel-windows1252.csv").await;
-    let p3 = store
-        .find_position("P003")
-        .await
-        .expect("query")
-        .expect("P003");
-    store
-        .review(p3.id, "directeur-de-projets-si", "Alice")
-        .await
-        .expect("review");
+    let p3 = position(store, "P003").await;
+    review(store, p3.id, "directeur-de-projets-si", "Alice").await;
     import_ok(store, "postes-excel-windows1252.csv").await;
-    let p3 = store
-        .find_position("P003")
-        .await
-        .expect("query")
-        .expect("P003");
+    let p3 = position(store, "P003").await;
     assert_eq!(p3.status, Status::Corrected);
     assert_eq!(p3.occupation_id.as_deref(), Some("directeur-de-projets-si"));
     assert_eq!(p3.reviewer.as_deref(), Some("Alice"));
@@ -457,15 +444,8 @@ async fn reviewed_positions_survive_reimport(db: &TestDb) {
 async fn reviews_history_is_append_only(db: &TestDb) {
     let store = &db.store;
     import_ok(store, "postes-excel-windows1252.csv").await;
-    let p1 = store
-        .find_position("P001")
-        .await
-        .expect("query")
-        .expect("P001");
-    store
-        .review(p1.id, "testeur", "Alice")
-        .await
-        .expect("review");
+    let p1 = position(store, "P001").await;
+    review(store, p1.id, "testeur", "Alice").await;
     let update = "UPDATE reviews SET reviewer = 'Mallory'";
     let delete = "DELETE FROM reviews";
     for sql in [update, delete] {
@@ -484,15 +464,8 @@ async fn reviews_history_is_append_only(db: &TestDb) {
 async fn dashboard_counts_positions_agents_and_what_is_left(db: &TestDb) {
     let store = &db.store;
     import_ok(store, "postes-excel-windows1252.csv").await;
-    let p1 = store
-        .find_position("P001")
-        .await
-        .expect("query")
-        .expect("P001");
-    store
-        .review(p1.id, "concepteur-developpeur", "Alice")
-        .await
-        .expect("review");
+    let p1 = position(store, "P001").await;
+    review(store, p1.id, "concepteur-developpeur", "Alice").await;
     let r = referentiel();
     let groups_ids = vec!["concepteur-developpeur".to_owned(), "testeur".to_owned()];
     let groups = [metiers_store::dashboard::GroupRef {
@@ -550,15 +523,8 @@ async fn exports_read_back(db: &TestDb) {
     use calamine::{Data, Reader};
     let store = &db.store;
     import_ok(store, "postes-excel-windows1252.csv").await;
-    let p1 = store
-        .find_position("P001")
-        .await
-        .expect("query")
-        .expect("P001");
-    store
-        .review(p1.id, "concepteur-developpeur", "Alice")
-        .await
-        .expect("review");
+    let p1 = position(store, "P001").await;
+    review(store, p1.id, "concepteur-developpeur", "Alice").await;
     let r = referentiel();
     let positions = store.all_positions().await.expect("all");
     let xlsx = metiers_store::export::to_xlsx(&positions, &r).expect("xlsx");
@@ -676,7 +642,10 @@ async fn admin_token_and_sessions(db: &TestDb) {
     let idle = std::time::Duration::from_secs(1800);
     assert_eq!(
         store.session(&h, idle).await.expect("session"),
-        Some(("csrf-1".to_owned(), "Alice".to_owned()))
+        Some(metiers_store::SessionRecord {
+            csrf_token: "csrf-1".to_owned(),
+            reviewer: "Alice".to_owned()
+        })
     );
     // Idle expiry: a session last used at least `idle` ago is refused (here `idle` = 0:
     // it was last used this very second).
@@ -704,16 +673,8 @@ async fn admin_token_and_sessions(db: &TestDb) {
 
 async fn workspace_survives_reopening(db: &TestDb) {
     import_ok(&db.store, "postes-excel-windows1252.csv").await;
-    let p1 = db
-        .store
-        .find_position("P001")
-        .await
-        .expect("query")
-        .expect("P001");
-    db.store
-        .review(p1.id, "testeur", "Alice")
-        .await
-        .expect("review");
+    let p1 = position(&db.store, "P001").await;
+    review(&db.store, p1.id, "testeur", "Alice").await;
     let other = Store::open(&db.url)
         .await
         .expect("second connection, migrations already applied");

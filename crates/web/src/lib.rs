@@ -29,7 +29,7 @@ pub mod params;
 pub mod profile;
 pub mod referentiel;
 pub mod search;
-mod security;
+pub mod security;
 pub mod similar;
 pub mod skills;
 mod state;

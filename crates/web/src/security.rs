@@ -46,22 +46,111 @@ pub async fn headers(request: Request, next: Next) -> Response {
 
 // ----- login attempts ------------------------------------------------------------------
 
-/// The address of the client as the server saw it (`None` when the router runs without
-/// connection info, as in tests with `oneshot`). Behind a reverse proxy it is the proxy's:
-/// every client then shares one budget of failed logins.
+/// The address of the client (`None` when the router runs without connection info, as in
+/// tests with `oneshot`): the peer's, or, when the peer is a trusted reverse proxy
+/// ([`AppState::with_trusted_proxies`](crate::AppState::with_trusted_proxies)), the right-most
+/// address of `X-Forwarded-For` that is not one of the trusted proxies. Without trusted
+/// proxies, behind a proxy every client shares the proxy's budget of failed logins.
 #[derive(Debug, Clone, Copy)]
 pub struct ClientAddr(pub Option<IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl FromRequestParts<crate::AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Self(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip()),
-        ))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &crate::AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        Ok(Self(client_ip(
+            peer,
+            &parts.headers,
+            &state.trusted_proxies,
+        )))
+    }
+}
+
+/// The client's address: the peer, or behind trusted proxies the right-most untrusted address
+/// of `X-Forwarded-For` (the left part of the header is what the client says of itself, and
+/// can be forged).
+pub fn client_ip(
+    peer: Option<IpAddr>,
+    headers: &axum::http::HeaderMap,
+    trusted: &[TrustedProxy],
+) -> Option<IpAddr> {
+    let peer = peer?;
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|t| t.contains(*ip));
+    if !is_trusted(&peer) {
+        return Some(peer);
+    }
+    let chain: Vec<IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse().ok())
+        .collect();
+    chain
+        .iter()
+        .rev()
+        .find(|ip| !is_trusted(ip))
+        .or(chain.first())
+        .copied()
+        .or(Some(peer))
+}
+
+/// A reverse proxy (an address, or a network in CIDR notation) whose `X-Forwarded-For` the
+/// server believes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TrustedProxy {
+    pub addr: IpAddr,
+    /// Length of the network prefix (32 or 128 for one address).
+    pub prefix: u8,
+}
+
+impl TrustedProxy {
+    pub fn parse(v: &str) -> Option<TrustedProxy> {
+        let v = v.trim();
+        let (addr, prefix) = match v.split_once('/') {
+            Some((a, p)) => (a.parse::<IpAddr>().ok()?, Some(p.parse::<u8>().ok()?)),
+            None => (v.parse::<IpAddr>().ok()?, None),
+        };
+        let max = if addr.is_ipv4() { 32 } else { 128 };
+        let prefix = prefix.unwrap_or(max);
+        (prefix <= max).then_some(TrustedProxy { addr, prefix })
+    }
+
+    /// Whether `ip` is this address or in this network.
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        match (self.addr, ip) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u32::from(net) & mask == u32::from(ip) & mask
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u128::from(net) & mask == u128::from(ip) & mask
+            }
+            _ => false,
+        }
+    }
+}
+
+impl std::fmt::Display for TrustedProxy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let max = if self.addr.is_ipv4() { 32 } else { 128 };
+        if self.prefix == max {
+            write!(f, "{}", self.addr)
+        } else {
+            write!(f, "{}/{}", self.addr, self.prefix)
+        }
     }
 }
 
@@ -223,6 +312,34 @@ pub fn too_many_attempts(wait: Duration) -> crate::AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn forwarded_for_is_believed_only_from_trusted_proxies() {
+        let proxy: IpAddr = "10.0.0.2".parse().expect("ip");
+        let trusted = [TrustedProxy::parse("10.0.0.0/24").expect("réseau")];
+        let mut h = axum::http::HeaderMap::new();
+        h.insert(
+            "x-forwarded-for",
+            "203.0.113.9, 198.51.100.7".parse().expect("valeur"),
+        );
+        // From a trusted proxy: the right-most untrusted address (the left is the client's
+        // own claim and could be forged).
+        assert_eq!(
+            client_ip(Some(proxy), &h, &trusted),
+            "198.51.100.7".parse().ok()
+        );
+        // From anyone else, the header is ignored.
+        let other: IpAddr = "192.0.2.1".parse().expect("ip");
+        assert_eq!(client_ip(Some(other), &h, &trusted), Some(other));
+        assert_eq!(client_ip(Some(proxy), &h, &[]), Some(proxy));
+        // A trusted proxy without the header is the client.
+        assert_eq!(
+            client_ip(Some(proxy), &axum::http::HeaderMap::new(), &trusted),
+            Some(proxy)
+        );
+        assert!(TrustedProxy::parse("10.0.0.0/33").is_none());
+        assert!(TrustedProxy::parse("pas une adresse").is_none());
+    }
 
     fn limiter() -> LoginLimiter {
         LoginLimiter::new(

@@ -14,6 +14,7 @@ use crate::editions::Editions;
 use crate::groups::Groups;
 use crate::metrics::Metrics;
 use crate::search::MatchCache;
+use crate::security::TrustedProxy;
 use crate::similar::map::Map;
 
 /// What every handler can reach. Cheap to clone.
@@ -47,6 +48,9 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// The bearer token that opens `/metrics` on the public listener (none: not served there).
     pub metrics_token: Option<Arc<str>>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (login limiter); none by
+    /// default.
+    pub trusted_proxies: Arc<Vec<TrustedProxy>>,
 }
 
 impl AppState {
@@ -73,6 +77,7 @@ impl AppState {
             cartographie: None,
             metrics: Arc::new(Metrics::new()),
             metrics_token: None,
+            trusted_proxies: Arc::new(Vec::new()),
         }
     }
 
@@ -90,6 +95,13 @@ impl AppState {
         if !token.is_empty() {
             self.metrics_token = Some(Arc::from(token));
         }
+        self
+    }
+
+    /// Believes the `X-Forwarded-For` of these reverse proxies (set by `metiers serve
+    /// --trusted-proxies`): the limit on failed logins then counts each client behind them.
+    pub fn with_trusted_proxies(mut self, proxies: Vec<TrustedProxy>) -> Self {
+        self.trusted_proxies = Arc::new(proxies);
         self
     }
 

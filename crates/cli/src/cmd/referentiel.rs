@@ -2,12 +2,16 @@
 
 use crate::load::{Global, load_path};
 use anyhow::{Context, Result, bail};
+use clap::builder::PossibleValue;
 use clap::{Args, ValueEnum};
-use metiers_referentiel::export::{self, CsvOptions};
+use metiers_export::{Format, RenderOptions};
+use metiers_knowledge::Knowledge;
+use metiers_referentiel::export;
 use metiers_referentiel::{Diagnostic, Severity};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::LazyLock;
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum ListFormat {
@@ -41,26 +45,28 @@ pub struct ShowArgs {
     format: ShowFormat,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum ExportFormat {
-    /// JSON canonique : { "edition": …, "occupations": […] }, rechargeable tel quel.
-    Json,
-    /// CSV (RFC 4180) : une ligne par activité ou sous-élément.
-    Csv,
-    /// Markdown : le référentiel complet, lisible.
-    Markdown,
-    /// SKOS en Turtle, comme ESCO : un skos:ConceptScheme par édition, un skos:Concept par métier.
-    Ttl,
-    /// SKOS en JSON-LD compact (même contenu que Turtle, @context fixe).
-    Jsonld,
-    /// Classeur XLSX : une feuille des métiers, une feuille des activités (binaire : --output requis hors redirection).
-    Xlsx,
+/// An export format on the command line: the formats of `metiers_export::Format`, their
+/// names and French descriptions (one definition for the CLI, the API and the pages).
+#[derive(Debug, Clone, Copy)]
+pub struct ExportFormat(pub Format);
+
+static EXPORT_FORMATS: LazyLock<Vec<ExportFormat>> =
+    LazyLock::new(|| Format::ALL.into_iter().map(ExportFormat).collect());
+
+impl ValueEnum for ExportFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        &EXPORT_FORMATS
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.0.name()).help(self.0.description()))
+    }
 }
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// Format d’export.
-    #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+    #[arg(long, value_enum, default_value = "json")]
     format: ExportFormat,
     /// Pour le CSV : séparateur « ; » et BOM, pour les tableurs en français.
     #[arg(long)]
@@ -130,45 +136,77 @@ pub fn list(global: &Global, args: &ListArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The fiche named by the words of `name` (an id or a title); `None` after saying on stderr
+/// that none matches, with the closest ids (the command then exits with code 2).
+pub(crate) fn named<'a>(
+    r: &'a metiers_referentiel::Referentiel,
+    name: &[String],
+) -> Option<&'a metiers_referentiel::Occupation> {
+    r.resolve(&name.join(" "))
+        .map_err(|unknown| eprintln!("{unknown}"))
+        .ok()
+}
+
 pub fn show(global: &Global, args: &ShowArgs) -> Result<ExitCode> {
     let r = global.referentiel()?;
-    let query = args.name.join(" ");
-    let o = match r.resolve(&query) {
-        Ok(o) => o,
-        Err(unknown) => {
-            eprintln!("{unknown}");
-            return Ok(ExitCode::from(2));
-        }
+    let Some(o) = named(&r, &args.name) else {
+        return Ok(ExitCode::from(2));
     };
+    let k = Knowledge::shared().context("lecture des données embarquées impossible")?;
+    let detail = k.detail(&r, o);
     let text = match args.format {
-        ShowFormat::Text => export::occupation_text(o),
-        ShowFormat::Json => serde_json::to_string_pretty(o)? + "\n",
-        ShowFormat::Markdown => export::occupation_markdown(o, 1),
+        ShowFormat::Text => export::occupation_text(o) + &extras_text(&detail),
+        ShowFormat::Json => serde_json::to_string_pretty(&detail)? + "\n",
+        ShowFormat::Markdown => export::occupation_markdown(o, 1) + &extras_text(&detail),
     };
     write_stdout(&text)?;
     Ok(ExitCode::SUCCESS)
 }
 
+/// The correspondences and skills of a fiche, as lines after its text.
+fn extras_text(d: &metiers_knowledge::OccupationDetail) -> String {
+    let mut out = String::from("\nCorrespondances (table du service, hors référentiel) :\n");
+    for c in &d.crosswalks {
+        out.push_str(&format!(
+            "  {} {} « {} » — {} : {}\n",
+            c.scheme.name(),
+            c.code,
+            c.label,
+            c.relation.label(),
+            c.note
+        ));
+    }
+    out.push_str(
+        "Sources : France Travail – ROME 4.0 v460 ; ESCO – European Commission, v1.1.1.\n",
+    );
+    out.push_str("\nCompétences (graphe du service, hors référentiel) :\n");
+    for s in &d.skills {
+        let level = s
+            .level
+            .map(|l| format!(", niveau : {}", l.label()))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "  {} {} ({}{level})\n",
+            if s.core { "[cœur]" } else { "      " },
+            s.label,
+            s.kind.label()
+        ));
+    }
+    out
+}
+
 pub fn export(global: &Global, args: &ExportArgs) -> Result<ExitCode> {
     let r = global.referentiel()?;
-    let skos = metiers_export::skos::SkosOptions {
-        base_uri: args.base_uri.clone(),
-    };
-    let bytes = match args.format {
-        ExportFormat::Json => export::to_json(&r).into_bytes(),
-        ExportFormat::Csv => export::to_csv(
-            &r,
-            &CsvOptions {
-                excel_fr: args.excel,
-                ..CsvOptions::default()
-            },
-        )
-        .into_bytes(),
-        ExportFormat::Markdown => export::to_markdown(&r).into_bytes(),
-        ExportFormat::Ttl => metiers_export::skos::to_turtle(&r, &skos)?.into_bytes(),
-        ExportFormat::Jsonld => metiers_export::skos::to_jsonld(&r, &skos)?.into_bytes(),
-        ExportFormat::Xlsx => metiers_export::xlsx::to_xlsx(&r)?,
-    };
+    let k = Knowledge::shared().context("lecture des données embarquées impossible")?;
+    let format = args.format.0;
+    let bytes = format.render(
+        &r,
+        &RenderOptions {
+            excel: args.excel,
+            base_uri: Some(&args.base_uri),
+            knowledge: Some(&k),
+        },
+    )?;
     match &args.output {
         Some(path) => {
             write_atomically(path, &bytes)?;
@@ -178,9 +216,11 @@ pub fn export(global: &Global, args: &ExportArgs) -> Result<ExitCode> {
                 path.display()
             );
         }
-        None if matches!(args.format, ExportFormat::Xlsx) && std::io::stdout().is_terminal() => {
+        None if format.is_binary() && std::io::stdout().is_terminal() => {
             bail!(
-                "le format XLSX est binaire et ne s’affiche pas dans un terminal : indiquez un fichier avec --output (ex. --output referentiel.xlsx)"
+                "le format {} est binaire et ne s’affiche pas dans un terminal : indiquez un fichier avec --output (ex. --output referentiel.{})",
+                format.name().to_uppercase(),
+                format.extension()
             );
         }
         None => write_stdout_bytes(&bytes)?,
@@ -196,6 +236,17 @@ pub fn check(global: &Global, args: &CheckArgs) -> Result<ExitCode> {
     let parsed = match path {
         Some(path) => load_path(&path)?,
         None => metiers_referentiel::published(),
+    };
+    // The crosswalk and the skills graph checked against this edition and the embedded
+    // repertories.
+    let knowledge_problems: Vec<String> = match Knowledge::embedded() {
+        Ok(k) => {
+            let r = &parsed.referentiel;
+            let mut p = k.crosswalk.validate(r, &k.rome, &k.esco);
+            p.extend(k.skills.validate(r, &k.rome, &k.esco));
+            p
+        }
+        Err(e) => vec![e.to_string()],
     };
     let count = |s: Severity| {
         parsed
@@ -218,24 +269,30 @@ pub fn check(global: &Global, args: &CheckArgs) -> Result<ExitCode> {
             out.push_str(&format!("{} : {place}{}\n", d.severity, d.message));
         }
         let r = &parsed.referentiel;
-        let activities: usize = r.occupations.iter().map(|o| o.activities().count()).sum();
-        let details: usize = r
-            .occupations
-            .iter()
-            .flat_map(|o| o.activities())
-            .map(|a| a.details.len())
-            .sum();
+        let activities = r.activity_count();
+        let details = r.detail_count();
+        for p in &knowledge_problems {
+            out.push_str(&format!("erreur : {p}\n"));
+        }
         out.push_str(&format!(
             "{} fiches, {activities} activités, {details} sous-éléments ; {} erreur(s), {} avertissement(s), {} interprétation(s){}\n",
             r.occupations.len(),
-            count(Severity::Error),
+            count(Severity::Error) + knowledge_problems.len(),
             count(Severity::Warning),
             count(Severity::Info),
             if args.verbose { "" } else { " (détail avec --verbose)" }
         ));
+        out.push_str(&format!(
+            "correspondances ROME/ESCO et graphe des compétences : {}\n",
+            if knowledge_problems.is_empty() {
+                "conformes à l’édition et aux répertoires embarqués".to_owned()
+            } else {
+                format!("{} problème(s)", knowledge_problems.len())
+            }
+        ));
         write_stdout(&out)?;
     }
-    Ok(if parsed.has_errors() {
+    Ok(if parsed.has_errors() || !knowledge_problems.is_empty() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

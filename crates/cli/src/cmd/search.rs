@@ -1,5 +1,6 @@
 //! `search`, `match`, `similar` and `eval`: which occupation is this text?
 
+use crate::cmd::referentiel::named;
 use crate::cmd::referentiel::write_stdout;
 use crate::load::Global;
 use anyhow::{Context, Result};
@@ -319,20 +320,26 @@ fn write_or_pipe_closed(out: &mut impl Write, bytes: &[u8]) -> Result<bool> {
 
 pub fn similar(global: &Global, args: &SimilarArgs) -> Result<ExitCode> {
     let r = global.referentiel()?;
-    let query = args.name.join(" ");
-    let o = match r.resolve(&query) {
-        Ok(o) => o,
-        Err(unknown) => {
-            eprintln!("{unknown}");
-            return Ok(ExitCode::from(2));
-        }
+    let Some(o) = named(&r, &args.name) else {
+        return Ok(ExitCode::from(2));
     };
-    let engine = Engine::build(&r).context("impossible de construire l’index de recherche")?;
-    let similar = engine.similar(o.id.as_str(), args.top).unwrap_or_default();
+    let k = metiers_knowledge::Knowledge::shared()
+        .context("lecture des données embarquées impossible")?;
+    let space = metiers_hr::space::SkillSpace::new(&r, &k);
+    let mobility = metiers_hr::mobility::Mobility {
+        space: &space,
+        referentiel: &r,
+        knowledge: &k,
+    };
+    let mut similar = mobility.closest(o.id.as_str()).unwrap_or_default();
+    similar.truncate(args.top);
     let out = match args.format {
         TextOrJson::Json => serde_json::to_string_pretty(&similar)? + "\n",
         TextOrJson::Text => {
-            let mut out = format!("Métiers proches de « {} » :\n", o.title);
+            let mut out = format!(
+                "Métiers proches de « {} » (sur les compétences) :\n",
+                o.title
+            );
             for (i, s) in similar.iter().enumerate() {
                 out.push_str(&format!(
                     "{}. {} ({}) — {:.2}\n   {}\n",
@@ -342,8 +349,11 @@ pub fn similar(global: &Global, args: &SimilarArgs) -> Result<ExitCode> {
                     s.score,
                     s.reason
                 ));
-                for a in s.shared_activities.iter().take(2) {
-                    out.push_str(&format!("   • {}\n     ≈ {}\n", a.from, a.to));
+                for m in &s.rome_mobilities {
+                    out.push_str(&format!(
+                        "   ROME 4.0 : {} → {} (France Travail – ROME 4.0 v460)\n",
+                        m.from_code, m.to_code
+                    ));
                 }
             }
             out

@@ -63,22 +63,18 @@ pub fn serve(global: &Global, args: &ServeArgs) -> Result<ExitCode> {
         .context("lecture des répertoires ROME et ESCO embarqués impossible")?;
     let mut state =
         metiers_web::AppState::new(referentiel, engine, knowledge).with_editions(editions);
-    state.match_cache = Arc::new(metiers_web::MatchCache::new(settings.match_cache.value));
+    state = state.with_match_cache(settings.match_cache.value);
     if let Some(token) = &settings.metrics_token.value {
         state = state.with_metrics_token(token);
     }
+    // The login limiter believes X-Forwarded-For only from these proxies (none by default).
+    state = state.with_trusted_proxies(settings.trusted_proxies.value.clone());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("démarrage du moteur d’exécution impossible")?;
     runtime.block_on(async {
-        let state = crate::cmd::cartographie::attach(
-            state,
-            settings.db.value.as_deref(),
-            settings.admin_token.value.as_deref(),
-            settings.cookie_secure.value,
-        )
-        .await?;
+        let state = attach(state, &settings).await?;
         let addr = settings.addr.value;
         let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
             format!(
@@ -115,6 +111,60 @@ pub fn serve(global: &Global, args: &ServeArgs) -> Result<ExitCode> {
         eprintln!("Métiers SIC : arrêté");
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// Opens the cartographie's store for `metiers serve` and adds it to the portal's state;
+/// prints the administrator token when one is generated (once, at first start).
+/// `db` = `aucune` serves without cartographie; `admin_token` replaces the administrator
+/// token; `cookie_secure` marks the session cookies Secure; the sessions last
+/// `session_lifetime` at most and `session_idle` unused.
+async fn attach(
+    state: metiers_web::AppState,
+    settings: &crate::config::Settings,
+) -> Result<metiers_web::AppState> {
+    let db = settings.db.value.as_deref();
+    let token = settings.admin_token.value.as_deref();
+    let secure = settings.cookie_secure.value;
+    if db.map(str::trim) == Some("aucune") {
+        eprintln!("Cartographie désactivée (--db aucune)");
+        return Ok(state);
+    }
+    let url = db.map_or_else(metiers_store::Store::default_url, str::to_owned);
+    let (mut carto, admin) = metiers_web::cartographie::Cartographie::open(&url, token, secure)
+        .await
+        .with_context(|| {
+            format!(
+                "ouverture de la cartographie « {} » impossible (chemin accessible ? serveur PostgreSQL démarré ? « --db aucune » sert sans cartographie)",
+                crate::cmd::cartographie::redact(&url)
+            )
+        })?;
+    carto.session_ttl = settings.session_lifetime.value;
+    carto.session_idle = settings.session_idle.value;
+    eprintln!(
+        "Cartographie : espace de travail {} ({})",
+        crate::cmd::cartographie::redact(&url),
+        carto.store.kind()
+    );
+    match carto.store.is_writable().await {
+        Ok(true) => {}
+        Ok(false) => eprintln!(
+            "Attention : cartographie servie en consultation seule. {}",
+            metiers_store::Unavailable::ReadOnly.message()
+        ),
+        Err(e) => eprintln!("Attention : accès en écriture à la cartographie non vérifié : {e}"),
+    }
+    match admin {
+        metiers_store::auth::AdminToken::Generated(t) => eprintln!(
+            "Cartographie : jeton d’administration généré, affiché cette seule fois (conservez-le ; METIERS_ADMIN_TOKEN le remplace) :\n  {t}"
+        ),
+        metiers_store::auth::AdminToken::FromEnvironment => {
+            eprintln!(
+                "Cartographie : jeton d’administration fixé par la configuration (admin_token, METIERS_ADMIN_TOKEN)"
+            )
+        }
+        metiers_store::auth::AdminToken::Existing => {}
+    }
+    Ok(state.with_cartographie(carto))
 }
 
 /// The log on standard error: text or one JSON object a line, filtered by `log`.

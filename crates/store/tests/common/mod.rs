@@ -4,23 +4,19 @@
 #![allow(dead_code)]
 
 use metiers_store::{Candidate, Classification, Classifier, ClassifyInput, LearnedTitle, Store};
-use std::io::Write;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Environment variable naming the PostgreSQL database of the tests
-/// (e.g. `postgres://root@127.0.0.1:5432/test`).
-pub const POSTGRES_URL_VAR: &str = "METIERS_TEST_POSTGRES_URL";
+mod pg_schema;
+pub use pg_schema::{PgSchema, postgres_base};
 
-/// A fresh workspace; on PostgreSQL, in a schema of its own, dropped by [`TestDb::cleanup`].
+/// A fresh workspace; on PostgreSQL, in a schema of its own, dropped by [`TestDb::cleanup`]
+/// (or when the test fails).
 pub struct TestDb {
     pub store: Store,
     pub url: String,
     _dir: Option<tempfile::TempDir>,
-    pg: Option<(sqlx::PgPool, String)>,
+    pg: Option<PgSchema>,
 }
-
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 impl TestDb {
     pub async fn sqlite() -> TestDb {
@@ -37,56 +33,21 @@ impl TestDb {
 
     /// `None` (and a visible line on standard error) when no PostgreSQL is configured.
     pub async fn postgres(test: &str) -> Option<TestDb> {
-        let Ok(base) = std::env::var(POSTGRES_URL_VAR) else {
-            // Written to the process's stderr directly: the test harness does not capture it,
-            // so a skipped PostgreSQL test is always visible.
-            let _ = writeln!(
-                std::io::stderr(),
-                "IGNORÉ : test PostgreSQL « {test} » non exécuté, {POSTGRES_URL_VAR} n’est pas défini \
-                 (ex. {POSTGRES_URL_VAR}=postgres://root@127.0.0.1:5432/test)"
-            );
-            return None;
-        };
-        let schema = format!(
-            "metiers_test_{}_{}_{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::SeqCst),
-            test.chars()
-                .filter(char::is_ascii_alphanumeric)
-                .take(30)
-                .collect::<String>()
-                .to_lowercase()
-        );
-        let admin = sqlx::postgres::PgPoolOptions::new()
-            .max_connections(1)
-            .connect(&base)
-            .await
-            .unwrap_or_else(|e| panic!("PostgreSQL inaccessible à {base} : {e}"));
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA \"{schema}\"")))
-            .execute(&admin)
-            .await
-            .expect("schema created");
-        let sep = if base.contains('?') { '&' } else { '?' };
-        let url = format!("{base}{sep}options[search_path]={schema}");
+        let schema = PgSchema::create(&postgres_base(test)?, test);
+        let url = schema.url();
         let store = Store::open(&url).await.expect("PostgreSQL workspace opens");
         Some(TestDb {
             store,
             url,
             _dir: None,
-            pg: Some((admin, schema)),
+            pg: Some(schema),
         })
     }
 
+    /// Closes the store, then drops the PostgreSQL schema with its tables.
     pub async fn cleanup(self) {
         self.store.close().await;
-        if let Some((admin, schema)) = self.pg {
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "DROP SCHEMA \"{schema}\" CASCADE"
-            )))
-            .execute(&admin)
-            .await
-            .expect("schema dropped");
-        }
+        drop(self.pg);
     }
 }
 

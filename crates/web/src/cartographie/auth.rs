@@ -244,7 +244,10 @@ async fn session(carto: &Cartographie, headers: &HeaderMap) -> Result<Option<Ses
         .store
         .session(&hash_token(&token), carto.session_idle)
         .await?;
-    Ok(found.map(|(csrf, reviewer)| Session { csrf, reviewer }))
+    Ok(found.map(|s| Session {
+        csrf: s.csrf_token,
+        reviewer: s.reviewer,
+    }))
 }
 
 /// The `Set-Cookie` value of a new session.

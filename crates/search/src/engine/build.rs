@@ -1,0 +1,398 @@
+//! Building an [`Engine`] from an edition and the vocabulary, in five phases: the analysis
+//! chain, the occupations and their labels, the weights of words, the tantivy index read into
+//! a BM25 table, and the activities as sorted stem ids (for the alignment of long texts).
+
+use std::collections::{HashMap, HashSet};
+
+use metiers_referentiel::Referentiel;
+use tantivy::schema::{
+    FAST, Field, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
+
+use super::labels::{self, Label, heading_key, push_label, title_variants, words_of};
+use super::{Act, Engine, Occ};
+use crate::analysis::{self, Expander, Expansion};
+use crate::bm25::Bm25Table;
+use crate::vocabulary::Vocabulary;
+use crate::{EvidenceKind, SearchError};
+
+impl Engine {
+    /// Builds the engine, phase by phase (see the module's documentation).
+    pub(super) fn build_from(
+        referentiel: &Referentiel,
+        vocabulary: &Vocabulary,
+    ) -> Result<Engine, SearchError> {
+        let (analyzer, expander) = analysis_chain(vocabulary);
+        let stems_of = |text: &str| labels::stems_of(&analyzer, &expander, text);
+
+        let mut labels = Vec::new();
+        let occs = occupations(referentiel, &analyzer, &stems_of, &mut labels);
+        let vocab_text = vocabulary_labels(vocabulary, &occs, &stems_of, &mut labels)?;
+        let outside = vocabulary
+            .outside
+            .iter()
+            .flat_map(|o| o.terms.iter())
+            .map(|t| stems_of(t))
+            .filter(|s| !s.is_empty())
+            .collect();
+        let Weights {
+            label_idf,
+            label_index,
+            text_idf,
+            known_by_len,
+        } = word_weights(&occs, &mut labels);
+        let bm25 = bm25_table(referentiel, &vocab_text, &analyzer, &expander)?;
+        let ActivityIds {
+            stem_ids,
+            idf_by_id,
+            act_ids,
+        } = activity_ids(&occs, &text_idf);
+        let outside_forms = vocabulary
+            .outside
+            .iter()
+            .flat_map(|o| o.forms.iter())
+            .map(|f| analysis::fold(f))
+            .collect();
+
+        Ok(Engine {
+            stem_ids,
+            act_ids,
+            idf_by_id,
+            outside_forms,
+            occs,
+            labels,
+            outside,
+            analyzer,
+            expander,
+            label_idf,
+            label_index,
+            text_idf,
+            known_by_len,
+            bm25,
+        })
+    }
+}
+
+/// Phase 1: the French analyzer (with the vocabulary's boilerplate as extra stop words) and
+/// the expansion of abbreviations.
+fn analysis_chain(vocabulary: &Vocabulary) -> (TextAnalyzer, Expander) {
+    let boilerplate: Vec<String> = vocabulary
+        .boilerplate
+        .iter()
+        .flat_map(|b| b.words.iter().cloned())
+        .collect();
+    let analyzer = analysis::french_analyzer(&boilerplate);
+    let expander = Expander::new(
+        vocabulary
+            .expansion
+            .iter()
+            .map(|e| Expansion {
+                words: words_of(&e.term),
+                exact: e.exact_case.then(|| {
+                    e.term
+                        .split(|c: char| !c.is_alphanumeric())
+                        .filter(|w| !w.is_empty())
+                        .map(str::to_owned)
+                        .collect()
+                }),
+                means: e.means.clone(),
+            })
+            .collect(),
+    );
+    (analyzer, expander)
+}
+
+/// Phase 2a: the occupations as the engine reads them, their titles and alternative titles
+/// (and the variants of both) pushed onto `labels`.
+fn occupations(
+    referentiel: &Referentiel,
+    analyzer: &TextAnalyzer,
+    stems_of: &dyn Fn(&str) -> Vec<String>,
+    labels: &mut Vec<Label>,
+) -> Vec<Occ> {
+    let mut occs = Vec::new();
+    for (i, o) in referentiel.occupations.iter().enumerate() {
+        for variant in title_variants(&o.title) {
+            push_label(labels, i, EvidenceKind::Title, &variant, 1.0, stems_of);
+        }
+        for alt in &o.alt_titles {
+            for variant in title_variants(alt) {
+                push_label(labels, i, EvidenceKind::AltTitle, &variant, 0.95, stems_of);
+            }
+        }
+        let mut tf: HashMap<String, u32> = HashMap::new();
+        let mut count = |text: &str| {
+            for s in stems_of(text) {
+                *tf.entry(s).or_default() += 1;
+            }
+        };
+        for s in &o.summary {
+            count(s);
+        }
+        let mut headings = Vec::new();
+        let mut activities = Vec::new();
+        for g in &o.activity_groups {
+            if let Some(h) = &g.heading {
+                count(h);
+                headings.push((h.clone(), heading_key(h), stems_of(h)));
+            }
+            for a in &g.activities {
+                let full = std::iter::once(a.text.as_str())
+                    .chain(a.details.iter().map(String::as_str))
+                    .collect::<Vec<_>>()
+                    .join(" ; ");
+                count(&full);
+                activities.push(Act {
+                    heading: g.heading.clone(),
+                    text: a.text.clone(),
+                    toks: analysis::analyze(analyzer, &a.text),
+                    stems: stems_of(&full),
+                });
+            }
+        }
+        occs.push(Occ {
+            id: o.id.clone(),
+            title: o.title.clone(),
+            max_level: o
+                .education
+                .as_ref()
+                .and_then(|e| e.max_level.or(e.min_level)),
+            headings,
+            activities,
+            tf,
+        });
+    }
+    occs
+}
+
+/// Phase 2b: the vocabulary's terms pushed onto `labels`; returns them per occupation, for
+/// the index's `vocab` field. A term of an unknown occupation stops the build.
+fn vocabulary_labels(
+    vocabulary: &Vocabulary,
+    occs: &[Occ],
+    stems_of: &dyn Fn(&str) -> Vec<String>,
+    labels: &mut Vec<Label>,
+) -> Result<Vec<Vec<String>>, SearchError> {
+    let index_of: HashMap<&str, usize> = occs
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (o.id.as_str(), i))
+        .collect();
+    let mut vocab_text: Vec<Vec<String>> = vec![Vec::new(); occs.len()];
+    for entry in &vocabulary.label {
+        let Some(&i) = index_of.get(entry.occupation.as_str()) else {
+            return Err(SearchError::UnknownOccupation {
+                id: entry.occupation.clone(),
+                term: entry.terms.first().cloned().unwrap_or_default(),
+            });
+        };
+        for term in &entry.terms {
+            push_label(
+                labels,
+                i,
+                EvidenceKind::Vocabulary,
+                term,
+                entry.weight,
+                stems_of,
+            );
+            vocab_text[i].push(term.clone());
+        }
+    }
+    Ok(vocab_text)
+}
+
+/// The weights of words, computed once (see [`word_weights`]).
+struct Weights {
+    label_idf: HashMap<String, f32>,
+    label_index: HashMap<String, Vec<u32>>,
+    text_idf: HashMap<String, f32>,
+    known_by_len: HashMap<usize, Vec<String>>,
+}
+
+/// Phase 3: the weight of each stem as a word of titles and over the whole text, the stems'
+/// weights of each label, the index stem → labels, and the known stems by length.
+fn word_weights(occs: &[Occ], labels: &mut [Label]) -> Weights {
+    let n = occs.len().max(1) as f32;
+    let mut label_df: HashMap<String, HashSet<usize>> = HashMap::new();
+    for l in labels.iter() {
+        for s in &l.stems {
+            label_df.entry(s.clone()).or_default().insert(l.occ);
+        }
+    }
+    let label_idf: HashMap<String, f32> = label_df
+        .into_iter()
+        .map(|(s, occs)| (s, (1.0 + n / occs.len() as f32).ln()))
+        .collect();
+    let mut label_index: HashMap<String, Vec<u32>> = HashMap::new();
+    for (i, l) in labels.iter_mut().enumerate() {
+        l.weigh(&label_idf);
+        for s in &l.stems {
+            let list = label_index.entry(s.clone()).or_default();
+            if list.last() != Some(&(i as u32)) {
+                list.push(i as u32);
+            }
+        }
+    }
+    let mut text_df: HashMap<String, u32> = HashMap::new();
+    for o in occs {
+        for s in o.tf.keys() {
+            *text_df.entry(s.clone()).or_default() += 1;
+        }
+    }
+    let text_idf: HashMap<String, f32> = text_df
+        .into_iter()
+        .map(|(s, df)| (s, (1.0 + n / df as f32).ln()))
+        .collect();
+    let mut known_by_len: HashMap<usize, Vec<String>> = HashMap::new();
+    for s in label_idf.keys().chain(text_idf.keys()) {
+        let v = known_by_len.entry(s.chars().count()).or_default();
+        if !v.contains(s) {
+            v.push(s.clone());
+        }
+    }
+    for v in known_by_len.values_mut() {
+        v.sort();
+    }
+    Weights {
+        label_idf,
+        label_index,
+        text_idf,
+        known_by_len,
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Fields {
+    title: Field,
+    alt: Field,
+    vocab: Field,
+    headings: Field,
+    body: Field,
+    ord: Field,
+}
+
+/// Phase 4: the tantivy index of the occupations (one document each, abbreviations
+/// expanded), read once into a [`Bm25Table`].
+fn bm25_table(
+    referentiel: &Referentiel,
+    vocab_text: &[Vec<String>],
+    analyzer: &TextAnalyzer,
+    expander: &Expander,
+) -> Result<Bm25Table, SearchError> {
+    let mut schema = Schema::builder();
+    let text = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(analysis::FRENCH)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
+    let fields = Fields {
+        title: schema.add_text_field("title", text.clone()),
+        alt: schema.add_text_field("alt", text.clone()),
+        vocab: schema.add_text_field("vocab", text.clone()),
+        headings: schema.add_text_field("headings", text.clone()),
+        body: schema.add_text_field("body", text),
+        ord: schema.add_u64_field("ord", FAST | STORED),
+    };
+    let index = Index::create_in_ram(schema.build());
+    index
+        .tokenizers()
+        .register(analysis::FRENCH, analyzer.clone());
+    let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 15_000_000)?;
+    let expand = |t: &str| expander.expand(t).unwrap_or_else(|| t.to_owned());
+    for (i, o) in referentiel.occupations.iter().enumerate() {
+        let mut doc = TantivyDocument::default();
+        doc.add_text(fields.title, expand(&o.title));
+        for a in &o.alt_titles {
+            doc.add_text(fields.alt, expand(a));
+        }
+        for v in &vocab_text[i] {
+            doc.add_text(fields.vocab, expand(v));
+        }
+        for h in o.headings() {
+            doc.add_text(fields.headings, expand(h));
+        }
+        for s in &o.summary {
+            doc.add_text(fields.body, expand(s));
+        }
+        for a in o.activities() {
+            doc.add_text(fields.body, expand(&a.text));
+            for d in &a.details {
+                doc.add_text(fields.body, expand(d));
+            }
+        }
+        doc.add_u64(fields.ord, i as u64);
+        writer.add_document(doc)?;
+    }
+    writer.commit()?;
+    let reader: IndexReader = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()?;
+    let searcher = reader.searcher();
+    let mut doc_map = Vec::new();
+    for segment in searcher.segment_readers() {
+        let column = segment.fast_fields().u64("ord")?;
+        let map = (0..segment.max_doc())
+            .map(|d| column.first(d).unwrap_or(0) as usize)
+            .collect::<Vec<usize>>();
+        doc_map.push(map);
+    }
+    Ok(Bm25Table::build(
+        &searcher,
+        [
+            fields.title,
+            fields.alt,
+            fields.vocab,
+            fields.headings,
+            fields.body,
+        ],
+        &doc_map,
+    )?)
+}
+
+/// The activities' stems as ids, for the alignment of long texts (see [`activity_ids`]).
+struct ActivityIds {
+    stem_ids: HashMap<String, u32>,
+    idf_by_id: Vec<f32>,
+    act_ids: Vec<Vec<(Vec<u32>, f32)>>,
+}
+
+/// Phase 5: every stem of an activity gets an id; each activity becomes its sorted ids and
+/// their idf norm.
+fn activity_ids(occs: &[Occ], text_idf: &HashMap<String, f32>) -> ActivityIds {
+    let mut stem_ids: HashMap<String, u32> = HashMap::new();
+    let mut idf_by_id: Vec<f32> = Vec::new();
+    let mut act_ids = Vec::new();
+    for o in occs {
+        let mut per = Vec::new();
+        for a in &o.activities {
+            let mut ids: Vec<u32> = a
+                .stems
+                .iter()
+                .map(|st| {
+                    let next = stem_ids.len() as u32;
+                    *stem_ids.entry(st.clone()).or_insert_with(|| {
+                        idf_by_id.push(text_idf.get(st).copied().unwrap_or(0.0));
+                        next
+                    })
+                })
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            let norm = ids
+                .iter()
+                .map(|&i| idf_by_id[i as usize].powi(2))
+                .sum::<f32>()
+                .sqrt();
+            per.push((ids, norm));
+        }
+        act_ids.push(per);
+    }
+    ActivityIds {
+        stem_ids,
+        idf_by_id,
+        act_ids,
+    }
+}

@@ -1,0 +1,195 @@
+//! Labels: the names of an occupation (titles and their variants, alternative titles,
+//! vocabulary terms, an organisation's learned titles), each read as stems weighted as words
+//! of titles; and the completion of titles ([`Engine::suggest`]).
+
+use std::collections::{HashMap, HashSet};
+
+use tantivy::tokenizer::TextAnalyzer;
+
+use super::{Engine, tune};
+use crate::analysis::{self, Expander};
+use crate::{EvidenceKind, LearnedTitle, Suggestion};
+
+/// One name of an occupation.
+#[derive(Debug, Clone)]
+pub(super) struct Label {
+    pub(super) occ: usize,
+    pub(super) kind: EvidenceKind,
+    pub(super) text: String,
+    pub(super) stems: Vec<String>,
+    pub(super) weight: f32,
+    /// Weight of each stem as a word of titles (the first one, the head, raised), and their
+    /// sum: see [`Label::weigh`].
+    pub(super) stem_weights: Vec<f32>,
+    pub(super) total: f32,
+}
+
+impl Label {
+    /// Sets the weights of the stems from the words' weights in titles.
+    pub(super) fn weigh(&mut self, label_idf: &HashMap<String, f32>) {
+        self.stem_weights = self
+            .stems
+            .iter()
+            .enumerate()
+            .map(|(k, s)| {
+                label_idf.get(s).copied().unwrap_or(1.0) * if k == 0 { tune::HEAD } else { 1.0 }
+            })
+            .collect();
+        self.total = self.stem_weights.iter().sum();
+    }
+}
+
+impl Engine {
+    /// Titles and alternative titles completing `prefix`: see [`Engine::suggest`].
+    pub(super) fn suggestions(&self, prefix: &str, limit: usize) -> Vec<Suggestion> {
+        let key = analysis::fold(prefix.trim());
+        let words = words_of(prefix);
+        if words.is_empty() {
+            return Vec::new();
+        }
+        let mut found: Vec<(u8, usize, &Label)> = Vec::new();
+        let mut seen: HashSet<(usize, &str)> = HashSet::new();
+        for l in &self.labels {
+            if !matches!(l.kind, EvidenceKind::Title | EvidenceKind::AltTitle) {
+                continue;
+            }
+            let folded = analysis::fold(&l.text);
+            let lwords = words_of(&l.text);
+            let rank = if folded.starts_with(&key) {
+                0
+            } else if words
+                .iter()
+                .all(|w| lwords.iter().any(|lw| lw.starts_with(w.as_str())))
+            {
+                1
+            } else {
+                continue;
+            };
+            if seen.insert((l.occ, l.text.as_str())) {
+                found.push((rank, l.text.chars().count(), l));
+            }
+        }
+        found.sort_by_key(|(rank, len, l)| (*rank, l.kind != EvidenceKind::Title, *len));
+        found
+            .into_iter()
+            .take(limit)
+            .map(|(_, _, l)| Suggestion {
+                id: self.occs[l.occ].id.clone(),
+                title: self.occs[l.occ].title.clone(),
+                label: l.text.clone(),
+            })
+            .collect()
+    }
+
+    /// An organisation's learned titles as labels of their occupations (unknown
+    /// occupations and titles without a meaningful word left out).
+    pub(super) fn learned_labels(&self, learned: &[LearnedTitle]) -> Vec<Label> {
+        learned
+            .iter()
+            .filter_map(|l| {
+                let occ = self.occs.iter().position(|o| o.id == l.id)?;
+                let stems = stems_of(&self.analyzer, &self.expander, &l.title);
+                (!stems.is_empty()).then(|| {
+                    let mut label = Label {
+                        occ,
+                        kind: EvidenceKind::LearnedTitle,
+                        text: l.title.clone(),
+                        stems,
+                        weight: 1.0,
+                        stem_weights: Vec::new(),
+                        total: 0.0,
+                    };
+                    label.weigh(&self.label_idf);
+                    label
+                })
+            })
+            .collect()
+    }
+}
+
+/// The distinct stems of a text, abbreviations expanded, in order of first occurrence.
+pub(super) fn stems_of(analyzer: &TextAnalyzer, expander: &Expander, text: &str) -> Vec<String> {
+    let expanded = expander.expand(text);
+    let mut out: Vec<String> = Vec::new();
+    for t in analysis::analyze(analyzer, expanded.as_deref().unwrap_or(text)) {
+        if !out.contains(&t.stem) {
+            out.push(t.stem);
+        }
+    }
+    out
+}
+
+/// Variants of a compound title: `Administrateur d’outils / de systèmes / de réseaux` gives
+/// the whole title, `Administrateur d’outils`, `Administrateur de systèmes`…; the part after
+/// a dash (`– RSSI`) stands alone too.
+pub(super) fn title_variants(title: &str) -> Vec<String> {
+    let mut out = vec![title.to_owned()];
+    let (main, tail) = match title.split_once(" – ") {
+        Some((m, t)) => (m, Some(t)),
+        None => (title, None),
+    };
+    if let Some(t) = tail {
+        out.push(main.trim().to_owned());
+        out.push(t.trim().to_owned());
+    }
+    let parts: Vec<&str> = main
+        .split(['/', ','])
+        .map(str::trim)
+        .filter(|p| !p.is_empty() && *p != "…")
+        .collect();
+    if parts.len() > 1 {
+        let head = parts[0].split_whitespace().next().unwrap_or("");
+        out.push(parts[0].to_owned());
+        for p in &parts[1..] {
+            let starts_with_head = p
+                .split_whitespace()
+                .next()
+                .is_some_and(|w| analysis::fold(w) == analysis::fold(head));
+            out.push(if starts_with_head {
+                (*p).to_owned()
+            } else {
+                format!("{head} {p}")
+            });
+        }
+    }
+    out.dedup();
+    out
+}
+
+/// Adds a label unless it has no stem or the occupation already has one with the same stems.
+pub(super) fn push_label(
+    labels: &mut Vec<Label>,
+    occ: usize,
+    kind: EvidenceKind,
+    text: &str,
+    weight: f32,
+    stems_of: &dyn Fn(&str) -> Vec<String>,
+) {
+    let stems = stems_of(text);
+    if stems.is_empty() || labels.iter().any(|l| l.occ == occ && l.stems == stems) {
+        return;
+    }
+    labels.push(Label {
+        occ,
+        kind,
+        text: text.to_owned(),
+        stems,
+        weight,
+        stem_weights: Vec::new(),
+        total: 0.0,
+    });
+}
+
+/// The folded words of a text.
+pub(super) fn words_of(text: &str) -> Vec<String> {
+    analysis::fold(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A heading's folded words, to compare headings across fiches.
+pub(super) fn heading_key(h: &str) -> String {
+    words_of(h).join(" ")
+}

@@ -1,0 +1,231 @@
+//! The engine: an edition read once into labels, weights of words and a BM25 table, then
+//! queried, immutable, from any thread.
+//!
+//! This file holds the [`Engine`] type, its public API and [`tune`], every weight of the
+//! scoring in one documented place. The work is done, by the question it answers, in:
+//! - `build`: how is the engine built from an edition and the vocabulary? (five phases);
+//! - `labels`: what names an occupation? (titles and their variants, alternative titles,
+//!   vocabulary, learned titles; completion of titles);
+//! - `query`: how is a query read? (stems, typos, head word, segments of a long text);
+//! - `scoring`: how well does each occupation fit a query, how sure is the first, and why?
+//! - `similar`: which occupations are close to one, and why?
+
+mod build;
+mod labels;
+mod query;
+mod scoring;
+mod similar;
+
+use std::collections::HashMap;
+
+use metiers_referentiel::{OccupationId, Referentiel};
+use tantivy::tokenizer::TextAnalyzer;
+
+use crate::analysis::{Expander, Tok};
+use crate::bm25::Bm25Table;
+use crate::vocabulary::Vocabulary;
+use crate::{LearnedTitle, Match, MatchResult, SearchError, SearchHit, Similar, Suggestion};
+use labels::Label;
+
+/// How a text is read: a job title (every word counts, titles weigh most) or a long text
+/// (an ad, a CV: the activities weigh most, boilerplate is diluted).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Title when the text has at most [`TITLE_MAX_WORDS`] words, long text otherwise.
+    Auto,
+    Title,
+    Long,
+}
+
+/// Texts of at most this many words are read as titles in [`Mode::Auto`].
+pub const TITLE_MAX_WORDS: usize = 16;
+
+/// The search engine over one edition. Immutable after [`Engine::build`]; `Send + Sync`.
+pub struct Engine {
+    occs: Vec<Occ>,
+    labels: Vec<Label>,
+    outside: Vec<Vec<String>>,
+    analyzer: TextAnalyzer,
+    expander: Expander,
+    /// Stem → weight as a word of titles (rarer among the occupations' titles: heavier).
+    label_idf: HashMap<String, f32>,
+    /// Stem → the labels holding it, in ascending order.
+    label_index: HashMap<String, Vec<u32>>,
+    /// Stem → inverse document frequency over the occupations' whole text.
+    text_idf: HashMap<String, f32>,
+    /// Every stem the engine knows, by length, for typo correction.
+    known_by_len: HashMap<usize, Vec<String>>,
+    /// BM25 of every stem of the index, per field and occupation.
+    bm25: Bm25Table,
+    /// Stem → id, for the alignment of long texts with activities.
+    stem_ids: HashMap<String, u32>,
+    /// Per occupation, per activity: sorted stem ids and their idf norm.
+    act_ids: Vec<Vec<(Vec<u32>, f32)>>,
+    /// Idf by stem id.
+    idf_by_id: Vec<f32>,
+    /// Folded forms that mark an occupation outside the référentiel (`serveuse`).
+    outside_forms: Vec<String>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("occupations", &self.occs.len())
+            .field("labels", &self.labels.len())
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug)]
+struct Occ {
+    id: OccupationId,
+    title: String,
+    max_level: Option<u8>,
+    /// Heading as published, folded key, stems.
+    headings: Vec<(String, String, Vec<String>)>,
+    activities: Vec<Act>,
+    /// Stem → count over headings, summary and activities.
+    tf: HashMap<String, u32>,
+}
+
+#[derive(Debug)]
+struct Act {
+    heading: Option<String>,
+    text: String,
+    toks: Vec<Tok>,
+    stems: Vec<String>,
+}
+
+/// Tuning of the scoring, in one place.
+mod tune {
+    /// Weight of the label (title, alt title, vocabulary) evidence in title mode.
+    pub const TITLE_LABEL: f32 = 0.8;
+    /// Weight of the whole-text BM25 evidence in title mode.
+    pub const TITLE_TEXT: f32 = 0.2;
+    /// Weight of the label evidence in long-text mode.
+    pub const LONG_LABEL: f32 = 0.25;
+    pub const LONG_TEXT: f32 = 0.6;
+    /// Weight of the alignment of the text's sentences with activities, in long-text mode.
+    pub const LONG_ALIGN: f32 = 0.15;
+    /// Mean alignment at which the evidence of a long text is full.
+    pub const ALIGN_FULL: f32 = 0.45;
+    /// Factor of the scores of a text that names an occupation outside the référentiel.
+    pub const OUTSIDE: f32 = 0.5;
+    /// Extra weight of the head noun (first meaningful word) of a title.
+    pub const HEAD: f32 = 1.5;
+    /// Factor of a label of several words of which only the head matched.
+    pub const HEAD_ONLY: f32 = 0.8;
+    /// Factor of a label whose words are scattered in the query.
+    pub const SCATTERED: f32 = 0.8;
+    /// Weight of a query word that no fiche and no vocabulary entry knows.
+    pub const UNKNOWN: f32 = 0.35;
+    /// Confidence thresholds.
+    pub const CONFIDENT_SCORE: f32 = 0.45;
+    pub const CONFIDENT_MARGIN: f32 = 0.08;
+    /// Share of a title's words the best label must explain for a sure answer.
+    pub const CONFIDENT_EXPLAINED: f32 = 0.34;
+    /// Long texts need a clearer lead.
+    pub const CONFIDENT_SCORE_LONG: f32 = 0.5;
+    pub const CONFIDENT_MARGIN_LONG: f32 = 0.2;
+}
+
+impl Engine {
+    /// Builds the engine with the embedded vocabulary.
+    pub fn build(referentiel: &Referentiel) -> Result<Engine, SearchError> {
+        Self::build_with(referentiel, &Vocabulary::embedded()?)
+    }
+
+    /// Builds the engine with a given vocabulary.
+    pub fn build_with(
+        referentiel: &Referentiel,
+        vocabulary: &Vocabulary,
+    ) -> Result<Engine, SearchError> {
+        Self::build_from(referentiel, vocabulary)
+    }
+
+    /// Ranked occupations for a query, with the matching activities highlighted. Only
+    /// occupations that share something with the query are returned.
+    pub fn search(&self, query: &str, limit: usize) -> Vec<SearchHit> {
+        let q = self.analyse(query, Mode::Auto);
+        let scored = self.score(&q, &[]);
+        let qstems: HashMap<&str, f32> = q
+            .stems
+            .iter()
+            .map(|s| (s.stem.as_str(), s.weight))
+            .collect();
+        scored
+            .iter()
+            .filter(|s| s.raw > 0.0)
+            .take(limit)
+            .map(|s| self.search_hit(s, &qstems))
+            .collect()
+    }
+
+    /// Completes a prefix with titles and alternative titles (case and accents ignored;
+    /// every word of the prefix must start a word of the title).
+    pub fn suggest(&self, prefix: &str, limit: usize) -> Vec<Suggestion> {
+        self.suggestions(prefix, limit)
+    }
+
+    /// Which occupations a job title, a job ad or a CV is, best first.
+    pub fn match_text(&self, text: &str, top: usize) -> MatchResult {
+        self.match_text_with(text, top, &[])
+    }
+
+    /// Same as [`Engine::match_text`], with an organisation's learned titles acting as extra
+    /// alternative titles of their occupations.
+    pub fn match_text_with(&self, text: &str, top: usize, learned: &[LearnedTitle]) -> MatchResult {
+        self.match_mode(text, top, learned, Mode::Auto)
+    }
+
+    /// Same as [`Engine::match_text_with`], with the reading mode chosen by the caller.
+    pub fn match_mode(
+        &self,
+        text: &str,
+        top: usize,
+        learned: &[LearnedTitle],
+        mode: Mode,
+    ) -> MatchResult {
+        let q = self.analyse(text, mode);
+        let extra = self.learned_labels(learned);
+        let scored = self.score(&q, &extra);
+        let confident = scoring::confident(&q, &scored);
+        let matches: Vec<Match> = scored
+            .iter()
+            .filter(|s| s.raw > 0.0)
+            .take(top)
+            .map(|s| self.to_match(s, &q, &extra))
+            .collect();
+        MatchResult {
+            query: text.to_owned(),
+            // Confidence is about the first match: none when `top` is 0.
+            confident: confident && !matches.is_empty(),
+            matches,
+        }
+    }
+
+    /// The occupations closest to `id` by their activities and headings; `None` for an
+    /// unknown id.
+    pub fn similar(&self, id: &str, top: usize) -> Option<Vec<Similar>> {
+        let a = self.occs.iter().position(|o| o.id.as_str() == id)?;
+        let va = self.vector(a);
+        let mut out: Vec<Similar> = (0..self.occs.len())
+            .filter(|&b| b != a)
+            .map(|b| self.compare(a, b, &va))
+            .collect();
+        out.sort_by(|x, y| y.score.total_cmp(&x.score));
+        out.truncate(top);
+        Some(out)
+    }
+
+    /// Ids and titles of the occupations, in published order.
+    pub fn occupations(&self) -> impl Iterator<Item = (&OccupationId, &str)> {
+        self.occs.iter().map(|o| (&o.id, o.title.as_str()))
+    }
+}
+
+// The engine is shared between threads (web server, parallel batch matching).
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Engine>();
+};

@@ -1,0 +1,156 @@
+//! Reading a query: its stems (typos corrected against the stems the engine knows), their
+//! weights, its head word, whether it names an occupation outside the référentiel, and the
+//! segments of a long text.
+
+use super::{Engine, Mode, TITLE_MAX_WORDS, tune};
+use crate::analysis;
+
+/// One distinct stem of a query.
+#[derive(Debug, Clone)]
+pub(super) struct QStem {
+    pub(super) stem: String,
+    /// The stem as analysed, before typo correction.
+    pub(super) original: String,
+    pub(super) surface: String,
+    pub(super) weight: f32,
+    pub(super) tf: u32,
+    pub(super) fuzzy: bool,
+    /// Position of the first occurrence among the analysed tokens.
+    pub(super) pos: usize,
+    /// Whether the stem is a word of some label (title, alt title, vocabulary).
+    pub(super) title_word: bool,
+}
+
+/// A query as the scoring reads it.
+#[derive(Debug)]
+pub(super) struct Analysed {
+    pub(super) stems: Vec<QStem>,
+    pub(super) head: Option<usize>,
+    pub(super) long: bool,
+    pub(super) outside: bool,
+    /// Long texts: the stem ids of each segment (sentence, bullet).
+    pub(super) segments: Vec<Vec<u32>>,
+}
+
+impl Engine {
+    /// Reads a query: a title or a long text as `mode` says.
+    pub(super) fn analyse(&self, text: &str, mode: Mode) -> Analysed {
+        let expanded = self.expander.expand(text);
+        let full = expanded.as_deref().unwrap_or(text);
+        let toks = analysis::analyze(&self.analyzer, full);
+        let words = text.split_whitespace().count();
+        let long = match mode {
+            Mode::Auto => words > TITLE_MAX_WORDS,
+            Mode::Title => false,
+            Mode::Long => true,
+        };
+        let mut stems: Vec<QStem> = Vec::new();
+        for (pos, t) in toks.into_iter().enumerate() {
+            if let Some(s) = stems.iter_mut().find(|s| s.stem == t.stem) {
+                s.tf += 1;
+                continue;
+            }
+            let surface = full.get(t.from..t.to).unwrap_or(&t.stem).to_owned();
+            let (stem, fuzzy) = match self.weight_of(&t.stem) {
+                Some(_) => (t.stem.clone(), false),
+                None => match self.correct(&t.stem) {
+                    Some(c) => (c, true),
+                    None => (t.stem.clone(), false),
+                },
+            };
+            if let Some(s) = stems.iter_mut().find(|s| s.stem == stem) {
+                s.tf += 1;
+                continue;
+            }
+            let weight =
+                self.weight_of(&stem).unwrap_or(tune::UNKNOWN) * if fuzzy { 0.7 } else { 1.0 };
+            stems.push(QStem {
+                original: t.stem.clone(),
+                title_word: self.label_idf.contains_key(&stem),
+                stem,
+                surface,
+                weight,
+                tf: 1,
+                fuzzy,
+                pos,
+            });
+        }
+        let head = stems.iter().position(|s| s.title_word);
+        let folded = analysis::fold(text);
+        let outside = self.outside_forms.iter().any(|f| contains_word(&folded, f))
+            || (!long
+                && self
+                    .outside
+                    .iter()
+                    .any(|o| o.iter().all(|st| stems.iter().any(|s| &s.original == st))));
+        let segments = if long {
+            self.segments(full)
+        } else {
+            Vec::new()
+        };
+        Analysed {
+            stems,
+            head,
+            long,
+            outside,
+            segments,
+        }
+    }
+
+    /// Weight of a known stem as a query word; `None` when no fiche or entry knows it.
+    pub(super) fn weight_of(&self, stem: &str) -> Option<f32> {
+        match (self.label_idf.get(stem), self.text_idf.get(stem)) {
+            (Some(l), _) => Some(*l),
+            (None, Some(t)) => Some(0.5 * t),
+            (None, None) => None,
+        }
+    }
+
+    /// The known stem one typo away from an unknown one (two for long words).
+    fn correct(&self, stem: &str) -> Option<String> {
+        let len = stem.chars().count();
+        if len < 6 {
+            return None;
+        }
+        let max = if len >= 10 { 2 } else { 1 };
+        let first = stem.chars().next();
+        let mut best: Option<(usize, &String)> = None;
+        for l in len.saturating_sub(max)..=len + max {
+            for cand in self.known_by_len.get(&l).into_iter().flatten() {
+                if cand.chars().next() != first {
+                    continue;
+                }
+                let d = strsim::damerau_levenshtein(stem, cand);
+                if d <= max && best.is_none_or(|(bd, _)| d < bd) {
+                    best = Some((d, cand));
+                }
+            }
+        }
+        best.map(|(_, c)| c.clone())
+    }
+
+    /// Splits a long text into sentences and bullets, as sorted stem ids.
+    fn segments(&self, text: &str) -> Vec<Vec<u32>> {
+        text.split(['.', ';', '•', '*', '\n', '!', '?', ':', '·', '|'])
+            .flat_map(|s| s.split(" - "))
+            .filter_map(|seg| {
+                let mut ids: Vec<u32> = analysis::analyze(&self.analyzer, seg)
+                    .iter()
+                    .filter_map(|t| self.stem_ids.get(&t.stem).copied())
+                    .collect();
+                ids.sort_unstable();
+                ids.dedup();
+                (ids.len() >= 2).then_some(ids)
+            })
+            .collect()
+    }
+}
+
+/// Whether `word` occurs in `text` between non-alphanumeric characters (both folded).
+fn contains_word(text: &str, word: &str) -> bool {
+    text.match_indices(word).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + word.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}

@@ -1,0 +1,413 @@
+//! Scoring: every occupation against an analysed query (labels, BM25 of the whole text and,
+//! for long texts, the alignment of its sentences with activities), the confidence of the
+//! first match, and the evidence shown with each result.
+
+use std::collections::HashMap;
+
+use super::labels::Label;
+use super::query::Analysed;
+use super::{Act, Engine, tune};
+use crate::bm25::Reading;
+use crate::{ByteRange, Evidence, EvidenceKind, Highlight, Match, SearchHit};
+
+/// The best label of an occupation for a query.
+#[derive(Debug, Clone)]
+pub(super) struct LabelHit {
+    label: usize,
+    score: f32,
+    matched: Vec<usize>,
+    /// Share of the query's title words (words known from some label) that this label
+    /// explains: below 1, another occupation may be named too.
+    explained: f32,
+    /// Only the head of a longer label matched, or its words were scattered.
+    weak: bool,
+}
+
+/// An occupation's score for a query.
+#[derive(Debug, Clone)]
+pub(super) struct Scored {
+    occ: usize,
+    pub(super) raw: f32,
+    label: Option<LabelHit>,
+}
+
+/// Whether the first of `scored` (best first) can be trusted without a human look.
+pub(super) fn confident(q: &Analysed, scored: &[Scored]) -> bool {
+    let first = scored.first().map_or(0.0, |s| s.raw);
+    let second = scored.get(1).map_or(0.0, |s| s.raw);
+    let (min_score, min_margin) = if q.long {
+        (tune::CONFIDENT_SCORE_LONG, tune::CONFIDENT_MARGIN_LONG)
+    } else {
+        (tune::CONFIDENT_SCORE, tune::CONFIDENT_MARGIN)
+    };
+    // A title is matched surely only when the label that matched explains it.
+    let explains = q.long
+        || scored
+            .first()
+            .and_then(|s| s.label.as_ref())
+            .is_some_and(|h| h.explained >= tune::CONFIDENT_EXPLAINED && !h.weak);
+    !q.outside && explains && first >= min_score && first - second >= min_margin
+}
+
+impl Engine {
+    /// All occupations, best first, with their raw score in [0, 1].
+    pub(super) fn score(&self, q: &Analysed, extra: &[Label]) -> Vec<Scored> {
+        let n = self.occs.len();
+        let mut best: Vec<Option<LabelHit>> = vec![None; n];
+        // Only the labels that share a stem with the query can match, in their order.
+        let mut candidates: Vec<u32> = q
+            .stems
+            .iter()
+            .filter_map(|s| self.label_index.get(&s.stem))
+            .flatten()
+            .copied()
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        let known = candidates
+            .into_iter()
+            .map(|i| i as usize)
+            .filter_map(|i| self.labels.get(i).map(|l| (i, l)));
+        let learned = extra
+            .iter()
+            .enumerate()
+            .map(|(j, l)| (self.labels.len() + j, l));
+        for (li, l) in known.chain(learned) {
+            if let Some(hit) = self.label_hit(li, l, q) {
+                let slot = &mut best[l.occ];
+                if slot.as_ref().is_none_or(|b| hit.score > b.score) {
+                    *slot = Some(hit);
+                }
+            }
+        }
+        let bm = self.bm25(q);
+        let top_bm = bm.iter().copied().fold(0.0_f32, f32::max);
+        let align = if q.long { self.align(q) } else { vec![0.0; n] };
+        let top_align = align.iter().copied().fold(0.0_f32, f32::max);
+        let mut out: Vec<Scored> = (0..n)
+            .map(|i| {
+                let lab = best[i].as_ref().map_or(0.0, |h| h.score);
+                let text = if top_bm > 0.0 { bm[i] / top_bm } else { 0.0 };
+                let raw = if q.long {
+                    let al = if top_align > 0.0 {
+                        align[i] / top_align
+                    } else {
+                        0.0
+                    };
+                    tune::LONG_LABEL * lab
+                        + tune::LONG_TEXT * text * self.text_evidence(q, i)
+                        + tune::LONG_ALIGN * al * (top_align / tune::ALIGN_FULL).min(1.0)
+                } else {
+                    tune::TITLE_LABEL * lab + tune::TITLE_TEXT * text * lab.max(0.3)
+                };
+                let raw = if q.outside { raw * tune::OUTSIDE } else { raw };
+                Scored {
+                    occ: i,
+                    raw: raw.clamp(0.0, 1.0),
+                    label: best[i].take(),
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| b.raw.total_cmp(&a.raw).then(a.occ.cmp(&b.occ)));
+        out
+    }
+
+    /// For each occupation, the mean over the text's segments of the best cosine between
+    /// the segment and one of its activities (idf-weighted sets of stems).
+    fn align(&self, q: &Analysed) -> Vec<f32> {
+        let mut out = vec![0.0; self.occs.len()];
+        if q.segments.is_empty() {
+            return out;
+        }
+        for seg in &q.segments {
+            let seg_norm = seg
+                .iter()
+                .map(|&i| self.idf_by_id[i as usize].powi(2))
+                .sum::<f32>()
+                .sqrt();
+            if seg_norm <= 0.0 {
+                continue;
+            }
+            for (o, acts) in self.act_ids.iter().enumerate() {
+                let mut best = 0.0_f32;
+                for (ids, norm) in acts {
+                    if *norm <= 0.0 {
+                        continue;
+                    }
+                    let shared = shared_weight(seg, ids, &self.idf_by_id);
+                    best = best.max(shared / (seg_norm * norm));
+                }
+                out[o] += best;
+            }
+        }
+        let n = q.segments.len() as f32;
+        out.iter_mut().for_each(|x| *x /= n);
+        out
+    }
+
+    /// How much of a long text the fiche explains, in [0, 1].
+    fn text_evidence(&self, q: &Analysed, occ: usize) -> f32 {
+        let tf = &self.occs[occ].tf;
+        let (mut hit, mut total) = (0.0, 0.0);
+        for s in &q.stems {
+            let w = self.text_idf.get(&s.stem).copied().unwrap_or(0.0);
+            total += w;
+            if tf.contains_key(&s.stem) {
+                hit += w;
+            }
+        }
+        if total > 0.0 {
+            (hit / total).sqrt()
+        } else {
+            0.0
+        }
+    }
+
+    fn label_hit(&self, li: usize, l: &Label, q: &Analysed) -> Option<LabelHit> {
+        let mut matched = Vec::new();
+        let mut matched_head = false;
+        let (mut lab_hit, lab_total) = (0.0_f32, l.total);
+        for (k, (s, &w)) in l.stems.iter().zip(&l.stem_weights).enumerate() {
+            if let Some(qi) = q.stems.iter().position(|x| &x.stem == s) {
+                lab_hit += w * if q.stems[qi].fuzzy { 0.8 } else { 1.0 };
+                matched.push(qi);
+                matched_head |= k == 0;
+            }
+        }
+        if matched.is_empty() || lab_total <= 0.0 {
+            return None;
+        }
+        let lab_cov = lab_hit / lab_total;
+        let mut explained = 1.0;
+        let mut weak = false;
+        let score = if q.long {
+            // In a long text only a complete mention of a title counts, and not a lone
+            // abbreviation or term of the vocabulary (ads name bosses and colleagues:
+            // « en lien avec le DSI »).
+            let lone = l.kind == EvidenceKind::Vocabulary && l.stems.len() < 2;
+            if lab_cov < 0.99 || lone {
+                return None;
+            }
+            (lab_total / 6.0).min(1.0)
+        } else {
+            let (mut q_hit, mut q_total) = (0.0_f32, 0.0_f32);
+            for (qi, s) in q.stems.iter().enumerate() {
+                let w = s.weight * if Some(qi) == q.head { tune::HEAD } else { 1.0 };
+                q_total += w;
+                if matched.contains(&qi) {
+                    q_hit += w;
+                }
+            }
+            let q_cov = if q_total > 0.0 { q_hit / q_total } else { 0.0 };
+            let (mut t_hit, mut t_total) = (0.0_f32, 0.0_f32);
+            for (qi, s) in q.stems.iter().enumerate() {
+                if !s.title_word {
+                    continue;
+                }
+                t_total += s.weight;
+                if matched.contains(&qi) {
+                    t_hit += s.weight;
+                }
+            }
+            explained = if t_total > 0.0 { t_hit / t_total } else { 0.0 };
+            let head_bonus = if q
+                .head
+                .is_some_and(|h| l.stems.first() == Some(&q.stems[h].stem))
+            {
+                1.0
+            } else {
+                0.85
+            };
+            // Only the head of a longer label (« Opérateur » of « Opérateur d’exploitation »)
+            // is weak evidence: heads are the generic words of titles.
+            let head_only = l.stems.len() > 1 && matched.len() == 1 && matched_head;
+            let head_only = if head_only { tune::HEAD_ONLY } else { 1.0 };
+            // The words of a label should stand together in the query, not scattered.
+            let (lo, hi) = matched.iter().fold((usize::MAX, 0), |(lo, hi), &i| {
+                (lo.min(q.stems[i].pos), hi.max(q.stems[i].pos))
+            });
+            let scattered = matched.len() > 1 && hi - lo > matched.len();
+            weak = head_only < 1.0 || scattered;
+            let head_only = head_only * if scattered { tune::SCATTERED } else { 1.0 };
+            lab_cov * (0.3 + 0.7 * q_cov) * head_bonus * head_only
+        };
+        Some(LabelHit {
+            label: li,
+            score: score * l.weight,
+            matched,
+            explained,
+            weak,
+        })
+    }
+
+    /// BM25 of the query over the fields of each occupation (0 where nothing matched): the
+    /// sum of one clause per stem and field, plus a typo clause for long unknown words
+    /// (see [`Bm25Table`]).
+    fn bm25(&self, q: &Analysed) -> Vec<f32> {
+        let mut scores = vec![0.0; self.occs.len()];
+        for s in &q.stems {
+            let reading = Reading {
+                long: q.long,
+                fuzzy: s.fuzzy,
+            };
+            self.bm25.add(&s.stem, reading, &mut scores);
+            // Typo tolerance on long words that the engine does not know.
+            if !s.fuzzy && s.stem.chars().count() >= 7 && self.weight_of(&s.stem).is_none() {
+                self.bm25.add_typo(&s.stem, &mut scores);
+            }
+        }
+        scores
+    }
+
+    /// A match and its evidence: the label that matched, the headings and the (at most
+    /// three) activities that share the most with the query, or else its words the fiche holds.
+    pub(super) fn to_match(&self, s: &Scored, q: &Analysed, extra: &[Label]) -> Match {
+        let o = &self.occs[s.occ];
+        let mut evidence = Vec::new();
+        if let Some(hit) = &s.label {
+            let label = self
+                .labels
+                .get(hit.label)
+                .or_else(|| extra.get(hit.label - self.labels.len()));
+            if let Some(l) = label {
+                evidence.push(Evidence {
+                    kind: l.kind,
+                    text: l.text.clone(),
+                    heading: None,
+                    terms: hit
+                        .matched
+                        .iter()
+                        .map(|&i| q.stems[i].surface.clone())
+                        .collect(),
+                });
+            }
+        }
+        let qmap: HashMap<&str, usize> = q
+            .stems
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.stem.as_str(), i))
+            .collect();
+        for (h, _, hs) in &o.headings {
+            let terms: Vec<String> = hs
+                .iter()
+                .filter_map(|st| qmap.get(st.as_str()).map(|&i| q.stems[i].surface.clone()))
+                .collect();
+            if !terms.is_empty() && terms.len() * 2 >= hs.len() {
+                evidence.push(Evidence {
+                    kind: EvidenceKind::Heading,
+                    text: h.clone(),
+                    heading: None,
+                    terms,
+                });
+            }
+        }
+        let mut acts: Vec<(f32, &Act, Vec<usize>)> = o
+            .activities
+            .iter()
+            .filter_map(|a| {
+                let hits: Vec<usize> = a
+                    .stems
+                    .iter()
+                    .filter_map(|st| qmap.get(st.as_str()).copied())
+                    .collect();
+                let w: f32 = hits
+                    .iter()
+                    .map(|&i| self.text_idf.get(&q.stems[i].stem).copied().unwrap_or(0.0))
+                    .sum();
+                (w >= 2.0).then_some((w, a, hits))
+            })
+            .collect();
+        acts.sort_by(|a, b| b.0.total_cmp(&a.0));
+        for (_, a, hits) in acts.into_iter().take(3) {
+            evidence.push(Evidence {
+                kind: EvidenceKind::Activity,
+                text: a.text.clone(),
+                heading: a.heading.clone(),
+                terms: hits.iter().map(|&i| q.stems[i].surface.clone()).collect(),
+            });
+        }
+        if evidence.is_empty() {
+            let terms: Vec<String> = q
+                .stems
+                .iter()
+                .filter(|st| o.tf.contains_key(&st.stem))
+                .map(|st| st.surface.clone())
+                .collect();
+            if !terms.is_empty() {
+                evidence.push(Evidence {
+                    kind: EvidenceKind::Term,
+                    text: terms.join(", "),
+                    heading: None,
+                    terms,
+                });
+            }
+        }
+        Match {
+            id: o.id.clone(),
+            title: o.title.clone(),
+            score: (s.raw * 1000.0).round() / 1000.0,
+            evidence,
+        }
+    }
+
+    /// A search result: the occupation and its activities that hold words of the query,
+    /// highlighted, the heaviest first.
+    pub(super) fn search_hit(&self, s: &Scored, qstems: &HashMap<&str, f32>) -> SearchHit {
+        let o = &self.occs[s.occ];
+        let mut highlights: Vec<(f32, Highlight)> = o
+            .activities
+            .iter()
+            .filter_map(|a| {
+                let ranges: Vec<ByteRange> = a
+                    .toks
+                    .iter()
+                    .filter(|t| qstems.contains_key(t.stem.as_str()))
+                    .map(|t| ByteRange {
+                        start: t.from,
+                        end: t.to,
+                    })
+                    .collect();
+                let weight: f32 = a
+                    .stems
+                    .iter()
+                    .filter_map(|st| qstems.get(st.as_str()))
+                    .sum();
+                (!ranges.is_empty()).then(|| {
+                    (
+                        weight,
+                        Highlight {
+                            heading: a.heading.clone(),
+                            text: a.text.clone(),
+                            ranges,
+                        },
+                    )
+                })
+            })
+            .collect();
+        highlights.sort_by(|a, b| b.0.total_cmp(&a.0));
+        SearchHit {
+            id: o.id.clone(),
+            title: o.title.clone(),
+            score: s.raw.clamp(0.0, 1.0),
+            highlights: highlights.into_iter().map(|(_, h)| h).take(5).collect(),
+        }
+    }
+}
+
+/// Sum of the squared idf of the ids two sorted lists share.
+fn shared_weight(a: &[u32], b: &[u32], idf: &[f32]) -> f32 {
+    let (mut i, mut j, mut sum) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                sum += idf[a[i] as usize].powi(2);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    sum
+}

@@ -1,0 +1,276 @@
+//! The workspace's imports: a parsed file classified and written in one transaction, the
+//! positions not yet reviewed classified again, and the list of imports. Reading the file
+//! itself is [`crate::import`]'s work (no database there).
+
+use crate::classify::{
+    Classification, Classifier, ClassifyInput, classify_parallel, default_threads,
+};
+use crate::import::{ImportReport, ParsedFile};
+use crate::store::on_pool;
+use crate::time::now_utc;
+use crate::{Result, Status, Store, StoreError};
+use serde::Serialize;
+use std::collections::HashSet;
+use std::sync::Arc;
+
+/// Positions classified per call to the matcher (then written while the next batch is matched).
+const CLASSIFY_CHUNK: usize = 4096;
+/// Positions per INSERT statement (20 parameters each, under both backends' limits).
+const INSERT_BATCH: usize = 500;
+
+/// Where an import stands, for progress bars.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportProgress {
+    /// `done` of `total` positions classified and written (not yet committed).
+    Rows { done: usize, total: usize },
+    /// Everything is written; the transaction is being committed.
+    Committing,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportOutcome {
+    pub import_id: i64,
+    pub inserted: usize,
+    pub updated: usize,
+    pub report: ImportReport,
+}
+
+/// One recorded import, as [`Store::imports`] lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct ImportRecord {
+    pub id: i64,
+    pub file_name: String,
+    /// When it was written (UTC, `YYYY-MM-DDTHH:MM:SSZ`).
+    pub imported_at: String,
+    /// Positions in the file.
+    pub row_count: i64,
+    pub inserted: i64,
+    pub updated: i64,
+}
+
+impl Store {
+    /// Parses, classifies and writes a file in one transaction. A refused file gives
+    /// [`StoreError::Rejected`] with its report, and nothing is written.
+    pub async fn import_file(
+        &self,
+        file_name: &str,
+        bytes: Vec<u8>,
+        classifier: Arc<dyn Classifier>,
+        progress: &(dyn Fn(ImportProgress) + Send + Sync),
+    ) -> Result<ImportOutcome> {
+        let name = file_name.to_owned();
+        let parsed = tokio::task::spawn_blocking(move || crate::import::parse(&name, &bytes))
+            .await
+            .map_err(|e| StoreError::Classifier(e.to_string()))?
+            .map_err(StoreError::Rejected)?;
+        self.import(parsed, classifier, progress).await
+    }
+
+    /// Classifies and writes parsed positions in one transaction: either every position is
+    /// inserted or updated (on its key) and the import recorded, or nothing changes.
+    ///
+    /// A position already decided by a reviewer keeps its occupation and status; its
+    /// suggestions are refreshed.
+    pub async fn import(
+        &self,
+        parsed: ParsedFile,
+        classifier: Arc<dyn Classifier>,
+        progress: &(dyn Fn(ImportProgress) + Send + Sync),
+    ) -> Result<ImportOutcome> {
+        let ParsedFile {
+            positions,
+            report,
+            sha256,
+        } = parsed;
+        let total = positions.len();
+        let positions = Arc::new(positions);
+        let learned = Arc::new(self.active_learned().await?);
+        let chunks: Vec<std::ops::Range<usize>> = (0..total)
+            .step_by(CLASSIFY_CHUNK)
+            .map(|s| s..(s + CLASSIFY_CHUNK).min(total))
+            .collect();
+        let threads = default_threads();
+        let spawn = |range: std::ops::Range<usize>| {
+            let positions = Arc::clone(&positions);
+            let learned = Arc::clone(&learned);
+            let classifier = Arc::clone(&classifier);
+            tokio::task::spawn_blocking(move || {
+                let part = positions.get(range).unwrap_or(&[]);
+                let inputs: Vec<ClassifyInput<'_>> = part
+                    .iter()
+                    .map(|p| ClassifyInput {
+                        title: &p.title,
+                        missions: p.missions.as_deref(),
+                    })
+                    .collect();
+                classify_parallel(classifier.as_ref(), &inputs, &learned, threads)
+            })
+        };
+        let now = now_utc();
+        let summary = report.understood().join("\n");
+        let mut inserted = 0usize;
+        let mut pending = chunks.first().cloned().map(&spawn);
+        let import_id = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let existing: HashSet<String> = sqlx::query_scalar::<_, String>("SELECT external_key FROM positions")
+                .fetch_all(&mut *tx)
+                .await?
+                .into_iter()
+                .collect();
+            let import_id: i64 = sqlx::query_scalar(
+                "INSERT INTO imports (file_name, sha256, imported_at, row_count, inserted, updated, summary) \
+                 VALUES ($1, $2, $3, $4, 0, 0, $5) RETURNING id",
+            )
+            .bind(&report.file_name)
+            .bind(&sha256)
+            .bind(&now)
+            .bind(i64::try_from(total).unwrap_or(i64::MAX))
+            .bind(&summary)
+            .fetch_one(&mut *tx)
+            .await?;
+            for (i, range) in chunks.iter().enumerate() {
+                let Some(handle) = pending.take() else { break };
+                let results = handle.await.map_err(|e| StoreError::Classifier(e.to_string()))?;
+                pending = chunks.get(i + 1).cloned().map(&spawn);
+                let part = positions.get(range.clone()).unwrap_or(&[]);
+                inserted += part.iter().filter(|p| !existing.contains(&p.key)).count();
+                for (rows, classes) in part.chunks(INSERT_BATCH).zip(results.chunks(INSERT_BATCH)) {
+                    let mut qb = sqlx::QueryBuilder::new(
+                        "INSERT INTO positions (external_key, external_id, title, missions, service, headcount, \
+                         match1_id, match1_score, match2_id, match2_score, match3_id, match3_score, confident, \
+                         occupation_id, status, import_id, source_line, created_at, updated_at) ",
+                    );
+                    qb.push_values(rows.iter().zip(classes), |mut b, (p, c)| {
+                        let cand = |k: usize| c.candidates.get(k);
+                        let status = status_of(c);
+                        b.push_bind(p.key.clone())
+                            .push_bind(p.external_id.clone())
+                            .push_bind(p.title.clone())
+                            .push_bind(p.missions.clone())
+                            .push_bind(p.service.clone())
+                            .push_bind(p.headcount)
+                            .push_bind(cand(0).map(|c| c.occupation_id.clone()))
+                            .push_bind(cand(0).map(|c| f64::from(c.score)))
+                            .push_bind(cand(1).map(|c| c.occupation_id.clone()))
+                            .push_bind(cand(1).map(|c| f64::from(c.score)))
+                            .push_bind(cand(2).map(|c| c.occupation_id.clone()))
+                            .push_bind(cand(2).map(|c| f64::from(c.score)))
+                            .push_bind(i64::from(c.confident))
+                            .push_bind(cand(0).map(|c| c.occupation_id.clone()))
+                            .push_bind(status.as_str())
+                            .push_bind(import_id)
+                            .push_bind(i64::try_from(p.line).unwrap_or(0))
+                            .push_bind(now.clone())
+                            .push_bind(now.clone());
+                    });
+                    qb.push(
+                        " ON CONFLICT (external_key) DO UPDATE SET external_id = excluded.external_id, \
+                         title = excluded.title, missions = excluded.missions, service = excluded.service, \
+                         headcount = excluded.headcount, match1_id = excluded.match1_id, \
+                         match1_score = excluded.match1_score, match2_id = excluded.match2_id, \
+                         match2_score = excluded.match2_score, match3_id = excluded.match3_id, \
+                         match3_score = excluded.match3_score, confident = excluded.confident, \
+                         occupation_id = CASE WHEN positions.status IN ('confirmed', 'corrected') \
+                             THEN positions.occupation_id ELSE excluded.occupation_id END, \
+                         status = CASE WHEN positions.status IN ('confirmed', 'corrected') \
+                             THEN positions.status ELSE excluded.status END, \
+                         import_id = excluded.import_id, source_line = excluded.source_line, \
+                         updated_at = excluded.updated_at",
+                    );
+                    qb.build().execute(&mut *tx).await?;
+                }
+                progress(ImportProgress::Rows { done: range.end, total });
+            }
+            sqlx::query("UPDATE imports SET inserted = $1, updated = $2 WHERE id = $3")
+                .bind(i64::try_from(inserted).unwrap_or(i64::MAX))
+                .bind(i64::try_from(total - inserted).unwrap_or(i64::MAX))
+                .bind(import_id)
+                .execute(&mut *tx)
+                .await?;
+            progress(ImportProgress::Committing);
+            tx.commit().await?;
+            import_id
+        });
+        Ok(ImportOutcome {
+            import_id,
+            inserted,
+            updated: total - inserted,
+            report,
+        })
+    }
+
+    /// Classifies again every position not yet decided by a reviewer (after the learned
+    /// titles changed, for instance), in one transaction. Returns how many were updated.
+    pub async fn reclassify_unreviewed(&self, classifier: Arc<dyn Classifier>) -> Result<usize> {
+        let learned = self.active_learned().await?;
+        let rows: Vec<(i64, String, Option<String>)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT id, title, missions FROM positions WHERE status IN ('to_review', 'proposed') ORDER BY id")
+                .fetch_all(pool)
+                .await?
+        });
+        let results = tokio::task::spawn_blocking({
+            let rows = rows.clone();
+            move || {
+                let inputs: Vec<ClassifyInput<'_>> = rows
+                    .iter()
+                    .map(|(_, t, m)| ClassifyInput {
+                        title: t,
+                        missions: m.as_deref(),
+                    })
+                    .collect();
+                classify_parallel(classifier.as_ref(), &inputs, &learned, default_threads())
+            }
+        })
+        .await
+        .map_err(|e| StoreError::Classifier(e.to_string()))?;
+        let now = now_utc();
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            for ((id, _, _), c) in rows.iter().zip(&results) {
+                let cand = |k: usize| c.candidates.get(k);
+                let status = status_of(c);
+                sqlx::query(
+                    "UPDATE positions SET match1_id = $1, match1_score = $2, match2_id = $3, match2_score = $4, \
+                     match3_id = $5, match3_score = $6, confident = $7, occupation_id = $1, status = $8, updated_at = $9 \
+                     WHERE id = $10 AND status IN ('to_review', 'proposed')",
+                )
+                .bind(cand(0).map(|c| c.occupation_id.clone()))
+                .bind(cand(0).map(|c| f64::from(c.score)))
+                .bind(cand(1).map(|c| c.occupation_id.clone()))
+                .bind(cand(1).map(|c| f64::from(c.score)))
+                .bind(cand(2).map(|c| c.occupation_id.clone()))
+                .bind(cand(2).map(|c| f64::from(c.score)))
+                .bind(i64::from(c.confident))
+                .bind(status.as_str())
+                .bind(&now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(rows.len())
+    }
+
+    /// The recorded imports, most recent first.
+    pub async fn imports(&self) -> Result<Vec<ImportRecord>> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, file_name, imported_at, row_count, inserted, updated FROM imports ORDER BY id DESC",
+            )
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+}
+
+/// The status a classification gives a position no reviewer has decided: proposed when the
+/// matcher is confident of its first candidate, to review otherwise.
+fn status_of(c: &Classification) -> Status {
+    if c.confident && !c.candidates.is_empty() {
+        Status::Proposed
+    } else {
+        Status::ToReview
+    }
+}
