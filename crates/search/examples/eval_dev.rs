@@ -1,75 +1,54 @@
-//! Prints the measures of the matcher on a labelled JSONL file (default: `shared/eval/dev.jsonl`
-//! beside the repository): `cargo run -p metiers-search --example eval_dev [FILE] [-v]`.
-use metiers_search::{Engine, eval};
+//! Compares the matcher with and without the repertories' labels on the labelled sets
+//! (`data/eval/dev.jsonl`, `data/eval/pep-dev.jsonl`), per source and kind:
+//! `cargo run --release -p metiers-search --example eval_dev [FILE…]`.
+use metiers_search::{Engine, eval, vocabulary::Vocabulary};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let verbose = args.iter().any(|a| a == "-v");
-    let path = args
-        .iter()
-        .find(|a| !a.starts_with('-'))
-        .cloned()
-        .unwrap_or_else(|| {
-            concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../../shared/eval/dev.jsonl"
-            )
-            .to_owned()
-        });
-    let items = eval::parse_jsonl(&std::fs::read_to_string(path)?)?;
-    let engine = Engine::build(&metiers_referentiel::published().referentiel)?;
-    let report = eval::evaluate(&engine, &items);
-    if verbose {
-        for c in &report.confusions {
-            let text: String = c.text.chars().take(90).collect();
+    let mut files: Vec<String> = std::env::args().skip(1).collect();
+    if files.is_empty() {
+        for f in ["dev.jsonl", "pep-dev.jsonl"] {
+            files.push(format!(
+                "{}/../../data/eval/{f}",
+                env!("CARGO_MANIFEST_DIR")
+            ));
+        }
+    }
+    let r = metiers_referentiel::published().referentiel;
+    let k = metiers_knowledge::Knowledge::shared()?;
+    let vocabulary = Vocabulary::embedded()?;
+    let without = Engine::build_with(&r, &vocabulary, None)?;
+    let with = Engine::build_with(&r, &vocabulary, Some(&k))?;
+    let pct = |x: f64| format!("{:5.1}", 100.0 * x);
+    for f in files {
+        let items = eval::parse_jsonl(&std::fs::read_to_string(&f)?)?;
+        let (a, b) = (
+            eval::evaluate(&without, &items),
+            eval::evaluate(&with, &items),
+        );
+        println!(
+            "{f}\n{:<44} {:>5} | top-1 sans  avec | top-3 sans  avec | préc. sans  avec | couv. sans  avec",
+            "source", "n"
+        );
+        let rows = std::iter::once(("tous".to_owned(), &a.all, &b.all)).chain(
+            a.by_source
+                .iter()
+                .zip(&b.by_source)
+                .map(|((s, x), (_, y))| (s.clone(), x, y)),
+        );
+        for (s, x, y) in rows {
             println!(
-                "{} [{}] {:.3}{} expected {} got {}",
-                c.kind,
-                text,
-                c.score,
-                if c.confident { " CONF" } else { "" },
-                c.expected,
-                c.got
+                "{s:<44} {:>5} |      {}  {} |      {}  {} |      {}  {} |      {}  {}",
+                x.items,
+                pct(x.top1),
+                pct(y.top1),
+                pct(x.top3),
+                pct(y.top3),
+                pct(x.precision),
+                pct(y.precision),
+                pct(x.coverage),
+                pct(y.coverage)
             );
         }
     }
-    if verbose {
-        for it in &items {
-            if it.label == eval::NONE {
-                continue;
-            }
-            let r = engine.match_text(&it.text, 3);
-            let slug = metiers_referentiel::text::slug;
-            let ok = r.matches.iter().any(|m| {
-                std::iter::once(&it.label)
-                    .chain(it.also.iter())
-                    .any(|t| slug(t) == slug(&m.title))
-            });
-            if !ok {
-                let text: String = it.text.chars().take(70).collect();
-                let got: Vec<String> = r
-                    .matches
-                    .iter()
-                    .map(|m| format!("{} {:.2}", m.id, m.score))
-                    .collect();
-                println!(
-                    "TOP3 MISS {} [{}] expected {} got {:?}",
-                    it.kind, text, it.label, got
-                );
-            }
-        }
-    }
-    println!("{:#?}", report.all);
-    for (k, m) in &report.by_kind {
-        println!(
-            "{k}: top1 {:.3} top3 {:.3} prec {:.3} cov {:.3} none {:.3}",
-            m.top1, m.top3, m.precision, m.coverage, m.none_not_confident
-        );
-    }
-    println!(
-        "unknown labels: {:?}; meets targets: {}",
-        report.unknown_labels,
-        report.meets_targets()
-    );
     Ok(())
 }

@@ -17,13 +17,17 @@
 
 pub mod analysis;
 mod bm25;
+pub mod calibration;
 mod engine;
 pub mod eval;
+pub mod reading;
+mod repertories;
 pub mod vocabulary;
 
 use metiers_referentiel::OccupationId;
 use serde::{Deserialize, Serialize};
 
+pub use calibration::{Calibration, Certainty, TextKind};
 pub use engine::{Engine, Mode, TITLE_MAX_WORDS};
 pub use metiers_referentiel::Referentiel;
 
@@ -36,6 +40,8 @@ pub enum SearchError {
     UnknownOccupation { id: String, term: String },
     #[error("index de recherche : {0}")]
     Index(#[from] tantivy::TantivyError),
+    #[error("répertoires embarqués : {0}")]
+    Knowledge(#[from] metiers_knowledge::KnowledgeError),
 }
 
 /// The occupations that fit a text, best first.
@@ -48,6 +54,17 @@ pub struct MatchResult {
     pub confident: bool,
     /// Best first; empty when nothing in the text relates to any occupation.
     pub matches: Vec<Match>,
+    /// For a long text: the line read as its title, when it opens with one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_line: Option<String>,
+    /// For a long text: the sentences set aside as describing the employer, the offer, the
+    /// place or the application rather than the job.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub set_aside: Vec<String>,
+    /// How sure the engine is of the first match, before the thresholds of « confident »
+    /// (for calibration; not part of the API's answer).
+    #[serde(skip)]
+    pub certainty: Certainty,
 }
 
 /// One occupation that fits a text.
@@ -61,6 +78,10 @@ pub struct Match {
     pub score: f32,
     /// What matched, strongest first.
     pub evidence: Vec<Evidence>,
+    /// For a long text: its sentences that decided for this occupation (those closest to
+    /// its activities), best first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sentences: Vec<String>,
 }
 
 /// Something of the fiche (or of the vocabulary) that the text matched.
@@ -76,6 +97,9 @@ pub struct Evidence {
     /// The words of the query that matched, as written in the query.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub terms: Vec<String>,
+    /// How a repertory's label reaches the occupation (« via ROME M1805, très proche »).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
 }
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -89,6 +113,10 @@ pub enum EvidenceKind {
     Heading,
     Vocabulary,
     Term,
+    /// An appellation of a ROME fiche that the crosswalk relates to the occupation.
+    RomeAppellation,
+    /// A label of an ESCO occupation that the crosswalk relates to the occupation.
+    EscoLabel,
 }
 
 /// One occupation found by [`Engine::search`].

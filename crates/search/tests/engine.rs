@@ -287,3 +287,86 @@ fn engine_is_shared_between_threads() {
         }
     });
 }
+
+#[test]
+fn words_of_the_trade_that_the_fiches_do_not_use_are_understood() {
+    // Each through a vocabulary entry that says why (data/vocabulaire.toml).
+    check(&[
+        (
+            "Analyste cyberdéfense",
+            "analyste-en-detection-d-intrusions",
+        ),
+        (
+            "Pentester",
+            "auditeur-en-securite-des-systemes-d-information",
+        ),
+        (
+            "Spécialiste des tests d'intrusion",
+            "auditeur-en-securite-des-systemes-d-information",
+        ),
+        ("Expert dataviz", "analyste-de-donnees"),
+        ("Analyste organique", "concepteur-developpeur"),
+        // IT service management is the production's, not security's.
+        ("Problem manager ITIL", "responsable-d-exploitation"),
+        ("Gestionnaire des changements", "integrateur-d-exploitation"),
+    ]);
+}
+
+#[test]
+fn a_partial_hit_on_a_label_is_never_confident_on_its_own() {
+    // « SSI » is a word of « Responsable SSI »: the RSSI may come first, never surely.
+    for text in ["Technicien SSI", "Gestionnaire des incidents ITIL"] {
+        let r = engine().match_text(text, 3);
+        assert!(!r.confident, "« {text} »: {r:?}");
+    }
+}
+
+#[test]
+fn repertory_labels_are_evidence_that_says_where_they_come_from() {
+    let r = engine().match_text("Chargé / Chargée de mise en exploitation informatique", 3);
+    let e = r.matches[0]
+        .evidence
+        .iter()
+        .find(|e| e.kind == EvidenceKind::RomeAppellation)
+        .unwrap_or_else(|| panic!("a ROME appellation in {r:?}"));
+    let via = e.via.as_deref().unwrap_or_default();
+    assert!(via.starts_with("via ROME M18"), "{via}");
+}
+
+#[test]
+fn an_ad_is_read_title_first_and_its_boilerplate_set_aside() {
+    let ad = "Administrateur systèmes et réseaux (H/F)\n\
+        La direction du numérique du ministère compte 300 agents et a pour mission de \
+        moderniser les services.\n\
+        Missions :\n\
+        - Administrer les serveurs Linux et Windows et les équipements réseau ;\n\
+        - Superviser les infrastructures et traiter les incidents d'exploitation ;\n\
+        - Gérer les sauvegardes et la sécurité des systèmes.\n\
+        Rémunération selon l'expérience, télétravail possible deux jours par semaine.\n\
+        Candidatures : CV et lettre de motivation avant le 30 juin.";
+    let r = engine().match_text(ad, 3);
+    assert_eq!(
+        r.title_line.as_deref(),
+        Some("Administrateur systèmes et réseaux (H/F)")
+    );
+    assert_eq!(
+        r.matches[0].id.as_str(),
+        "administrateur-d-outils-de-systemes-de-reseaux-telecoms"
+    );
+    assert!(
+        r.set_aside.iter().any(|s| s.starts_with("Rémunération")),
+        "{r:?}"
+    );
+    assert!(
+        r.set_aside.iter().any(|s| s.starts_with("Candidatures")),
+        "{r:?}"
+    );
+    // The sentences that decided are missions, never the boilerplate.
+    let sentences = &r.matches[0].sentences;
+    assert!(!sentences.is_empty(), "{r:?}");
+    assert!(sentences.iter().all(|s| !r.set_aside.contains(s)));
+    // The label that the title line names is the first evidence, with the title's words.
+    let e = &r.matches[0].evidence[0];
+    assert_eq!(e.text, "administrateur systèmes et réseaux", "{r:?}");
+    assert_eq!(e.terms, ["Administrateur", "systèmes", "réseaux"]);
+}

@@ -1,53 +1,92 @@
-//! Issue 3: the matcher measured on the shared development set (`shared/eval/dev.jsonl`,
-//! beside the repository) must reach the four targets.
+//! The matcher measured on the labelled sets vendored in `data/eval/` (a fresh clone needs
+//! nothing beside the repository). The floors are the levels reached, a little below (see
+//! docs/PERFORMANCE.md, « Rapprochement »): a change that loses ground fails here. The
+//! targets of issue 13 are measured on hidden sets, apart.
 
+use metiers_search::calibration::{self, Calibration, FIT_PRECISION};
 use metiers_search::{Engine, eval};
 
+fn items(name: &str) -> Vec<eval::EvalItem> {
+    let path = format!("{}/../../data/eval/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    eval::parse_jsonl(&text).expect("valid JSONL")
+}
+
+fn engine() -> Engine {
+    Engine::build(&metiers_referentiel::published().referentiel).expect("engine")
+}
+
 #[test]
-fn dev_set_reaches_the_targets_of_issue_3() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/eval/dev.jsonl"
-    );
-    let text = std::fs::read_to_string(path).expect("shared/eval/dev.jsonl beside the repository");
-    let items = eval::parse_jsonl(&text).expect("valid JSONL");
-    assert!(items.len() > 200, "the dev set has 226 items");
-    let engine = Engine::build(&metiers_referentiel::published().referentiel).expect("engine");
-    let report = eval::evaluate(&engine, &items);
-    let m = &report.all;
+fn dev_set_holds_its_level() {
+    let items = items("dev.jsonl");
+    assert_eq!(items.len(), 226);
+    let report = eval::evaluate(&engine(), &items);
     assert!(
         report.unknown_labels.is_empty(),
         "labels unknown to the edition: {:?}",
         report.unknown_labels
     );
+    let m = &report.all;
+    let floors = [
+        ("top-1", m.top1, 0.88),
+        ("top-3", m.top3, 0.965),
+        ("precision of confident", m.precision, 0.96),
+        ("coverage of confident", m.coverage, 0.55),
+        ("NONE not confident", m.none_not_confident, 0.9),
+    ];
+    for (name, value, floor) in floors {
+        assert!(value >= floor, "{name} {value:.3} < {floor}: {m:?}");
+    }
+    // Items that are not labels of ROME or ESCO (the repertories are labels of the engine).
+    let not_repertory: Vec<_> = items
+        .iter()
+        .filter(|i| {
+            let s = i.source.as_deref().unwrap_or("");
+            !s.contains("code_rome") && !s.contains("ESCO")
+        })
+        .cloned()
+        .collect();
+    let r = eval::evaluate(&engine(), &not_repertory);
     assert!(
-        m.top1 >= eval::TARGET_TOP1,
-        "top-1 {:.3} < {}",
-        m.top1,
-        eval::TARGET_TOP1
+        r.all.top1 >= 0.80,
+        "top-1 off the repertories {:.3}",
+        r.all.top1
     );
-    assert!(
-        m.top3 >= eval::TARGET_TOP3,
-        "top-3 {:.3} < {}",
-        m.top3,
-        eval::TARGET_TOP3
+}
+
+#[test]
+fn employer_labelled_offers_agree_at_their_level() {
+    let items = items("pep-dev.jsonl");
+    assert_eq!(items.len(), 168);
+    assert!(items.iter().all(|i| !i.accept.is_empty()));
+    let report = eval::evaluate(&engine(), &items);
+    assert!(report.all.top1 >= 0.57, "agreement {:.3}", report.all.top1);
+    let of = |kind: &str| {
+        &report
+            .by_kind
+            .iter()
+            .find(|(k, _)| k == kind)
+            .expect(kind)
+            .1
+    };
+    assert!(of("title").top1 >= 0.58, "titles {:.3}", of("title").top1);
+    assert!(of("ad").top1 >= 0.55, "missions texts {:.3}", of("ad").top1);
+}
+
+#[test]
+fn the_thresholds_in_use_are_those_the_dev_set_gives_and_hold_when_cross_validated() {
+    let engine = engine();
+    let dev = eval::samples(&engine, &items("dev.jsonl"));
+    assert_eq!(
+        calibration::fit(&dev, FIT_PRECISION, &Calibration::FITTED),
+        Calibration::FITTED,
+        "rerun `cargo run --release -p metiers-search --example calibrate` and copy its thresholds"
     );
-    assert!(
-        m.precision >= eval::TARGET_PRECISION,
-        "precision of confident {:.3} < {}",
-        m.precision,
-        eval::TARGET_PRECISION
-    );
-    assert!(
-        m.coverage >= eval::TARGET_COVERAGE,
-        "coverage of confident {:.3} < {}",
-        m.coverage,
-        eval::TARGET_COVERAGE
-    );
-    assert!(
-        m.none_not_confident >= eval::TARGET_NONE_NOT_CONFIDENT,
-        "NONE not confident {:.3} < {}",
-        m.none_not_confident,
-        eval::TARGET_NONE_NOT_CONFIDENT
-    );
+    let cv = calibration::cross_validate(&dev, 5, FIT_PRECISION, &Calibration::FITTED);
+    assert!(cv.all.precision() >= 0.94, "{cv:?}");
+    assert!(cv.all.coverage() >= 0.55, "{cv:?}");
+    // Measured on the employer-labelled offers, never fitted on them.
+    let pep = eval::samples(&engine, &items("pep-dev.jsonl"));
+    let m = calibration::measure(&pep, &Calibration::FITTED);
+    assert!(m.all.precision() >= 0.83, "{m:?}");
 }

@@ -211,6 +211,41 @@ async fn correspondance_ranks_with_score_confidence_and_evidence() {
 }
 
 #[tokio::test]
+async fn an_ad_shows_how_it_was_read_and_which_sentences_decided() {
+    let ad = "Technicien support utilisateurs (H/F)\n\
+        Missions :\n\
+        - Assurer l’assistance de premier niveau aux utilisateurs et traiter les incidents ;\n\
+        - Installer et configurer les postes de travail.\n\
+        Rémunération selon la grille, télétravail possible.\n\
+        Candidatures : CV et lettre de motivation.";
+    let r = request(
+        Method::POST,
+        "/correspondance",
+        Some("application/x-www-form-urlencoded"),
+        format!("texte={}", enc(ad)),
+    )
+    .await;
+    assert_page(&r, StatusCode::OK);
+    assert!(r.body.contains("Comment le texte a été lu"));
+    assert!(
+        r.body
+            .contains("Intitulé lu en tête : « Technicien support utilisateurs (H/F) »")
+    );
+    assert!(
+        r.body
+            .contains("« Rémunération selon la grille, télétravail possible. »")
+    );
+    assert!(r.body.contains("Phrases du texte qui ont décidé"));
+    // A repertory's label says where it comes from.
+    let r = get(&format!(
+        "/correspondance?texte={}",
+        enc("Chargé de mise en exploitation informatique")
+    ))
+    .await;
+    assert!(r.body.contains("(via ROME M18"), "{}", r.body);
+}
+
+#[tokio::test]
 async fn correspondance_bad_inputs() {
     let form = Some("application/x-www-form-urlencoded");
     let r = request(Method::POST, "/correspondance", form, "texte=%20%20").await;

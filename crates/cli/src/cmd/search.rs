@@ -72,7 +72,8 @@ pub struct SimilarArgs {
 
 #[derive(Debug, Args)]
 pub struct EvalArgs {
-    /// Fichier JSONL étiqueté (format de shared/eval/dev.jsonl).
+    /// Fichier JSONL étiqueté (format de data/eval/dev.jsonl ; ou data/eval/pep-dev.jsonl,
+    /// offres étiquetées par leur employeur : accord avec « accept »).
     #[arg(value_name = "FICHIER")]
     file: PathBuf,
     /// Format de sortie.
@@ -181,6 +182,8 @@ fn kind_fr(kind: EvidenceKind) -> &'static str {
         EvidenceKind::Heading => "rubrique",
         EvidenceKind::Vocabulary => "vocabulaire",
         EvidenceKind::Term => "mots communs",
+        EvidenceKind::RomeAppellation => "appellation ROME",
+        EvidenceKind::EscoLabel => "profession ESCO",
     }
 }
 
@@ -210,7 +213,31 @@ fn match_text_report(r: &MatchResult) -> String {
             } else {
                 format!(" [{}]", e.terms.join(", "))
             };
-            out.push_str(&format!("   {} : {}{terms}\n", kind_fr(e.kind), e.text));
+            let via = e
+                .via
+                .as_deref()
+                .map(|v| format!(" ({v})"))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "   {} : {}{terms}{via}\n",
+                kind_fr(e.kind),
+                e.text
+            ));
+        }
+        for s in &m.sentences {
+            out.push_str(&format!("   phrase décisive : {s}\n"));
+        }
+    }
+    if let Some(t) = &r.title_line {
+        out.push_str(&format!("intitulé lu en tête : {t}\n"));
+    }
+    if !r.set_aside.is_empty() {
+        out.push_str(&format!(
+            "{} phrase(s) mise(s) de côté (employeur, conditions, candidature) :\n",
+            r.set_aside.len()
+        ));
+        for s in &r.set_aside {
+            out.push_str(&format!("   – {s}\n"));
         }
     }
     out
@@ -392,10 +419,23 @@ pub fn eval(global: &Global, args: &EvalArgs) -> Result<ExitCode> {
             for (kind, m) in &report.by_kind {
                 out.push_str(&line(kind, m));
             }
-            out.push_str(&format!(
-                "cibles (top-1 ≥ 85 %, top-3 ≥ 95 %, précision ≥ 95 % et couverture ≥ 60 %, NONE non sûrs ≥ 80 %) : {}\n",
-                if report.meets_targets() { "atteintes" } else { "non atteintes" }
-            ));
+            out.push_str("\nPar source :\n");
+            for (source, m) in &report.by_source {
+                out.push_str(&format!("  {source}\n  "));
+                out.push_str(&line("", m));
+            }
+            out.push('\n');
+            if items.iter().any(|i| !i.accept.is_empty()) {
+                out.push_str(&format!(
+                    "top-1 = accord avec le libellé choisi par l’employeur (accept) ; cible : accord ≥ 70 % : {}\n",
+                    if report.all.top1 >= eval::TARGET_AGREEMENT { "atteinte" } else { "non atteinte" }
+                ));
+            } else {
+                out.push_str(&format!(
+                    "cibles (top-1 ≥ 90 %, top-3 ≥ 97 %, précision des sûrs ≥ 95 % et couverture ≥ 70 %, NONE non sûrs ≥ 80 %) : {}\n",
+                    if report.meets_targets() { "atteintes" } else { "non atteintes" }
+                ));
+            }
             if !report.unknown_labels.is_empty() {
                 out.push_str(&format!(
                     "étiquettes inconnues de l’édition : {}\n",

@@ -15,6 +15,7 @@ use super::labels::{self, Label, heading_key, push_label, title_variants, words_
 use super::{Act, Engine, Occ};
 use crate::analysis::{self, Expander, Expansion};
 use crate::bm25::Bm25Table;
+use crate::repertories::RepertoryLabel;
 use crate::vocabulary::Vocabulary;
 use crate::{EvidenceKind, SearchError};
 
@@ -23,6 +24,7 @@ impl Engine {
     pub(super) fn build_from(
         referentiel: &Referentiel,
         vocabulary: &Vocabulary,
+        repertory: &[RepertoryLabel],
     ) -> Result<Engine, SearchError> {
         let (analyzer, expander) = analysis_chain(vocabulary);
         let stems_of = |text: &str| labels::stems_of(&analyzer, &expander, text);
@@ -30,6 +32,7 @@ impl Engine {
         let mut labels = Vec::new();
         let occs = occupations(referentiel, &analyzer, &stems_of, &mut labels);
         let vocab_text = vocabulary_labels(vocabulary, &occs, &stems_of, &mut labels)?;
+        repertory_labels(repertory, &occs, &stems_of, &mut labels);
         let outside = vocabulary
             .outside
             .iter()
@@ -57,6 +60,7 @@ impl Engine {
             .collect();
 
         Ok(Engine {
+            calibration: crate::Calibration::FITTED,
             stem_ids,
             act_ids,
             idf_by_id,
@@ -201,6 +205,32 @@ fn vocabulary_labels(
         }
     }
     Ok(vocab_text)
+}
+
+/// Phase 2c: the repertories' labels (ROME appellations, ESCO labels) pushed onto `labels`
+/// with how they reach their occupation; those of occupations this edition lacks are left
+/// out.
+fn repertory_labels(
+    repertory: &[RepertoryLabel],
+    occs: &[Occ],
+    stems_of: &dyn Fn(&str) -> Vec<String>,
+    labels: &mut Vec<Label>,
+) {
+    let index_of: HashMap<&str, usize> = occs
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (o.id.as_str(), i))
+        .collect();
+    for r in repertory {
+        let Some(&i) = index_of.get(r.occupation.as_str()) else {
+            continue;
+        };
+        let before = labels.len();
+        push_label(labels, i, r.kind, &r.text, r.weight, stems_of);
+        if let Some(l) = labels.get_mut(before) {
+            l.via = Some(r.via.clone());
+        }
+    }
 }
 
 /// The weights of words, computed once (see [`word_weights`]).

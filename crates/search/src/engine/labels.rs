@@ -22,6 +22,8 @@ pub(super) struct Label {
     /// sum: see [`Label::weigh`].
     pub(super) stem_weights: Vec<f32>,
     pub(super) total: f32,
+    /// For a repertory's label: how it reaches the occupation.
+    pub(super) via: Option<String>,
 }
 
 impl Label {
@@ -98,6 +100,7 @@ impl Engine {
                         weight: 1.0,
                         stem_weights: Vec::new(),
                         total: 0.0,
+                        via: None,
                     };
                     label.weigh(&self.label_idf);
                     label
@@ -177,6 +180,7 @@ pub(super) fn push_label(
         weight,
         stem_weights: Vec::new(),
         total: 0.0,
+        via: None,
     });
 }
 

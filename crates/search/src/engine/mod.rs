@@ -23,6 +23,7 @@ use tantivy::tokenizer::TextAnalyzer;
 
 use crate::analysis::{Expander, Tok};
 use crate::bm25::Bm25Table;
+use crate::calibration::{Calibration, TextKind};
 use crate::vocabulary::Vocabulary;
 use crate::{LearnedTitle, Match, MatchResult, SearchError, SearchHit, Similar, Suggestion};
 use labels::Label;
@@ -65,6 +66,8 @@ pub struct Engine {
     idf_by_id: Vec<f32>,
     /// Folded forms that mark an occupation outside the référentiel (`serveuse`).
     outside_forms: Vec<String>,
+    /// When a first match is confident.
+    calibration: Calibration,
 }
 
 impl std::fmt::Debug for Engine {
@@ -119,28 +122,72 @@ mod tune {
     pub const SCATTERED: f32 = 0.8;
     /// Weight of a query word that no fiche and no vocabulary entry knows.
     pub const UNKNOWN: f32 = 0.35;
-    /// Confidence thresholds.
-    pub const CONFIDENT_SCORE: f32 = 0.45;
-    pub const CONFIDENT_MARGIN: f32 = 0.08;
     /// Share of a title's words the best label must explain for a sure answer.
     pub const CONFIDENT_EXPLAINED: f32 = 0.34;
-    /// Long texts need a clearer lead.
-    pub const CONFIDENT_SCORE_LONG: f32 = 0.5;
-    pub const CONFIDENT_MARGIN_LONG: f32 = 0.2;
+    /// Share of an ad's title line in its score (the rest: its sentences about the job).
+    pub const AD_TITLE: f32 = 0.5;
+    /// Idf-weighted shared stems from which a sentence counts as deciding for an occupation.
+    pub const SENTENCE_MIN: f32 = 4.0;
 }
 
 impl Engine {
-    /// Builds the engine with the embedded vocabulary.
+    /// Builds the engine with the embedded vocabulary and the embedded repertories (ROME
+    /// appellations and ESCO labels reached through the crosswalk).
     pub fn build(referentiel: &Referentiel) -> Result<Engine, SearchError> {
-        Self::build_with(referentiel, &Vocabulary::embedded()?)
+        let k = metiers_knowledge::Knowledge::shared()?;
+        Self::build_with(referentiel, &Vocabulary::embedded()?, Some(&k))
     }
 
-    /// Builds the engine with a given vocabulary.
+    /// Builds the engine with a given vocabulary and, when given, the repertories' labels.
     pub fn build_with(
         referentiel: &Referentiel,
         vocabulary: &Vocabulary,
+        knowledge: Option<&metiers_knowledge::Knowledge>,
     ) -> Result<Engine, SearchError> {
-        Self::build_from(referentiel, vocabulary)
+        let base = Self::build_from(referentiel, vocabulary, &[])?;
+        match knowledge {
+            None => Ok(base),
+            Some(k) => {
+                let extra = crate::repertories::labels(&base, k);
+                Self::build_from(referentiel, vocabulary, &extra)
+            }
+        }
+    }
+
+    /// The thresholds of « confident » in use.
+    pub fn calibration(&self) -> &Calibration {
+        &self.calibration
+    }
+
+    /// The same engine with other thresholds of « confident » (see [`crate::calibration`]).
+    pub fn with_calibration(mut self, calibration: Calibration) -> Engine {
+        self.calibration = calibration;
+        self
+    }
+
+    /// Every occupation's score for a text read as a title (id → score in [0, 1]), and the
+    /// occupation it names surely by `sure`, if any.
+    pub(crate) fn scores_of(
+        &self,
+        text: &str,
+        sure: &crate::calibration::Threshold,
+    ) -> (HashMap<&str, f32>, Option<&str>) {
+        let q = self.analyse(text, Mode::Title);
+        let scored = self.score(&q, &[]);
+        let certainty =
+            scoring::certainty(TextKind::Title, scoring::eligible(&q, &scored), &scored);
+        let sure = Calibration {
+            title: *sure,
+            ..Calibration::FITTED
+        }
+        .confident(&certainty)
+        .then(|| scored.first().map(|s| self.occs[s.occ()].id.as_str()))
+        .flatten();
+        let scores = scored
+            .iter()
+            .map(|s| (self.occs[s.occ()].id.as_str(), s.raw))
+            .collect();
+        (scores, sure)
     }
 
     /// Ranked occupations for a query, with the matching activities highlighted. Only
@@ -186,10 +233,19 @@ impl Engine {
         learned: &[LearnedTitle],
         mode: Mode,
     ) -> MatchResult {
-        let q = self.analyse(text, mode);
         let extra = self.learned_labels(learned);
+        let long = match mode {
+            Mode::Auto => text.split_whitespace().count() > TITLE_MAX_WORDS,
+            Mode::Title => false,
+            Mode::Long => true,
+        };
+        if long {
+            return self.match_long(text, top, &extra);
+        }
+        let q = self.analyse(text, mode);
         let scored = self.score(&q, &extra);
-        let confident = scoring::confident(&q, &scored);
+        let certainty =
+            scoring::certainty(TextKind::Title, scoring::eligible(&q, &scored), &scored);
         let matches: Vec<Match> = scored
             .iter()
             .filter(|s| s.raw > 0.0)
@@ -199,8 +255,79 @@ impl Engine {
         MatchResult {
             query: text.to_owned(),
             // Confidence is about the first match: none when `top` is 0.
-            confident: confident && !matches.is_empty(),
+            confident: self.calibration.confident(&certainty) && !matches.is_empty(),
             matches,
+            title_line: None,
+            set_aside: Vec::new(),
+            certainty,
+        }
+    }
+
+    /// A long text: read (title line, sentences about the job, the rest set aside), its
+    /// body matched as a long text and its title line as a title, the two combined.
+    fn match_long(&self, text: &str, top: usize, extra: &[labels::Label]) -> MatchResult {
+        let reading = crate::reading::read(text);
+        let body_text = if reading.kept.is_empty() {
+            text.to_owned()
+        } else {
+            reading.kept.join("\n")
+        };
+        let body = self.analyse(&body_text, Mode::Long);
+        let body_scored = self.score(&body, extra);
+        let tq = reading
+            .title
+            .as_deref()
+            .map(|t| self.analyse(t, Mode::Title));
+        let mut title_labels = Vec::new();
+        let (scored, kind, eligible) = match &tq {
+            Some(tq) => {
+                let title_scored = self.score(tq, extra);
+                let title_eligible = scoring::eligible(tq, &title_scored);
+                let title_first = title_scored.first().map(|s| s.occ());
+                let body_first = body_scored.first().map(|s| s.occ());
+                let (combined, labels) = self.combine(body_scored, title_scored);
+                title_labels = labels;
+                let first = combined.first().map(|s| s.occ());
+                // An ad can be sure when its title line names the first occupation, and
+                // either names it surely or its body agrees.
+                let eligible = first.is_some()
+                    && title_first == first
+                    && (title_eligible || body_first == first)
+                    && !tq.outside;
+                (combined, TextKind::Ad, eligible)
+            }
+            None => {
+                let eligible = scoring::eligible(&body, &body_scored);
+                (body_scored, TextKind::Long, eligible)
+            }
+        };
+        let certainty = scoring::certainty(kind, eligible && !body.outside, &scored);
+        let matches: Vec<Match> = scored
+            .iter()
+            .filter(|s| s.raw > 0.0)
+            .take(top)
+            .map(|s| {
+                let mut m = self.to_match(s, &body, extra);
+                // The label that the title line names comes first.
+                let title_evidence = tq
+                    .as_ref()
+                    .zip(title_labels.get(s.occ()))
+                    .and_then(|(tq, hit)| self.label_evidence(hit.as_ref()?, tq, extra));
+                if let Some(e) = title_evidence {
+                    m.evidence.retain(|x| x.text != e.text);
+                    m.evidence.insert(0, e);
+                }
+                m.sentences = self.deciding_sentences(s.occ(), &reading.kept);
+                m
+            })
+            .collect();
+        MatchResult {
+            query: text.to_owned(),
+            confident: self.calibration.confident(&certainty) && !matches.is_empty(),
+            matches,
+            title_line: reading.title,
+            set_aside: reading.set_aside,
+            certainty,
         }
     }
 

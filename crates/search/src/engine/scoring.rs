@@ -8,6 +8,7 @@ use super::labels::Label;
 use super::query::Analysed;
 use super::{Act, Engine, tune};
 use crate::bm25::Reading;
+use crate::calibration::{Certainty, TextKind};
 use crate::{ByteRange, Evidence, EvidenceKind, Highlight, Match, SearchHit};
 
 /// The best label of an occupation for a query.
@@ -21,6 +22,8 @@ pub(super) struct LabelHit {
     explained: f32,
     /// Only the head of a longer label matched, or its words were scattered.
     weak: bool,
+    /// Every word of the label is in the query: a partial hit is never sure on its own.
+    complete: bool,
 }
 
 /// An occupation's score for a query.
@@ -31,22 +34,44 @@ pub(super) struct Scored {
     label: Option<LabelHit>,
 }
 
-/// Whether the first of `scored` (best first) can be trusted without a human look.
-pub(super) fn confident(q: &Analysed, scored: &[Scored]) -> bool {
-    let first = scored.first().map_or(0.0, |s| s.raw);
-    let second = scored.get(1).map_or(0.0, |s| s.raw);
-    let (min_score, min_margin) = if q.long {
-        (tune::CONFIDENT_SCORE_LONG, tune::CONFIDENT_MARGIN_LONG)
-    } else {
-        (tune::CONFIDENT_SCORE, tune::CONFIDENT_MARGIN)
-    };
-    // A title is matched surely only when the label that matched explains it.
+impl Scored {
+    /// The index of the occupation.
+    pub(super) fn occ(&self) -> usize {
+        self.occ
+    }
+}
+
+/// Whether the first of `scored` (best first) is of a kind that can be sure at all; the
+/// calibrated thresholds of score and lead decide the rest ([`crate::Calibration`]).
+pub(super) fn eligible(q: &Analysed, scored: &[Scored]) -> bool {
+    // A title is matched surely only when the label that matched explains it, whole (a
+    // partial hit on a label is never sure on its own), and no other occupation has a
+    // complete label that explains more of it (« chef de projet utilisateurs » names the
+    // MOA more fully than « chef de projet » names the MOE).
     let explains = q.long
         || scored
             .first()
             .and_then(|s| s.label.as_ref())
-            .is_some_and(|h| h.explained >= tune::CONFIDENT_EXPLAINED && !h.weak);
-    !q.outside && explains && first >= min_score && first - second >= min_margin
+            .is_some_and(|h| {
+                h.explained >= tune::CONFIDENT_EXPLAINED
+                    && !h.weak
+                    && h.complete
+                    && !scored[1..]
+                        .iter()
+                        .filter_map(|s| s.label.as_ref())
+                        .any(|o| o.complete && !o.weak && o.explained >= h.explained - 0.01)
+            });
+    !q.outside && explains && scored.first().is_some_and(|s| s.raw > 0.0)
+}
+
+/// How sure the first of `scored` is, before the calibrated thresholds.
+pub(super) fn certainty(kind: TextKind, eligible: bool, scored: &[Scored]) -> Certainty {
+    Certainty {
+        kind,
+        eligible,
+        first: scored.first().map_or(0.0, |s| s.raw),
+        second: scored.get(1).map_or(0.0, |s| s.raw),
+    }
 }
 
 impl Engine {
@@ -237,6 +262,7 @@ impl Engine {
             matched,
             explained,
             weak,
+            complete: lab_cov >= 0.99,
         })
     }
 
@@ -259,28 +285,41 @@ impl Engine {
         scores
     }
 
+    /// The evidence of a label that matched `q`.
+    pub(super) fn label_evidence(
+        &self,
+        hit: &LabelHit,
+        q: &Analysed,
+        extra: &[Label],
+    ) -> Option<Evidence> {
+        let l = self
+            .labels
+            .get(hit.label)
+            .or_else(|| extra.get(hit.label.checked_sub(self.labels.len())?))?;
+        Some(Evidence {
+            kind: l.kind,
+            text: l.text.clone(),
+            heading: None,
+            terms: hit
+                .matched
+                .iter()
+                .filter_map(|&i| q.stems.get(i).map(|s| s.surface.clone()))
+                .collect(),
+            via: l.via.clone(),
+        })
+    }
+
     /// A match and its evidence: the label that matched, the headings and the (at most
     /// three) activities that share the most with the query, or else its words the fiche holds.
     pub(super) fn to_match(&self, s: &Scored, q: &Analysed, extra: &[Label]) -> Match {
         let o = &self.occs[s.occ];
         let mut evidence = Vec::new();
-        if let Some(hit) = &s.label {
-            let label = self
-                .labels
-                .get(hit.label)
-                .or_else(|| extra.get(hit.label - self.labels.len()));
-            if let Some(l) = label {
-                evidence.push(Evidence {
-                    kind: l.kind,
-                    text: l.text.clone(),
-                    heading: None,
-                    terms: hit
-                        .matched
-                        .iter()
-                        .map(|&i| q.stems[i].surface.clone())
-                        .collect(),
-                });
-            }
+        if let Some(e) = s
+            .label
+            .as_ref()
+            .and_then(|hit| self.label_evidence(hit, q, extra))
+        {
+            evidence.push(e);
         }
         let qmap: HashMap<&str, usize> = q
             .stems
@@ -299,6 +338,7 @@ impl Engine {
                     text: h.clone(),
                     heading: None,
                     terms,
+                    via: None,
                 });
             }
         }
@@ -325,6 +365,7 @@ impl Engine {
                 text: a.text.clone(),
                 heading: a.heading.clone(),
                 terms: hits.iter().map(|&i| q.stems[i].surface.clone()).collect(),
+                via: None,
             });
         }
         if evidence.is_empty() {
@@ -340,6 +381,7 @@ impl Engine {
                     text: terms.join(", "),
                     heading: None,
                     terms,
+                    via: None,
                 });
             }
         }
@@ -348,7 +390,62 @@ impl Engine {
             title: o.title.clone(),
             score: (s.raw * 1000.0).round() / 1000.0,
             evidence,
+            sentences: Vec::new(),
         }
+    }
+
+    /// Combines the scores of a long text's body with those of its title line: each
+    /// occupation's score is their weighted mean. The labels that matched the title line,
+    /// by occupation, are returned apart (their words are the title's, not the body's).
+    pub(super) fn combine(
+        &self,
+        body: Vec<Scored>,
+        title: Vec<Scored>,
+    ) -> (Vec<Scored>, Vec<Option<LabelHit>>) {
+        let n = self.occs.len();
+        let mut title_raw = vec![0.0_f32; n];
+        let mut title_labels: Vec<Option<LabelHit>> = vec![None; n];
+        for t in title {
+            title_raw[t.occ] = t.raw;
+            title_labels[t.occ] = t.label;
+        }
+        let mut out: Vec<Scored> = body
+            .into_iter()
+            .map(|b| Scored {
+                occ: b.occ,
+                raw: ((1.0 - tune::AD_TITLE) * b.raw + tune::AD_TITLE * title_raw[b.occ])
+                    .clamp(0.0, 1.0),
+                label: b.label,
+            })
+            .collect();
+        out.sort_by(|a, b| b.raw.total_cmp(&a.raw).then(a.occ.cmp(&b.occ)));
+        (out, title_labels)
+    }
+
+    /// The sentences of a long text closest to an occupation's activities (idf-weighted
+    /// shared stems, at least two), best first.
+    pub(super) fn deciding_sentences(&self, occ: usize, sentences: &[String]) -> Vec<String> {
+        let mut scored: Vec<(f32, &String)> = sentences
+            .iter()
+            .filter_map(|sentence| {
+                let mut ids: Vec<u32> = crate::analysis::analyze(&self.analyzer, sentence)
+                    .iter()
+                    .filter_map(|t| self.stem_ids.get(&t.stem).copied())
+                    .collect();
+                ids.sort_unstable();
+                ids.dedup();
+                if ids.len() < 2 {
+                    return None;
+                }
+                let best = self.act_ids[occ]
+                    .iter()
+                    .map(|(a, _)| shared_weight(&ids, a, &self.idf_by_id))
+                    .fold(0.0_f32, f32::max);
+                (best >= tune::SENTENCE_MIN).then_some((best, sentence))
+            })
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+        scored.into_iter().take(3).map(|(_, s)| s.clone()).collect()
     }
 
     /// A search result: the occupation and its activities that hold words of the query,

@@ -64,6 +64,8 @@ pub fn evidence_kind(k: metiers_search::EvidenceKind) -> &'static str {
         K::Heading => "Rubrique",
         K::Vocabulary => "Vocabulaire",
         K::Term => "Terme",
+        K::RomeAppellation => "Appellation ROME",
+        K::EscoLabel => "Profession ESCO",
     }
 }
 
@@ -124,6 +126,9 @@ mod tests {
             query: text.to_owned(),
             confident: false,
             matches: Vec::new(),
+            title_line: None,
+            set_aside: Vec::new(),
+            certainty: Default::default(),
         }
     }
 

@@ -167,6 +167,8 @@ struct MatchView {
     /// The score rounded down to a tenth, for the gauge's width class.
     percent_step: u32,
     evidence: Vec<EvidenceView>,
+    /// For a long text: its sentences that decided for this occupation.
+    sentences: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -175,12 +177,17 @@ struct EvidenceView {
     text: String,
     heading: Option<String>,
     terms: Vec<String>,
+    /// For a repertory's label: how it reaches the occupation.
+    via: Option<String>,
 }
 
 #[derive(Debug)]
 struct ResultView {
     confident: bool,
     matches: Vec<MatchView>,
+    /// For a long text: the line read as its title, and the sentences set aside.
+    title_line: Option<String>,
+    set_aside: Vec<String>,
 }
 
 #[derive(Template)]
@@ -253,11 +260,15 @@ async fn run(state: &AppState, f: MatchForm) -> PageWithStatus {
                             text: e.text.clone(),
                             heading: e.heading.clone(),
                             terms: e.terms.clone(),
+                            via: e.via.clone(),
                         })
                         .collect(),
+                    sentences: m.sentences.clone(),
                 }
             })
             .collect(),
+        title_line: result.title_line.clone(),
+        set_aside: result.set_aside.clone(),
     };
     page(text, top, None, Some(view), StatusCode::OK)
 }

@@ -1,0 +1,338 @@
+//! Reading a long text (a job ad, a CV) before matching it: its title line when it opens
+//! with one, its sentences and bullets, and which of them describe the employer, the offer
+//! or the way to apply rather than the job (set aside: they outweighed the missions).
+//!
+//! The cues are general words of job ads (presentation of the service, pay and benefits,
+//! place, contract and grade, how to apply), not words of any one ad: a sentence is set
+//! aside when it carries such a cue and no sign of a task (an infinitive opening a bullet,
+//! « vous serez chargé », « missions »…).
+
+use crate::analysis::fold;
+
+/// A long text as the matcher reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Reading {
+    /// The first line, when it reads as the job's title (short, no final full stop).
+    pub title: Option<String>,
+    /// The sentences and bullets about the job, in order.
+    pub kept: Vec<String>,
+    /// The sentences set aside (employer, offer, place, application), in order.
+    pub set_aside: Vec<String>,
+}
+
+/// Words of a title line at most.
+const TITLE_WORDS: usize = 14;
+
+/// Cues of a sentence that describes the employer, the offer or the application.
+const BOILERPLATE: &[&str] = &[
+    // The employer and its organisation.
+    "a pour mission",
+    "a pour missions",
+    "a pour vocation",
+    "a pour objet",
+    "est charge de",
+    "est chargee de",
+    "est compose",
+    "est composee",
+    "compte environ",
+    "compte plus de",
+    "regroupe",
+    "etablissement public",
+    "cree en",
+    "creee en",
+    "placee sous l'autorite",
+    "place sous l'autorite",
+    "rattache au ministere",
+    "rattachee au ministere",
+    "nos valeurs",
+    "notre ambition",
+    "rejoindre une equipe",
+    "rejoignez",
+    "rejoindre nos",
+    // Pay, benefits, working conditions.
+    "remuneration",
+    "salaire",
+    "avantages",
+    "teletravail",
+    "tickets restaurant",
+    "titres restaurant",
+    "restauration collective",
+    "mutuelle",
+    "prise en charge",
+    "conges",
+    "rtt",
+    "horaires",
+    "comite d'entreprise",
+    "action sociale",
+    "prestations sociales",
+    // Place.
+    "poste base",
+    "poste situe",
+    "localisation",
+    "adresse",
+    "acces par",
+    "desservi",
+    "transports en commun",
+    "metro",
+    "parking",
+    // Contract, status, grade.
+    "contrat",
+    "cdd",
+    "cdi",
+    "contractuel",
+    "titulaire",
+    "fonctionnaire",
+    "detachement",
+    "mutation",
+    "categorie a",
+    "categorie b",
+    "categorie c",
+    "corps",
+    "grade",
+    "bap",
+    "rifseep",
+    "date de prise de poste",
+    "poste vacant",
+    "poste a pourvoir",
+    // Application.
+    "candidature",
+    "candidatures",
+    "postuler",
+    "curriculum",
+    "cv",
+    "lettre de motivation",
+    "date limite",
+    "entretien",
+    "jury",
+    "processus de recrutement",
+    "rqth",
+    "handicap",
+    "egalite",
+    "diversite",
+    "renseignements",
+    "contact",
+    "personne a contacter",
+];
+
+/// Signs that a sentence is about the job's tasks.
+const TASK: &[&str] = &[
+    "vous serez",
+    "vous aurez",
+    "vous assurerez",
+    "vous assurez",
+    "vous participerez",
+    "vous participez",
+    "vous etes charge",
+    "vous etes chargee",
+    "vous contribuerez",
+    "vous pilotez",
+    "vous piloterez",
+    "vous gerez",
+    "vous gererez",
+    "vous realisez",
+    "vous realiserez",
+    "vous mettrez",
+    "il ou elle",
+    "le titulaire du poste",
+    "la ou le titulaire",
+    "l'agent",
+    "missions",
+    "activites",
+    "taches",
+    "en charge de",
+    "charge de",
+    "chargee de",
+];
+
+/// Reads a long text: its title line, and its sentences kept or set aside.
+pub fn read(text: &str) -> Reading {
+    let mut out = Reading::default();
+    let mut lines = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .peekable();
+    if let Some(first) = lines.peek() {
+        let words = first.split_whitespace().count();
+        let ends = first.trim_end_matches(|c: char| c == ')' || c.is_whitespace());
+        if words <= TITLE_WORDS && !ends.ends_with('.') && !ends.ends_with(':') && words >= 1 {
+            out.title = Some((*first).to_owned());
+            lines.next();
+        }
+    }
+    let mut first_line = true;
+    for line in lines {
+        let mut line = line;
+        // A text flattened to one line (a form's field, a JSONL export) still opens with its
+        // title when the title ends with the gender mark of French job ads (« H/F »).
+        if first_line
+            && out.title.is_none()
+            && let Some((title, rest)) = split_gender_mark(line)
+        {
+            out.title = Some(title.to_owned());
+            line = rest;
+        }
+        first_line = false;
+        for sentence in sentences(line) {
+            if is_boilerplate(&sentence) {
+                out.set_aside.push(sentence);
+            } else {
+                out.kept.push(sentence);
+            }
+        }
+    }
+    out
+}
+
+/// A line that opens with a title closed by a gender mark (« H/F », « (F/H) », « F/H »)
+/// within its first words: the title and the rest.
+fn split_gender_mark(line: &str) -> Option<(&str, &str)> {
+    let mut words = 0;
+    let mut start_of_word = true;
+    for (i, c) in line.char_indices() {
+        if c.is_whitespace() {
+            start_of_word = true;
+            continue;
+        }
+        if start_of_word {
+            words += 1;
+            start_of_word = false;
+            if words > TITLE_WORDS + 2 {
+                return None;
+            }
+            let rest = &line[i..];
+            let mark = [
+                "(H/F)", "(F/H)", "H/F", "F/H", "(h/f)", "(f/h)", "h/f", "f/h",
+            ]
+            .iter()
+            .find(|m| {
+                rest.starts_with(*m)
+                    && rest[m.len()..]
+                        .chars()
+                        .next()
+                        .is_none_or(|n| !n.is_alphanumeric())
+            });
+            if let Some(m) = mark {
+                let end = i + m.len();
+                let tail = line[end..].trim_start_matches([')', ' ', '-', '–', ':']);
+                if tail.trim().is_empty() || words < 2 {
+                    return None;
+                }
+                return Some((line[..end].trim(), tail));
+            }
+        }
+    }
+    None
+}
+
+/// The sentences and bullets of a line.
+fn sentences(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let chars: Vec<char> = line.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        // A full stop ends a sentence when a space and a capital follow (not « M. », « 3.5 »).
+        let ends = matches!(c, '.' | '!' | '?' | ';')
+            && chars.get(i + 1).is_none_or(|n| n.is_whitespace())
+            && chars
+                .get(i + 2)
+                .is_none_or(|n| n.is_uppercase() || !n.is_alphanumeric());
+        let bullet = matches!(c, '•' | '·' | '\u{f0b7}' | '▪' | '►' | '➢' | 'Ø');
+        if bullet {
+            push(&mut out, &mut cur);
+            continue;
+        }
+        cur.push(c);
+        if ends {
+            push(&mut out, &mut cur);
+        }
+    }
+    push(&mut out, &mut cur);
+    out
+}
+
+fn push(out: &mut Vec<String>, cur: &mut String) {
+    let s = cur
+        .trim()
+        .trim_start_matches(['-', '–', '*', '#', '>'])
+        .trim()
+        .to_owned();
+    if s.chars().filter(|c| c.is_alphabetic()).count() >= 3 {
+        out.push(s);
+    }
+    cur.clear();
+}
+
+/// Whether a sentence describes the employer, the offer or the application rather than the
+/// job.
+pub fn is_boilerplate(sentence: &str) -> bool {
+    let f = format!(" {} ", words(&fold(sentence)));
+    let cue = BOILERPLATE.iter().any(|c| f.contains(&format!(" {c} ")));
+    if !cue {
+        return false;
+    }
+    let task = TASK.iter().any(|c| f.contains(&format!(" {c} ")));
+    !task
+}
+
+/// The words of a folded text, separated by single spaces (apostrophes kept).
+fn words(folded: &str) -> String {
+    folded
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_ad_is_read_as_a_title_tasks_and_boilerplate() {
+        let r = read(
+            "Administrateur Systèmes F/H\n\nLe service a pour missions d’assurer la mise en œuvre des infrastructures.\n\
+             Activités principales :\n• Planifier, installer et superviser les serveurs\n• Gérer les sauvegardes\n\
+             Rémunération selon la grille. Poste basé à Lyon.\nCandidatures : CV et lettre de motivation.",
+        );
+        assert_eq!(r.title.as_deref(), Some("Administrateur Systèmes F/H"));
+        assert!(r.kept.iter().any(|s| s.starts_with("Planifier")), "{r:?}");
+        assert!(
+            r.kept
+                .iter()
+                .any(|s| s.starts_with("Gérer les sauvegardes"))
+        );
+        assert!(r.set_aside.iter().any(|s| s.starts_with("Rémunération")));
+        assert!(r.set_aside.iter().any(|s| s.starts_with("Poste basé")));
+        assert!(r.set_aside.iter().any(|s| s.starts_with("Candidatures")));
+        // « a pour missions » presents the service, but « missions » is also a task cue: a
+        // sentence that names both is kept (better kept than a task lost).
+        assert!(
+            !r.set_aside
+                .iter()
+                .any(|s| s.contains("Activités principales"))
+        );
+    }
+
+    #[test]
+    fn a_flattened_ad_keeps_its_title_up_to_the_gender_mark() {
+        let r = read(
+            "Technicien support (H/F) Vous assurerez le support de niveau 1. Poste basé à Paris.",
+        );
+        assert_eq!(r.title.as_deref(), Some("Technicien support (H/F)"));
+        assert_eq!(r.kept, ["Vous assurerez le support de niveau 1."]);
+        assert_eq!(r.set_aside, ["Poste basé à Paris."]);
+        // A mark far into the text is no title's.
+        let long = "Au sein de la direction du numérique, le bureau des infrastructures recrute pour son équipe de production un administrateur H/F qui assurera l’exploitation.";
+        assert_eq!(read(long).title, None);
+    }
+
+    #[test]
+    fn a_text_without_a_title_line_keeps_its_first_sentence() {
+        let r = read(
+            "Vous serez chargé de l’administration des bases de données. Vous assurerez les sauvegardes.",
+        );
+        assert_eq!(r.title, None);
+        assert_eq!(r.kept.len(), 2);
+    }
+}
