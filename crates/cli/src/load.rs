@@ -184,19 +184,28 @@ fn reconcile(registry: &Registry, parsed: Parsed) -> LoadedEdition {
 
 /// Prints the warnings of an edition on standard error.
 pub fn warn(e: &LoadedEdition) {
+    for w in warnings(e) {
+        eprintln!("{w}");
+    }
+}
+
+/// The warnings of [`warn`], as lines.
+pub fn warnings(e: &LoadedEdition) -> Vec<String> {
+    let mut out = Vec::new();
     if e.errors > 0 {
-        eprintln!(
+        out.push(format!(
             "attention : {} erreur(s) en lisant l’édition ; « metiers check » les détaille",
             e.errors
-        );
+        ));
     }
     if !e.id_notes.is_empty() {
-        eprintln!(
+        out.push(format!(
             "attention : {} fiche(s) de l’édition « {} » absente(s) du registre des identifiants ou renommée(s) ; « metiers diff » les détaille",
             e.id_notes.len(),
             e.referentiel.edition.id
-        );
+        ));
     }
+    out
 }
 
 /// The id of the edition of a file: the slug of its stem.

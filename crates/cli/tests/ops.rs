@@ -189,6 +189,8 @@ struct Server {
     addr: String,
     metrics: String,
     log: mpsc::Receiver<String>,
+    /// The stderr lines up to the address announced.
+    startup: Vec<String>,
 }
 
 impl Server {
@@ -211,10 +213,12 @@ impl Server {
         });
         let mut addr = String::new();
         let mut metrics = String::new();
+        let mut startup = Vec::new();
         while addr.is_empty() {
             let line = rx
                 .recv_timeout(Duration::from_secs(120))
                 .expect("le serveur annonce son adresse");
+            startup.push(line.clone());
             let Some(rest) = line.split("http://").nth(1) else {
                 continue;
             };
@@ -230,6 +234,7 @@ impl Server {
             addr,
             metrics,
             log: rx,
+            startup,
         }
     }
 
@@ -293,6 +298,13 @@ fn serve_logs_json_serves_metrics_internally_and_stops_on_sigterm() {
         "json",
     ]);
     assert!(!server.metrics.is_empty(), "adresse des métriques annoncée");
+    // The start-up lines are log events too, one JSON object each.
+    for line in &server.startup {
+        let v: serde_json::Value = serde_json::from_str(line)
+            .unwrap_or_else(|e| panic!("ligne de démarrage hors JSON ({e}) : {line}"));
+        assert_eq!(v["target"], "metiers::serve", "{line}");
+    }
+    assert!(server.startup.iter().any(|l| l.contains("portail et API")));
     for _ in 0..2 {
         assert_eq!(http_get(&server.addr, "/healthz").0, 200);
     }
@@ -324,6 +336,12 @@ fn serve_logs_json_serves_metrics_internally_and_stops_on_sigterm() {
     let (stopped, lines) = server.stop();
     assert!(stopped, "arrêt propre sur SIGTERM : {lines:?}");
     assert!(lines.iter().any(|l| l.contains("arrêté")), "{lines:?}");
+    for line in &lines {
+        assert!(
+            serde_json::from_str::<serde_json::Value>(line).is_ok(),
+            "ligne hors JSON : {line}"
+        );
+    }
     let requests: Vec<serde_json::Value> = lines
         .iter()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())

@@ -47,9 +47,12 @@ pub fn serve(global: &Global, args: &ServeArgs) -> Result<ExitCode> {
         Err(e) => return Ok(bad_settings(&e)),
     };
     init_log(&settings);
+    let say = Say::new(&settings);
     let editions = global.editions()?;
     let current = global.current_index(&editions)?;
-    crate::load::warn(&editions[current]);
+    for w in crate::load::warnings(&editions[current]) {
+        say.warn(&w);
+    }
     let editions: Vec<Arc<metiers_referentiel::Referentiel>> = editions
         .into_iter()
         .map(|e| Arc::new(e.referentiel))
@@ -74,7 +77,7 @@ pub fn serve(global: &Global, args: &ServeArgs) -> Result<ExitCode> {
         .build()
         .context("démarrage du moteur d’exécution impossible")?;
     runtime.block_on(async {
-        let state = attach(state, &settings).await?;
+        let state = attach(state, &settings, say).await?;
         let addr = settings.addr.value;
         let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
             format!(
@@ -90,25 +93,23 @@ pub fn serve(global: &Global, args: &ServeArgs) -> Result<ExitCode> {
                     format!("impossible d’écouter sur {maddr} pour les métriques : port déjà utilisé ou adresse invalide (--metrics-addr)")
                 })?;
                 let mlocal = mlistener.local_addr().context("adresse des métriques illisible")?;
-                eprintln!("Métiers SIC : métriques Prometheus sur http://{mlocal}/metrics");
+                say.info(&format!("Métiers SIC : métriques Prometheus sur http://{mlocal}/metrics"));
                 Some(tokio::spawn(metiers_web::metrics::serve(mlistener, state.clone())))
             }
             None => None,
         };
-        let shutdown = shutdown_signal()?;
-        tracing::info!(addr = %local, "démarrage");
-        eprintln!(
+        let shutdown = shutdown_signal(say)?;
+        say.info(&format!(
             "Métiers SIC : portail et API sur http://{local}/ (prêt en {} ms ; Ctrl-C pour arrêter)",
             started.elapsed().as_millis()
-        );
+        ));
         let served = metiers_web::serve(listener, state, shutdown).await;
         if let Some(m) = metrics {
             // The portal has stopped (signal or error): scrapes stop with it.
             m.abort();
         }
         served.context("le serveur s’est arrêté sur une erreur")?;
-        tracing::info!("arrêt");
-        eprintln!("Métiers SIC : arrêté");
+        say.info("Métiers SIC : arrêté");
         Ok(ExitCode::SUCCESS)
     })
 }
@@ -121,12 +122,13 @@ pub fn serve(global: &Global, args: &ServeArgs) -> Result<ExitCode> {
 async fn attach(
     state: metiers_web::AppState,
     settings: &crate::config::Settings,
+    say: Say,
 ) -> Result<metiers_web::AppState> {
     let db = settings.db.value.as_deref();
     let token = settings.admin_token.value.as_deref();
     let secure = settings.cookie_secure.value;
     if db.map(str::trim) == Some("aucune") {
-        eprintln!("Cartographie désactivée (--db aucune)");
+        say.info("Cartographie désactivée (--db aucune)");
         return Ok(state);
     }
     let url = db.map_or_else(metiers_store::Store::default_url, str::to_owned);
@@ -140,31 +142,64 @@ async fn attach(
         })?;
     carto.session_ttl = settings.session_lifetime.value;
     carto.session_idle = settings.session_idle.value;
-    eprintln!(
+    say.info(&format!(
         "Cartographie : espace de travail {} ({})",
         crate::cmd::cartographie::redact(&url),
         carto.store.kind()
-    );
+    ));
     match carto.store.is_writable().await {
         Ok(true) => {}
-        Ok(false) => eprintln!(
+        Ok(false) => say.warn(&format!(
             "Attention : cartographie servie en consultation seule. {}",
             metiers_store::Unavailable::ReadOnly.message()
-        ),
-        Err(e) => eprintln!("Attention : accès en écriture à la cartographie non vérifié : {e}"),
+        )),
+        Err(e) => say.warn(&format!(
+            "Attention : accès en écriture à la cartographie non vérifié : {e}"
+        )),
     }
     match admin {
-        metiers_store::auth::AdminToken::Generated(t) => eprintln!(
+        metiers_store::auth::AdminToken::Generated(t) => say.warn(&format!(
             "Cartographie : jeton d’administration généré, affiché cette seule fois (conservez-le ; METIERS_ADMIN_TOKEN le remplace) :\n  {t}"
+        )),
+        metiers_store::auth::AdminToken::FromEnvironment => say.info(
+            "Cartographie : jeton d’administration fixé par la configuration (admin_token, METIERS_ADMIN_TOKEN)",
         ),
-        metiers_store::auth::AdminToken::FromEnvironment => {
-            eprintln!(
-                "Cartographie : jeton d’administration fixé par la configuration (admin_token, METIERS_ADMIN_TOKEN)"
-            )
-        }
         metiers_store::auth::AdminToken::Existing => {}
     }
     Ok(state.with_cartographie(carto))
+}
+
+/// How `serve` says what it does: French lines on standard error, or, in JSON log mode,
+/// events of the log (one JSON object a line, filtered like the others) so that a log
+/// collector reads every line; warnings at level WARN, so that the administrator token,
+/// printed once, passes a `warn` filter.
+#[derive(Debug, Clone, Copy)]
+struct Say {
+    json: bool,
+}
+
+impl Say {
+    fn new(settings: &Settings) -> Self {
+        Self {
+            json: matches!(settings.log_format.value, LogFormat::Json),
+        }
+    }
+
+    fn info(self, message: &str) {
+        if self.json {
+            tracing::info!(target: "metiers::serve", "{message}");
+        } else {
+            eprintln!("{message}");
+        }
+    }
+
+    fn warn(self, message: &str) {
+        if self.json {
+            tracing::warn!(target: "metiers::serve", "{message}");
+        } else {
+            eprintln!("{message}");
+        }
+    }
 }
 
 /// The log on standard error: text or one JSON object a line, filtered by `log`.
@@ -184,7 +219,7 @@ fn init_log(settings: &Settings) {
 /// signal sent as soon as the server says it is ready — systemd may — stops it gracefully
 /// instead of killing it. The future completes on the first of them; the server then
 /// finishes the requests in flight. Must be called inside the runtime.
-fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>> {
+fn shutdown_signal(say: Say) -> Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
@@ -197,14 +232,14 @@ fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>> {
                 _ = terminate.recv() => {},
                 _ = interrupt.recv() => {},
             }
-            eprintln!("Métiers SIC : arrêt demandé, fin des requêtes en cours…");
+            say.info("Métiers SIC : arrêt demandé, fin des requêtes en cours…");
         })
     }
     #[cfg(not(unix))]
     {
         Ok(async {
             let _ = tokio::signal::ctrl_c().await;
-            eprintln!("Métiers SIC : arrêt demandé, fin des requêtes en cours…");
+            say.info("Métiers SIC : arrêt demandé, fin des requêtes en cours…");
         })
     }
 }
