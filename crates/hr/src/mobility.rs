@@ -374,6 +374,17 @@ fn level_note(g: &SkillGap) -> String {
 }
 
 impl Gap {
+    /// The non-empty lists of skills, with their French headings, in reading order.
+    fn sections(&self) -> impl Iterator<Item = (&'static str, &[SkillGap])> {
+        [
+            ("Compétences à acquérir", self.missing.as_slice()),
+            ("Compétences déjà en partie", self.partial.as_slice()),
+            ("Compétences en commun", self.shared.as_slice()),
+        ]
+        .into_iter()
+        .filter(|(_, list)| !list.is_empty())
+    }
+
     /// The gap as text for a terminal.
     pub fn to_text(&self) -> String {
         let mut out = format!(
@@ -384,14 +395,7 @@ impl Gap {
             self.summary,
             self.education_change
         );
-        for (title, list) in [
-            ("Compétences à acquérir", &self.missing),
-            ("Compétences déjà en partie", &self.partial),
-            ("Compétences en commun", &self.shared),
-        ] {
-            if list.is_empty() {
-                continue;
-            }
+        for (title, list) in self.sections() {
             out.push_str(&format!("\n{title} :\n"));
             for g in list {
                 let core = if g.core { " [cœur du métier]" } else { "" };
@@ -421,14 +425,7 @@ impl Gap {
             self.education_change,
             self.summary
         );
-        for (title, list) in [
-            ("Compétences à acquérir", &self.missing),
-            ("Compétences déjà en partie", &self.partial),
-            ("Compétences en commun", &self.shared),
-        ] {
-            if list.is_empty() {
-                continue;
-            }
+        for (title, list) in self.sections() {
             out.push_str(&format!("\n## {title}\n\n"));
             for g in list {
                 let core = if g.core { " *(cœur du métier)*" } else { "" };

@@ -99,27 +99,8 @@ impl SkillFinder {
             .enumerate()
             .filter_map(|(i, info)| {
                 let s = k.skills.get(&info.id)?;
-                let mut t = format!("{} {} {}", s.label, s.label, s.description);
-                for (_, q) in k.skills.quotes(r, s) {
-                    t.push(' ');
-                    t.push_str(q.text);
-                }
-                for code in &s.rome {
-                    if let Some(item) = k.rome.skills.iter().find(|x| &x.code_ogr == code) {
-                        t.push(' ');
-                        t.push_str(&item.label);
-                    }
-                }
-                for uri in &s.esco {
-                    if let Some(e) = k.esco.skill(uri) {
-                        t.push(' ');
-                        t.push_str(&e.preferred_label);
-                        for alt in &e.alt_labels {
-                            t.push(' ');
-                            t.push_str(alt);
-                        }
-                    }
-                }
+                // The label counts twice: it names the skill.
+                let t = format!("{} {}", s.label, crate::space::skill_text(r, k, s, true));
                 Some((i, stems(&analyzer, &t)))
             })
             .collect();

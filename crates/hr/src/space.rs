@@ -290,26 +290,7 @@ fn related_skills(r: &Referentiel, k: &Knowledge, tuning: &Tuning) -> Vec<HashMa
     let texts: Vec<Vec<String>> = graph
         .skills
         .iter()
-        .map(|s| {
-            let mut t = format!("{} {}", s.label, s.description);
-            for (_, q) in graph.quotes(r, s) {
-                t.push(' ');
-                t.push_str(q.text);
-            }
-            for code in &s.rome {
-                if let Some(item) = k.rome.skills.iter().find(|i| &i.code_ogr == code) {
-                    t.push(' ');
-                    t.push_str(&item.label);
-                }
-            }
-            for uri in &s.esco {
-                if let Some(e) = k.esco.skill(uri) {
-                    t.push(' ');
-                    t.push_str(&e.preferred_label);
-                }
-            }
-            stems(&t)
-        })
+        .map(|s| stems(&skill_text(r, k, s, false)))
         .collect();
     let mut df: HashMap<&str, f64> = HashMap::new();
     for t in &texts {
@@ -367,6 +348,40 @@ fn related_skills(r: &Referentiel, k: &Knowledge, tuning: &Tuning) -> Vec<HashMa
         }
     }
     out
+}
+
+/// A skill's words: its label and description, the sentences of the fiches it groups, the
+/// ROME and ESCO skills it cites (with ESCO's other labels when `alt_labels`).
+pub(crate) fn skill_text(
+    r: &Referentiel,
+    k: &Knowledge,
+    s: &metiers_knowledge::skills::Skill,
+    alt_labels: bool,
+) -> String {
+    let mut t = format!("{} {}", s.label, s.description);
+    for (_, q) in k.skills.quotes(r, s) {
+        t.push(' ');
+        t.push_str(q.text);
+    }
+    for code in &s.rome {
+        if let Some(item) = k.rome.skills.iter().find(|i| &i.code_ogr == code) {
+            t.push(' ');
+            t.push_str(&item.label);
+        }
+    }
+    for uri in &s.esco {
+        if let Some(e) = k.esco.skill(uri) {
+            t.push(' ');
+            t.push_str(&e.preferred_label);
+            if alt_labels {
+                for alt in &e.alt_labels {
+                    t.push(' ');
+                    t.push_str(alt);
+                }
+            }
+        }
+    }
+    t
 }
 
 /// The repertories' skills of each occupation, through the crosswalk.

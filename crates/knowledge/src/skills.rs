@@ -340,6 +340,24 @@ impl Skills {
             .unwrap_or_default()
     }
 
+    /// The skills whose label or description holds every word of `query` (accents and case
+    /// aside), of one kind when given, in the file's order.
+    pub fn search(&self, query: &str, kind: Option<SkillKind>) -> Vec<&Skill> {
+        let words: Vec<String> = crate::fold(query)
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(str::to_owned)
+            .collect();
+        self.skills
+            .iter()
+            .filter(|s| kind.is_none_or(|k| s.kind == k))
+            .filter(|s| {
+                let hay = crate::fold(&format!("{} {}", s.label, s.description));
+                words.iter().all(|w| hay.contains(w.as_str()))
+            })
+            .collect()
+    }
+
     /// The occupations holding a skill, in the file's order, each with whether it is core.
     pub fn holders(&self, skill_id: &str) -> Vec<(&str, bool)> {
         let Some(&i) = self.index.get(skill_id) else {

@@ -236,21 +236,7 @@ pub fn skills(global: &Global, args: &SkillsArgs) -> Result<ExitCode> {
             }
         },
     };
-    let words: Vec<String> = metiers_knowledge::fold(args.q.as_deref().unwrap_or_default())
-        .split(' ')
-        .filter(|w| !w.is_empty())
-        .map(str::to_owned)
-        .collect();
-    let list: Vec<_> = k
-        .skills
-        .skills
-        .iter()
-        .filter(|s| kind.is_none_or(|k| s.kind == k))
-        .filter(|s| {
-            let hay = metiers_knowledge::fold(&format!("{} {}", s.label, s.description));
-            words.iter().all(|w| hay.contains(w.as_str()))
-        })
-        .collect();
+    let list = k.skills.search(args.q.as_deref().unwrap_or_default(), kind);
     if json {
         let v: Vec<_> = list
             .iter()

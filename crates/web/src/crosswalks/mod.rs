@@ -4,7 +4,8 @@
 //! correspondences of one fiche are shown on its page and returned with it
 //! ([`crate::referentiel`]).
 //!
-//! This module holds what the API and the page share: [`lookup`].
+//! This module holds what the API and the pages share: [`lookup`], and [`EntryView`], one
+//! correspondence as the pages show it (here and on the fiche).
 
 pub mod api;
 mod pages;
@@ -20,6 +21,42 @@ use crate::error::AppError;
 /// Routes of the pages (the API's are registered by [`crate::api`]).
 pub fn router() -> Router<AppState> {
     Router::new().route("/correspondances", get(pages::page))
+}
+
+/// One correspondence as a page shows it.
+#[derive(Debug, Clone)]
+pub struct EntryView {
+    /// `rome` or `esco`.
+    pub scheme: &'static str,
+    /// The ROME code, or the ESCO occupation's code (its URI is `href`).
+    pub code: String,
+    pub label: String,
+    pub href: String,
+    /// French label and SKOS name of the relation.
+    pub relation: &'static str,
+    pub relation_name: &'static str,
+    pub note: String,
+}
+
+impl EntryView {
+    pub fn new(k: &Knowledge, c: &metiers_knowledge::Correspondence) -> Self {
+        EntryView {
+            scheme: c.scheme.name(),
+            code: match c.scheme {
+                metiers_knowledge::Scheme::Rome => c.code.clone(),
+                metiers_knowledge::Scheme::Esco => k
+                    .esco
+                    .occupation(&c.code)
+                    .map(|e| e.code.clone())
+                    .unwrap_or_default(),
+            },
+            label: c.label.clone(),
+            href: c.uri.clone(),
+            relation: c.relation.label(),
+            relation_name: c.relation.name(),
+            note: c.note.clone(),
+        }
+    }
 }
 
 /// What a reverse lookup asks: a ROME code, an appellation (OGR code or text) or an ESCO

@@ -27,21 +27,10 @@ pub struct CrosswalkForm {
 }
 
 #[derive(Debug)]
-struct Entry {
-    scheme: &'static str,
-    code: String,
-    label: String,
-    href: String,
-    relation: &'static str,
-    relation_name: &'static str,
-    note: String,
-}
-
-#[derive(Debug)]
 struct OccupationRows {
     id: String,
     title: String,
-    entries: Vec<Entry>,
+    entries: Vec<super::EntryView>,
 }
 
 #[derive(Debug)]
@@ -152,22 +141,7 @@ pub async fn page(
                 continue;
             }
             shown += 1;
-            entries.push(Entry {
-                scheme: c.scheme.name(),
-                code: match c.scheme {
-                    Scheme::Rome => c.code.clone(),
-                    Scheme::Esco => k
-                        .esco
-                        .occupation(&c.code)
-                        .map(|e| e.code.clone())
-                        .unwrap_or_default(),
-                },
-                label: c.label.clone(),
-                href: c.uri.clone(),
-                relation: c.relation.label(),
-                relation_name: c.relation.name(),
-                note: c.note.clone(),
-            });
+            entries.push(super::EntryView::new(k, c));
         }
         if !entries.is_empty() {
             rows.push(OccupationRows {

@@ -24,17 +24,6 @@ struct Close {
     rome: Vec<String>,
 }
 
-/// A correspondence of the fiche with ROME or ESCO, as the page shows it.
-#[derive(Debug)]
-struct CrosswalkView {
-    code: String,
-    label: String,
-    href: String,
-    relation: &'static str,
-    relation_name: &'static str,
-    note: String,
-}
-
 #[derive(Template)]
 #[template(path = "referentiel/fiche.html")]
 struct Fiche<'a> {
@@ -62,33 +51,22 @@ struct SkillView {
 struct SchemeBlock {
     caption: &'static str,
     source: &'static str,
-    entries: Vec<CrosswalkView>,
+    entries: Vec<crate::crosswalks::EntryView>,
 }
 
 /// The correspondences of an occupation in one repertory, for the page.
-fn crosswalk_views(state: &AppState, id: &str, scheme: Scheme) -> Vec<CrosswalkView> {
+fn crosswalk_views(
+    state: &AppState,
+    id: &str,
+    scheme: Scheme,
+) -> Vec<crate::crosswalks::EntryView> {
     state
         .knowledge
         .crosswalk
         .of(id)
         .iter()
         .filter(|c| c.scheme == scheme)
-        .map(|c| CrosswalkView {
-            code: match scheme {
-                Scheme::Rome => c.code.clone(),
-                Scheme::Esco => state
-                    .knowledge
-                    .esco
-                    .occupation(&c.code)
-                    .map(|e| e.code.clone())
-                    .unwrap_or_default(),
-            },
-            label: c.label.clone(),
-            href: c.uri.clone(),
-            relation: c.relation.label(),
-            relation_name: c.relation.name(),
-            note: c.note.clone(),
-        })
+        .map(|c| crate::crosswalks::EntryView::new(&state.knowledge, c))
         .collect()
 }
 

@@ -84,19 +84,9 @@ pub const MAX_SKILL_QUERY: usize = 200;
 /// The skills, filtered by words (label and description, accents and case aside) and kind.
 pub fn list(state: &AppState, q: Option<&str>, kind: Option<SkillKind>) -> Vec<SkillSummary> {
     let graph = &state.knowledge.skills;
-    let words: Vec<String> = metiers_knowledge::fold(q.unwrap_or_default())
-        .split(' ')
-        .filter(|w| !w.is_empty())
-        .map(str::to_owned)
-        .collect();
     graph
-        .skills
-        .iter()
-        .filter(|s| kind.is_none_or(|k| s.kind == k))
-        .filter(|s| {
-            let hay = metiers_knowledge::fold(&format!("{} {}", s.label, s.description));
-            words.iter().all(|w| hay.contains(w.as_str()))
-        })
+        .search(q.unwrap_or_default(), kind)
+        .into_iter()
         .map(|s| {
             let holders = graph.holders(&s.id);
             SkillSummary {
