@@ -169,6 +169,21 @@ try {
     if (rows === 0) problems.push("aucun métier classé");
     if (!(await page.content()).includes("vos 2 activité(s)")) problems.push("les deux activités cochées ne sont pas retenues");
   });
+  await checkPage(context, base, "correspondance-annonce", "/correspondance", async (page, problems) => {
+    await page.locator("#texte").fill(
+      "Technicien support utilisateurs (H/F)\nMissions :\n- Assurer l’assistance de premier niveau aux utilisateurs et traiter les incidents ;\n- Installer et configurer les postes de travail.\nRémunération selon la grille, télétravail possible.\nCandidatures : CV et lettre de motivation.",
+    );
+    await Promise.all([page.waitForNavigation(), page.getByRole("button", { name: "Trouver les métiers" }).click()]);
+    if (!(await page.content()).includes("Comment le texte a été lu")) problems.push("la lecture de l’annonce n’est pas montrée");
+  });
+  await checkPage(context, base, "correspondances-repertoires", "/correspondances");
+  await checkPage(context, base, "competences", "/competences");
+  await checkPage(context, base, "competence", "/competences/specifications-fonctionnelles");
+  await checkPage(context, base, "mon-profil", "/mon-profil", async (page, problems) => {
+    await page.locator("#profil-texte").fill("Administration de serveurs Linux, supervision, sauvegardes, scripts d’automatisation.");
+    await Promise.all([page.waitForNavigation(), page.getByRole("button", { name: "Classer les métiers" }).click()]);
+    if ((await page.locator("table tbody tr").count()) === 0) problems.push("aucun métier classé pour le profil");
+  });
   await checkPage(context, base, "a-propos", "/a-propos");
   await checkPage(context, base, "documentation-api", "/api/v1/docs");
   await checkPage(context, base, "404", "/metiers/inconnu");
