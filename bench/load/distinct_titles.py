@@ -8,7 +8,11 @@ The titles come from the same real sources and variations as the cartographie be
 (bench/cartographie/generate.py): titles and alternative titles of the référentiel, the job
 titles of shared/eval/dev.jsonl, varied by gender form, seniority, scope, case and "(H/F)".
 Only distinct titles are kept, so that a result cache cannot answer most of the load.
+
+With --posts FILE (shared/eval/public-it-posts.jsonl), the titles are instead those of real
+State job posts, each once.
 """
+import json
 import argparse
 import os
 import random
@@ -25,7 +29,18 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--metiers", default=os.path.join(generate.ROOT, "target", "release", "metiers"))
+    ap.add_argument("--posts", help="JSONL of job posts: their distinct titles instead")
     args = ap.parse_args()
+    if args.posts:
+        seen = {}
+        with open(args.posts, encoding="utf-8") as f:
+            for line in f:
+                if line.strip():
+                    t = " ".join(json.loads(line)["title"].split()).replace("\\", " ").replace('"', "'")
+                    seen.setdefault(t, None)
+        with open(args.out, "w", encoding="utf-8") as f:
+            f.write("\n".join(seen) + "\n")
+        return
     rng = random.Random(args.seed)
     occs = generate.referentiel(args.metiers)
     bases = [o["title"] for o in occs] + [t for o in occs for t in o.get("alt_titles", [])]

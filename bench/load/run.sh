@@ -3,7 +3,8 @@
 # (the ceiling of this machine), POST /api/v1/match with job titles (20 that recur, then
 # 5,000 distinct ones) and with job ads, and a fiche page, one after the other against the
 # same `metiers serve` process, sampling its resident memory (VmRSS every 0.2 s; VmHWM at the
-# end); then the distinct titles again against a server without the match cache.
+# end); then the distinct titles again, and the titles of real State posts, against a server
+# without the match cache.
 #
 # Usage: bench/load/run.sh [DURATION=20s]; METIERS_BIN=path to skip the release build.
 # The servers run with METIERS_LOG=warn: no request log line (as in the figures before the
@@ -26,6 +27,14 @@ fi
 
 titles="$out/titres-distincts.txt"
 python3 bench/load/distinct_titles.py --count "${BENCH_DISTINCT:-5000}" --out "$titles" --metiers "$METIERS_BIN"
+# The titles of real State job posts (issue 13's measure), when the shared set is beside the
+# repository: distinct, sent to the server without the match cache so that none is answered
+# from it.
+posts_file="${BENCH_POSTS:-../shared/eval/public-it-posts.jsonl}"
+posts="$out/titres-public-it-posts.txt"
+if [ -f "$posts_file" ]; then
+  python3 bench/load/distinct_titles.py --posts "$posts_file" --out "$posts"
+fi
 
 METIERS_LOG=warn "$METIERS_BIN" serve --addr "127.0.0.1:$port" 2> "$out/server.log" &
 pid=$!
@@ -92,6 +101,11 @@ for _ in $(seq 1 100); do
 done
 export BENCH_TITLES="$titles"
 run match-distinct-nocache "POST /api/v1/match ($(wc -l < "$titles") intitulés distincts, cache désactivé)" -s bench/load/titles.lua "$base/api/v1/match"
+if [ -s "$posts" ]; then
+  export BENCH_TITLES="$posts"
+  run match-posts-nocache "POST /api/v1/match ($(wc -l < "$posts") intitulés de public-it-posts, cache désactivé)" -s bench/load/titles.lua "$base/api/v1/match"
+fi
+run healthz-nocache "GET /healthz (second serveur)" "$base/healthz"
 
 {
   echo

@@ -3,11 +3,13 @@
 
 Usage (from the repository root):
     cargo build --release -p metiers && cargo build --release -p metiers-search --example latency
-    python3 bench/match/run.py [--eval ../shared/eval/dev.jsonl] [--repeat 20]
+    python3 bench/match/run.py [--eval data/eval/dev.jsonl] [--repeat 20]
+    python3 bench/match/run.py --eval data/eval/pep-dev.jsonl   # employer-labelled offers
 
 For titles and for ads: texts per second of each tool (every text of the file repeated
 --repeat times, one process per tool and kind, start-up included), top-1 and top-3 accuracy
-on the labelled items; then the latency of one match in process (median, p99) from the
+on the labelled items (for employer-labelled offers: agreement with `accept`); the texts are
+sent one per line (an ad's line breaks become spaces, for both tools); then the latency of one match in process (median, p99) from the
 `latency` example. Prints a Markdown table.
 """
 import argparse
@@ -25,10 +27,13 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 def accuracy(items, results, id_of):
     top1 = top3 = n = 0
     for item, res in zip(items, results):
-        if item["label"] == "NONE":
+        if item.get("accept"):
+            ok = set(item["accept"])
+        elif item["label"] == "NONE":
             continue
+        else:
+            ok = {id_of.get(t) for t in [item["label"], *item.get("also", [])]}
         n += 1
-        ok = {id_of.get(t) for t in [item["label"], *item.get("also", [])]}
         ids = [m["id"] for m in res["matches"]]
         top1 += bool(ids) and ids[0] in ok
         top3 += any(i in ok for i in ids[:3])
@@ -44,7 +49,7 @@ def timed(cmd, stdin_path):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--eval", default=os.path.join(ROOT, "..", "shared", "eval", "dev.jsonl"))
+    ap.add_argument("--eval", default=os.path.join(ROOT, "data", "eval", "dev.jsonl"))
     ap.add_argument("--repeat", type=int, default=20)
     ap.add_argument("--metiers", default=os.path.join(ROOT, "target", "release", "metiers"))
     ap.add_argument("--latency", default=os.path.join(ROOT, "target", "release", "examples", "latency"))
@@ -61,7 +66,7 @@ def main():
     id_of = {**id_of, **{k: v for k, v in id_of.items()}}
     norm = lambda t: " ".join(t.split())
     for it in items:
-        it["label"] = norm(it["label"])
+        it["label"] = norm(it.get("label", ""))
         it["also"] = [norm(a) for a in it.get("also", [])]
 
     rows = []

@@ -1,6 +1,8 @@
 //! Latency of one match, in process: `cargo run --release -p metiers-search --example latency
-//! -- FILE.jsonl [ROUNDS]`. Prints one JSON object: median and p99 in microseconds for titles
-//! and for ads (every text matched ROUNDS times, each call timed on its own).
+//! -- FILE [ROUNDS]`. Prints one JSON object: median and p99 in microseconds for titles
+//! and for ads (every text matched ROUNDS times, each call timed on its own). FILE is a
+//! labelled JSONL file (`data/eval/dev.jsonl`) or a text file of titles, one per line
+//! (`bench/load/distinct_titles.py --posts`).
 use metiers_search::{Engine, eval};
 use std::time::Instant;
 
@@ -8,7 +10,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let path = args.first().ok_or("usage: latency FILE.jsonl [ROUNDS]")?;
     let rounds: usize = args.get(1).map_or(Ok(20), |r| r.parse())?;
-    let items = eval::parse_jsonl(&std::fs::read_to_string(path)?)?;
+    let text = std::fs::read_to_string(path)?;
+    let items = if path.ends_with(".jsonl") {
+        eval::parse_jsonl(&text)?
+    } else {
+        text.lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| eval::EvalItem {
+                kind: "title".into(),
+                text: l.to_owned(),
+                label: String::new(),
+                also: Vec::new(),
+                source: None,
+                why: None,
+                accept: Vec::new(),
+                employer_label: None,
+            })
+            .collect()
+    };
     let started = Instant::now();
     let engine = Engine::build(&metiers_referentiel::published().referentiel)?;
     let build_ms = started.elapsed().as_secs_f64() * 1000.0;
