@@ -117,6 +117,9 @@ pub enum LookupError {
 /// Un métier du référentiel qui correspond à ce qui a été cherché.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+// Named apart from the matcher's `Match` in the OpenAPI document: two schemas of one name
+// overwrite each other there.
+#[cfg_attr(feature = "openapi", schema(as = CrosswalkMatch))]
 pub struct Match {
     /// Identifiant du métier du référentiel.
     pub occupation_id: String,

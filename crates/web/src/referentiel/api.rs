@@ -135,6 +135,17 @@ pub struct ExportParams {
     pub excel: Option<bool>,
 }
 
+/// What the JSON formats of the export give: the edition (`json`) or the table of
+/// correspondences (`crosswalk-json`). For the OpenAPI document only: the handler writes
+/// the bytes the format renders.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum ExportedJson {
+    Referentiel(Referentiel),
+    Crosswalks(metiers_export::crosswalk::Table),
+}
+
 /// A loaded edition, whole, in one of the bulk formats (the same as `metiers export`).
 #[utoipa::path(
     get,
@@ -146,7 +157,7 @@ pub struct ExportParams {
     params(ExportParams, EditionParams),
     responses(
         (status = 200, description = "L’édition complète", content(
-            (Referentiel = "application/json"),
+            (ExportedJson = "application/json"),
             (String = "text/csv"),
             (String = "text/markdown"),
             (String = "text/turtle"),
