@@ -203,12 +203,68 @@ impl Store {
     /// Classifies again every position not yet decided by a reviewer (after the learned
     /// titles changed, for instance), in one transaction. Returns how many were updated.
     pub async fn reclassify_unreviewed(&self, classifier: Arc<dyn Classifier>) -> Result<usize> {
+        self.reclassify(classifier, None).await
+    }
+
+    /// Classifies again the positions not yet decided by a reviewer whose title has the
+    /// normalised form `title_key` (see [`metiers_referentiel::text::slug`]): what a review or
+    /// the removal of a learned title changes at once. Returns how many were updated.
+    pub async fn reclassify_title(
+        &self,
+        classifier: Arc<dyn Classifier>,
+        title_key: &str,
+    ) -> Result<usize> {
+        self.reclassify(classifier, Some(title_key)).await
+    }
+
+    /// Classifies again the unreviewed positions (those of one normalised title when `title_key`
+    /// is given) with the active learned titles, in one transaction. A position a reviewer
+    /// decides meanwhile keeps the decision (the update is conditional on the status).
+    async fn reclassify(
+        &self,
+        classifier: Arc<dyn Classifier>,
+        title_key: Option<&str>,
+    ) -> Result<usize> {
         let learned = self.active_learned().await?;
-        let rows: Vec<(i64, String, Option<String>)> = on_pool!(self, pool => {
-            sqlx::query_as("SELECT id, title, missions FROM positions WHERE status IN ('to_review', 'proposed') ORDER BY id")
-                .fetch_all(pool)
-                .await?
-        });
+        let rows: Vec<(i64, String, Option<String>)> = match title_key {
+            None => on_pool!(self, pool => {
+                sqlx::query_as("SELECT id, title, missions FROM positions WHERE status IN ('to_review', 'proposed') ORDER BY id")
+                    .fetch_all(pool)
+                    .await?
+            }),
+            Some(key) => {
+                // Titles first (missions can be long), then the whole rows of that title only.
+                let titles: Vec<(i64, String)> = on_pool!(self, pool => {
+                    sqlx::query_as("SELECT id, title FROM positions WHERE status IN ('to_review', 'proposed')")
+                        .fetch_all(pool)
+                        .await?
+                });
+                let wanted: Vec<i64> = titles
+                    .into_iter()
+                    .filter(|(_, title)| metiers_referentiel::text::slug(title) == key)
+                    .map(|(id, _)| id)
+                    .collect();
+                let mut rows = Vec::with_capacity(wanted.len());
+                for ids in wanted.chunks(INSERT_BATCH) {
+                    let part: Vec<(i64, String, Option<String>)> = on_pool!(self, pool => {
+                        let mut qb = sqlx::QueryBuilder::new(
+                            "SELECT id, title, missions FROM positions WHERE status IN ('to_review', 'proposed') AND id IN (",
+                        );
+                        let mut list = qb.separated(", ");
+                        for id in ids {
+                            list.push_bind(*id);
+                        }
+                        qb.push(") ORDER BY id");
+                        qb.build_query_as().fetch_all(pool).await?
+                    });
+                    rows.extend(part);
+                }
+                rows
+            }
+        };
+        if rows.is_empty() {
+            return Ok(0);
+        }
         let results = tokio::task::spawn_blocking({
             let rows = rows.clone();
             move || {
@@ -225,12 +281,13 @@ impl Store {
         .await
         .map_err(|e| StoreError::Classifier(e.to_string()))?;
         let now = now_utc();
+        let mut updated = 0u64;
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             for ((id, _, _), c) in rows.iter().zip(&results) {
                 let cand = |k: usize| c.candidates.get(k);
                 let status = status_of(c);
-                sqlx::query(
+                updated += sqlx::query(
                     "UPDATE positions SET match1_id = $1, match1_score = $2, match2_id = $3, match2_score = $4, \
                      match3_id = $5, match3_score = $6, confident = $7, occupation_id = $1, status = $8, updated_at = $9 \
                      WHERE id = $10 AND status IN ('to_review', 'proposed')",
@@ -246,11 +303,12 @@ impl Store {
                 .bind(&now)
                 .bind(id)
                 .execute(&mut *tx)
-                .await?;
+                .await?
+                .rows_affected();
             }
             tx.commit().await?;
         });
-        Ok(rows.len())
+        Ok(usize::try_from(updated).unwrap_or(usize::MAX))
     }
 
     /// The recorded imports, most recent first.

@@ -39,7 +39,7 @@ pub use imports::{ImportOutcome, ImportProgress, ImportRecord};
 pub use model::{
     LearnedTitle, Position, PositionFilter, PositionPage, Review, Status, StoredLearned,
 };
-pub use reviews::ReviewOutcome;
+pub use reviews::{LearnedRemoval, ReviewOutcome};
 pub use store::{Backend, Store};
 pub use time::{now_utc, utc_in};
 

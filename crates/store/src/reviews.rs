@@ -1,11 +1,13 @@
 //! Reviewers' decisions, with their history, and the titles they teach the matcher.
 
+use crate::classify::Classifier;
 use crate::model::{LearnedTitle, Position, Review, Status, StoredLearned};
 use crate::positions::{POSITION_COLUMNS, PositionRow};
 use crate::store::on_pool;
 use crate::time::now_utc;
 use crate::{Result, Store, StoreError};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// What a review did.
 #[derive(Debug, Clone, Serialize)]
@@ -15,6 +17,20 @@ pub struct ReviewOutcome {
     pub review: Review,
     /// The title the workspace now associates with the occupation (`None` if already known).
     pub learned: Option<StoredLearned>,
+    /// Positions of the same normalised title, not yet reviewed, classified again at once
+    /// with what the review taught.
+    pub reclassified: usize,
+}
+
+/// What the removal of a learned title did.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LearnedRemoval {
+    /// The title, now marked removed.
+    #[serde(flatten)]
+    pub learned: StoredLearned,
+    /// Positions of that title, not yet reviewed, classified again at once without it.
+    pub reclassified: usize,
 }
 
 #[derive(Debug, sqlx::FromRow)]
@@ -78,7 +94,10 @@ impl Store {
     /// Records a reviewer's decision: `occupation_id` becomes the position's occupation
     /// (`confirmed` if it was the matcher's first suggestion, `corrected` otherwise), the
     /// decision is appended to the history with the previous value, and the position's title
-    /// becomes a learned title of that occupation. One transaction.
+    /// becomes a learned title of that occupation. One transaction; then the positions of the
+    /// same normalised title that no one has reviewed are classified again with `classifier`
+    /// (a second transaction: if it fails, the decision stays recorded and
+    /// [`Store::reclassify_unreviewed`] catches up).
     ///
     /// The caller checks that `occupation_id` exists in the référentiel.
     pub async fn review(
@@ -86,6 +105,7 @@ impl Store {
         position_id: i64,
         occupation_id: &str,
         reviewer: &str,
+        classifier: Arc<dyn Classifier>,
     ) -> Result<ReviewOutcome> {
         let reviewer = reviewer.trim();
         if reviewer.is_empty() || reviewer.chars().count() > 100 {
@@ -94,7 +114,7 @@ impl Store {
         let now = now_utc();
         let select = format!("SELECT {POSITION_COLUMNS} FROM positions WHERE id = $1");
         let select_learned = format!("SELECT {LEARNED_COLUMNS} FROM learned_titles WHERE id = $1");
-        on_pool!(self, pool => {
+        let mut outcome = on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             // Take the row's write lock first so that concurrent reviews see each other.
             let touched = sqlx::query("UPDATE positions SET updated_at = updated_at WHERE id = $1")
@@ -180,8 +200,11 @@ impl Store {
                 .await?
                 .into();
             tx.commit().await?;
-            Ok(ReviewOutcome { position, review: review.into(), learned })
-        })
+            ReviewOutcome { position, review: review.into(), learned, reclassified: 0 }
+        });
+        let key = metiers_referentiel::text::slug(&outcome.position.title);
+        outcome.reclassified = self.reclassify_title(classifier, &key).await?;
+        Ok(outcome)
     }
 
     /// The decisions recorded for a position, oldest first.
@@ -236,8 +259,14 @@ impl Store {
         Ok(rows.into_iter().map(StoredLearned::from).collect())
     }
 
-    /// Stops using a learned title for later matches (kept in the history as removed).
-    pub async fn remove_learned(&self, id: i64, by: &str) -> Result<StoredLearned> {
+    /// Stops using a learned title (kept in the history as removed), and classifies again
+    /// without it the positions of that title that no one has reviewed.
+    pub async fn remove_learned(
+        &self,
+        id: i64,
+        by: &str,
+        classifier: Arc<dyn Classifier>,
+    ) -> Result<LearnedRemoval> {
         let by = by.trim();
         if by.is_empty() || by.chars().count() > 100 {
             return Err(StoreError::BadReviewer);
@@ -250,7 +279,14 @@ impl Store {
         let row: Option<LearnedRow> = on_pool!(self, pool => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(&now).bind(by).bind(id).fetch_optional(pool).await?
         });
-        row.map(StoredLearned::from)
-            .ok_or(StoreError::UnknownLearned(id))
+        let learned = row
+            .map(StoredLearned::from)
+            .ok_or(StoreError::UnknownLearned(id))?;
+        let key = metiers_referentiel::text::slug(&learned.title);
+        let reclassified = self.reclassify_title(classifier, &key).await?;
+        Ok(LearnedRemoval {
+            learned,
+            reclassified,
+        })
     }
 }

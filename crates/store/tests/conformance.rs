@@ -41,6 +41,7 @@ on_both_backends!(
     xlsx_with_merged_cells_imports,
     reviews_are_recorded_with_previous_value_and_teach_titles,
     learned_titles_are_reversible,
+    a_review_reclassifies_the_same_title_at_once_and_its_removal_undoes_it,
     reviewed_positions_survive_reimport,
     reviews_history_is_append_only,
     dashboard_counts_positions_agents_and_what_is_left,
@@ -78,7 +79,7 @@ async fn position(store: &Store, key: &str) -> metiers_store::Position {
 /// A reviewer's decision, which must be recorded.
 async fn review(store: &Store, id: i64, occupation: &str, reviewer: &str) {
     store
-        .review(id, occupation, reviewer)
+        .review(id, occupation, reviewer, FakeClassifier::shared())
         .await
         .expect("review");
 }
@@ -329,7 +330,12 @@ async fn reviews_are_recorded_with_previous_value_and_teach_titles(db: &TestDb) 
     import_ok(store, "postes-excel-windows1252.csv").await;
     let p1 = position(store, "P001").await;
     let confirmed = store
-        .review(p1.id, "concepteur-developpeur", "Alice")
+        .review(
+            p1.id,
+            "concepteur-developpeur",
+            "Alice",
+            FakeClassifier::shared(),
+        )
         .await
         .expect("review");
     assert_eq!(confirmed.position.status, Status::Confirmed);
@@ -342,7 +348,7 @@ async fn reviews_are_recorded_with_previous_value_and_teach_titles(db: &TestDb) 
 
     let p6 = position(store, "P006").await;
     let corrected = store
-        .review(p6.id, "specialiste-ihm", "Bruno")
+        .review(p6.id, "specialiste-ihm", "Bruno", FakeClassifier::shared())
         .await
         .expect("review");
     assert_eq!(corrected.position.status, Status::Corrected);
@@ -386,11 +392,15 @@ async fn reviews_are_recorded_with_previous_value_and_teach_titles(db: &TestDb) 
     );
 
     assert!(matches!(
-        store.review(p1.id, "testeur", "  ").await,
+        store
+            .review(p1.id, "testeur", "  ", FakeClassifier::shared())
+            .await,
         Err(StoreError::BadReviewer)
     ));
     assert!(matches!(
-        store.review(999_999, "testeur", "Alice").await,
+        store
+            .review(999_999, "testeur", "Alice", FakeClassifier::shared())
+            .await,
         Err(StoreError::UnknownPosition(_))
     ));
     assert_eq!(store.count_reviews().await.expect("count"), 3);
@@ -401,21 +411,23 @@ async fn learned_titles_are_reversible(db: &TestDb) {
     import_ok(store, "postes-excel-windows1252.csv").await;
     let p6 = position(store, "P006").await;
     let learned = store
-        .review(p6.id, "specialiste-ihm", "Alice")
+        .review(p6.id, "specialiste-ihm", "Alice", FakeClassifier::shared())
         .await
         .expect("review")
         .learned
         .expect("learned");
     let removed = store
-        .remove_learned(learned.id, "Bruno")
+        .remove_learned(learned.id, "Bruno", FakeClassifier::shared())
         .await
         .expect("removed");
-    assert_eq!(removed.removed_by.as_deref(), Some("Bruno"));
+    assert_eq!(removed.learned.removed_by.as_deref(), Some("Bruno"));
     assert!(store.active_learned().await.expect("active").is_empty());
     let all = store.learned_titles(true).await.expect("history");
     assert_eq!(all.len(), 1, "removal is kept in the history");
     assert!(matches!(
-        store.remove_learned(learned.id, "Bruno").await,
+        store
+            .remove_learned(learned.id, "Bruno", FakeClassifier::shared())
+            .await,
         Err(StoreError::UnknownLearned(_))
     ));
     let file = "Identifiant;Intitulé du poste\r\nN1;Chargé de la bidouille numérique\r\n"
@@ -690,4 +702,66 @@ async fn workspace_survives_reopening(db: &TestDb) {
     );
     assert_eq!(other.active_learned().await.expect("learned").len(), 1);
     other.close().await;
+}
+
+async fn a_review_reclassifies_the_same_title_at_once_and_its_removal_undoes_it(db: &TestDb) {
+    let store = &db.store;
+    // Three positions of one title written three ways, one of another title, none that the
+    // matcher knows; then a reviewer decides the first.
+    let file = "Identifiant;Intitulé du poste\r\n\
+                B1;Chargé de la bidouille numérique\r\n\
+                B2;CHARGÉ DE LA BIDOUILLE NUMÉRIQUE\r\n\
+                B3;Chargé  de la bidouille-numérique\r\n\
+                Z1;Chargé du bricolage\r\n"
+        .as_bytes()
+        .to_vec();
+    import(store, "bidouille.csv", file)
+        .await
+        .expect("imported");
+    let status = |key: &'static str| async move {
+        let p = position(store, key).await;
+        (p.occupation_id, p.status)
+    };
+    assert_eq!(status("B2").await, (None, Status::ToReview));
+    let b1 = position(store, "B1").await;
+    let outcome = store
+        .review(b1.id, "testeur", "Alice", FakeClassifier::shared())
+        .await
+        .expect("review");
+    assert_eq!(outcome.reclassified, 2, "B2 and B3, not B1 itself nor Z1");
+    let proposed = (Some("testeur".to_owned()), Status::Proposed);
+    assert_eq!(status("B2").await, proposed);
+    assert_eq!(status("B3").await, proposed);
+    assert_eq!(status("Z1").await, (None, Status::ToReview));
+
+    // A position decided by someone keeps its decision when the lesson changes.
+    let b3 = position(store, "B3").await;
+    review(store, b3.id, "specialiste-ihm", "Bruno").await;
+    let b3 = position(store, "B3").await;
+    assert_eq!(
+        (b3.occupation_id.as_deref(), b3.status),
+        (Some("specialiste-ihm"), Status::Corrected)
+    );
+    // Bruno's decision superseded Alice's lesson: B2 follows it at once.
+    assert_eq!(
+        status("B2").await,
+        (Some("specialiste-ihm".to_owned()), Status::Proposed)
+    );
+
+    // Removing the learned title undoes it for the unreviewed position only.
+    let learned = store
+        .learned_titles(false)
+        .await
+        .expect("learned")
+        .into_iter()
+        .find(|l| l.occupation_id == "specialiste-ihm")
+        .expect("Bruno's lesson");
+    let removal = store
+        .remove_learned(learned.id, "Chloé", FakeClassifier::shared())
+        .await
+        .expect("removed");
+    assert_eq!(removal.reclassified, 1);
+    assert_eq!(status("B2").await, (None, Status::ToReview));
+    assert_eq!(status("B1").await.1, Status::Corrected);
+    assert_eq!(status("B3").await.1, Status::Corrected);
 }

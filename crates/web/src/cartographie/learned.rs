@@ -5,13 +5,13 @@ use askama::Template;
 use axum::Json;
 use axum::extract::State;
 use axum::response::Redirect;
-use metiers_store::{StoreError, StoredLearned};
+use metiers_store::{LearnedRemoval, StoreError, StoredLearned};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::auth::{ApiReader, ApiWriter, PortalSession};
 use super::login::{CsrfForm, layout};
-use super::{occupation_title, without_nul};
+use super::{classifier, occupation_title, without_nul};
 use crate::AppState;
 use crate::error::{ApiPath, ApiQuery, AppError, ErrorBody};
 use crate::view::{Layout, Page, PageError, PageForm, PagePath, render};
@@ -51,13 +51,13 @@ pub struct RemoveQuery {
     delete,
     path = "/api/v1/learned-titles/{id}",
     summary = "Retrait d’un intitulé appris",
-    description = "Le rapprochement cesse d’utiliser l’intitulé ; il reste dans l’historique, marqué retiré.",
+    description = "Le rapprochement cesse d’utiliser l’intitulé ; il reste dans l’historique, marqué retiré. Les postes non relus de même intitulé (normalisé) sont aussitôt rapprochés de nouveau sans lui (`reclassified` : leur nombre).",
     operation_id = "removeLearnedTitle",
     tag = "cartographie",
     params(("id" = i64, Path, description = "Numéro de l’intitulé appris"), RemoveQuery),
     security(("jeton_administration" = []), ("session" = [], "jeton_csrf" = [])),
     responses(
-        (status = 200, description = "L’intitulé retiré", body = StoredLearned),
+        (status = 200, description = "L’intitulé retiré", body = LearnedRemoval),
         (status = 400, description = "Numéro invalide ou relecteur manquant", body = ErrorBody),
         (status = 401, description = "Authentification requise", body = ErrorBody),
         (status = 403, description = "Écriture par session sans le jeton CSRF", body = ErrorBody),
@@ -67,12 +67,18 @@ pub struct RemoveQuery {
     )
 )]
 pub async fn remove(
+    State(state): State<AppState>,
     writer: ApiWriter,
     ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<RemoveQuery>,
-) -> Result<Json<StoredLearned>, AppError> {
+) -> Result<Json<LearnedRemoval>, AppError> {
     let by = without_nul(&writer.reviewer.or(q.reviewer).unwrap_or_default());
-    match writer.carto.store.remove_learned(id, &by).await {
+    match writer
+        .carto
+        .store
+        .remove_learned(id, &by, classifier(&state))
+        .await
+    {
         Ok(l) => Ok(Json(l)),
         Err(StoreError::UnknownLearned(_)) => Err(AppError::not_found(
             "titre_appris_inconnu",
@@ -115,6 +121,7 @@ pub async fn page(State(state): State<AppState>, portal: PortalSession) -> Page 
 
 /// `POST /cartographie/appris/{id}/retrait`.
 pub async fn remove_form(
+    State(state): State<AppState>,
     portal: PortalSession,
     PagePath(id): PagePath<i64>,
     PageForm(f): PageForm<CsrfForm>,
@@ -123,7 +130,7 @@ pub async fn remove_form(
     match portal
         .carto
         .store
-        .remove_learned(id, &portal.session.reviewer)
+        .remove_learned(id, &portal.session.reviewer, classifier(&state))
         .await
     {
         Ok(_) | Err(StoreError::UnknownLearned(_)) => Ok(Redirect::to("/cartographie/appris")),

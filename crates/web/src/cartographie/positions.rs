@@ -38,7 +38,10 @@ pub async fn decide(
             ),
         )
     })?;
-    let outcome = c.store.review(id, occ.id.as_str(), reviewer).await;
+    let outcome = c
+        .store
+        .review(id, occ.id.as_str(), reviewer, super::classifier(state))
+        .await;
     state.metrics.record_review(outcome.is_ok());
     match outcome {
         Ok(o) => Ok(o),
@@ -184,7 +187,7 @@ pub struct ReviewBody {
     post,
     path = "/api/v1/positions/{id}/review",
     summary = "Décision de relecture d’un poste",
-    description = "Rattache le poste au métier choisi (« confirmed » si c’était la première proposition, « corrected » sinon), ajoute la décision à l’historique et apprend l’intitulé.",
+    description = "Rattache le poste au métier choisi (« confirmed » si c’était la première proposition, « corrected » sinon), ajoute la décision à l’historique et apprend l’intitulé ; les postes non relus de même intitulé (normalisé) sont aussitôt rapprochés de nouveau avec ce qu’elle a appris (`reclassified` : leur nombre).",
     operation_id = "reviewPosition",
     tag = "cartographie",
     params(("id" = i64, Path, description = "Numéro du poste dans la cartographie")),
@@ -353,12 +356,20 @@ pub async fn review_form(
     portal.check_form(&f.csrf)?;
     let reviewer = portal.session.reviewer.clone();
     let o = decide(&state, &portal.carto, id, &f.metier, &reviewer).await?;
-    let message = format!(
+    let mut message = format!(
         "Poste « {} » rattaché à « {} » ({}).",
         o.position.title,
         occupation_title(&state, &o.review.new_occupation_id),
         o.position.status.label()
     );
+    match o.reclassified {
+        0 => {}
+        1 => message
+            .push_str(" Un autre poste non relu de même intitulé a été rapproché de nouveau."),
+        n => message.push_str(&format!(
+            " {n} autres postes non relus de même intitulé ont été rapprochés de nouveau."
+        )),
+    }
     // Back to the list the form came from (only a local path of the positions list).
     // Visible ASCII only: it goes into the Location header (a control character there was a
     // 500, docs/RELIABILITY.md).

@@ -1,6 +1,7 @@
 //! `cartographie learned`: the titles learned from reviewers' decisions, and their removal.
 
 use crate::cmd::referentiel::write_stdout;
+use crate::load::Global;
 use anyhow::Result;
 use clap::Args;
 use metiers_store::Store;
@@ -22,13 +23,19 @@ pub(super) struct LearnedArgs {
     json: bool,
 }
 
-pub(super) async fn learned(store: &Store, args: &LearnedArgs) -> Result<ExitCode> {
+pub(super) async fn learned(
+    global: &Global,
+    store: &Store,
+    args: &LearnedArgs,
+) -> Result<ExitCode> {
     if let Some(id) = args.remove {
         let by = args.reviewer.as_deref().unwrap_or_default();
-        let l = store.remove_learned(id, by).await?;
+        let r = global.referentiel()?;
+        let removal = store.remove_learned(id, by, super::classifier(&r)?).await?;
+        let l = &removal.learned;
         eprintln!(
-            "Intitulé appris n° {} « {} » ({}) retiré : il ne sert plus aux prochains rapprochements (« metiers cartographie reclassify » rapproche de nouveau les postes non relus)",
-            l.id, l.title, l.occupation_id
+            "Intitulé appris n° {} « {} » ({}) retiré : il ne sert plus aux rapprochements ; {} poste(s) non relu(s) de cet intitulé rapproché(s) de nouveau sans lui",
+            l.id, l.title, l.occupation_id, removal.reclassified
         );
         return Ok(ExitCode::SUCCESS);
     }

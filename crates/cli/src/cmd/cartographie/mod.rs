@@ -126,7 +126,7 @@ async fn run(
         CartographieCommand::Review(a) => positions::review(global, store, a).await,
         CartographieCommand::History(a) => positions::history(store, a).await,
         CartographieCommand::Stats(a) => stats::stats(global, store, a).await,
-        CartographieCommand::Learned(a) => learned::learned(store, a).await,
+        CartographieCommand::Learned(a) => learned::learned(global, store, a).await,
         CartographieCommand::Reclassify => import::reclassify(global, store).await,
         CartographieCommand::Backup(a) => backup::backup(store, url, a).await,
         CartographieCommand::Restore(a) => backup::restore(url, a).await,

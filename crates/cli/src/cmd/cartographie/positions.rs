@@ -115,7 +115,9 @@ pub(super) async fn review(global: &Global, store: &Store, args: &ReviewArgs) ->
     let r = global.referentiel()?;
     let occupation = occupation_id(&r, &args.occupation)?;
     let p = position(store, &args.position).await?;
-    let outcome = store.review(p.id, &occupation, &args.reviewer).await?;
+    let outcome = store
+        .review(p.id, &occupation, &args.reviewer, super::classifier(&r)?)
+        .await?;
     let before = outcome
         .review
         .previous_occupation_id
@@ -134,6 +136,12 @@ pub(super) async fn review(global: &Global, store: &Store, args: &ReviewArgs) ->
         eprintln!(
             "Intitulé appris n° {} : « {} » servira de titre supplémentaire de {} pour les prochains rapprochements (retrait : metiers cartographie learned --remove {} --reviewer NOM)",
             l.id, l.title, l.occupation_id, l.id
+        );
+    }
+    if outcome.reclassified > 0 {
+        eprintln!(
+            "{} autre(s) poste(s) non relu(s) de même intitulé rapproché(s) de nouveau avec ce qu’elle a appris",
+            outcome.reclassified
         );
     }
     Ok(ExitCode::SUCCESS)
