@@ -93,10 +93,11 @@ pub struct Esco {
 impl Esco {
     /// The slices embedded in the binary.
     pub fn embedded() -> Result<Esco, KnowledgeError> {
+        use crate::embedded::{self, text};
         Esco::from_csv(
-            include_str!("../../../data/esco/occupations.csv"),
-            include_str!("../../../data/esco/skills.csv"),
-            include_str!("../../../data/esco/occupation_skills.csv"),
+            &text(embedded::ESCO_OCCUPATIONS)?,
+            &text(embedded::ESCO_SKILLS)?,
+            &text(embedded::ESCO_OCCUPATION_SKILLS)?,
         )
     }
 

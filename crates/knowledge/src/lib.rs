@@ -16,6 +16,7 @@
 //! repertory must be named wherever its data is shown or exported. No I/O.
 
 pub mod crosswalk;
+mod embedded;
 pub mod esco;
 pub mod level;
 pub mod rome;

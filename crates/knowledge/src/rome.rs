@@ -143,11 +143,12 @@ pub struct Rome {
 impl Rome {
     /// The slices embedded in the binary.
     pub fn embedded() -> Result<Rome, KnowledgeError> {
+        use crate::embedded::{self, text};
         Rome::from_csv(
-            include_str!("../../../data/rome/fiches.csv"),
-            include_str!("../../../data/rome/appellations.csv"),
-            include_str!("../../../data/rome/competences.csv"),
-            include_str!("../../../data/rome/mobilites.csv"),
+            &text(embedded::ROME_FICHES)?,
+            &text(embedded::ROME_APPELLATIONS)?,
+            &text(embedded::ROME_SKILLS)?,
+            &text(embedded::ROME_MOBILITIES)?,
         )
     }
 
