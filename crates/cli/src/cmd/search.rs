@@ -445,7 +445,9 @@ pub fn eval(global: &Global, args: &EvalArgs) -> Result<ExitCode> {
             if !report.confusions.is_empty() {
                 out.push_str("\nConfusions (attendu → obtenu) :\n");
                 for c in &report.confusions {
-                    let text: String = c.text.chars().take(80).collect();
+                    // One line per confusion: an ad's line breaks and runs of spaces folded.
+                    let flat = c.text.split_whitespace().collect::<Vec<_>>().join(" ");
+                    let text: String = flat.chars().take(80).collect();
                     out.push_str(&format!(
                         "  [{}] « {text} » : {} → {} ({:.2}{})\n",
                         c.kind,
