@@ -53,7 +53,7 @@ impl Drop for ImportRunning {
 
 /// How long a write waits, on SQLite, for a lock held by another process before it is told
 /// that an import (or another long write) is running.
-const IMPORT_PROBE_WAIT: Duration = Duration::from_secs(2);
+const IMPORT_PROBE_WAIT: Duration = Duration::from_secs(3);
 
 /// Runs the same code on either pool: `$pool` is a `&SqlitePool` or a `&PgPool`.
 macro_rules! on_pool {
@@ -226,11 +226,12 @@ impl Store {
         self.imports_running.load(Ordering::SeqCst) > 0
     }
 
-    /// Before a short write (a review): on SQLite, fails with
-    /// [`StoreError::ImportInProgress`] when an import holds the write lock — at once for an
-    /// import of this process, after [`IMPORT_PROBE_WAIT`] when another process (a command
-    /// line import) holds it — rather than letting the write wait for the lock. PostgreSQL
-    /// writes do not wait for an import (row locks), so nothing is checked there.
+    /// Before a short write (a review), on SQLite: fails at once with
+    /// [`StoreError::ImportInProgress`] when an import of this process holds the write lock,
+    /// and with a busy error ([`crate::Unavailable::Busy`]) when another process (a command
+    /// line import) has held it for [`IMPORT_PROBE_WAIT`], rather than letting the write wait
+    /// 30 s for the lock. PostgreSQL writes do not wait for an import (row locks): nothing is
+    /// checked there.
     pub async fn refuse_during_import(&self) -> Result<()> {
         let Backend::Sqlite(pool) = &self.backend else {
             return Ok(());
@@ -254,13 +255,9 @@ impl Store {
                 }
                 Ok(())
             }
-            Err(e) => {
-                let e = StoreError::from(e);
-                match e.unavailable() {
-                    Some(crate::Unavailable::Busy) => Err(StoreError::ImportInProgress),
-                    _ => Err(e),
-                }
-            }
+            // Busy: another process (a command line import) held the lock all along; the
+            // error says that the base is taken by another write, an import for instance.
+            Err(e) => Err(StoreError::from(e)),
         };
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "PRAGMA busy_timeout = {}",
