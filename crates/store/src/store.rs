@@ -230,8 +230,8 @@ impl Store {
     /// [`StoreError::ImportInProgress`] when an import of this process holds the write lock,
     /// and with a busy error ([`crate::Unavailable::Busy`]) when another process (a command
     /// line import) has held it for [`IMPORT_PROBE_WAIT`], rather than letting the write wait
-    /// 30 s for the lock. PostgreSQL writes do not wait for an import (row locks): nothing is
-    /// checked there.
+    /// 30 s for the lock. PostgreSQL locks rows, not the base (a review waits only when the
+    /// import rewrites that very position): nothing is checked there.
     pub async fn refuse_during_import(&self) -> Result<()> {
         let Backend::Sqlite(pool) = &self.backend else {
             return Ok(());
