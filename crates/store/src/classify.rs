@@ -18,6 +18,10 @@ pub struct Classification {
     /// Best first; the store keeps the first three.
     pub candidates: Vec<Candidate>,
     pub confident: bool,
+    /// What else than the text weighed on the suggestions, in French (one sentence each):
+    /// the catégorie against the education level of the fiches, the ROME code through the
+    /// crosswalk. Shown with the position.
+    pub evidence: Vec<String>,
 }
 
 /// What is matched for one position.
@@ -25,6 +29,26 @@ pub struct Classification {
 pub struct ClassifyInput<'a> {
     pub title: &'a str,
     pub missions: Option<&'a str>,
+    /// What the HR columns of the file say (catégorie, code ROME), if anything.
+    pub hints: Option<&'a HrHints>,
+}
+
+/// What an HR file says of a position that informs its classification (see
+/// [`crate::import::hr_hints`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HrHints {
+    /// Catégorie statutaire: `A`, `B` or `C`.
+    pub category: Option<char>,
+    /// Where the catégorie was read, in French (« catégorie « B » », « grade « Attaché » »).
+    pub category_source: Option<String>,
+    /// A ROME code or an OGR appellation code, as written.
+    pub rome: Option<String>,
+}
+
+impl HrHints {
+    pub fn is_empty(&self) -> bool {
+        self.category.is_none() && self.rome.is_none()
+    }
 }
 
 /// A matcher: classifies positions, taking the workspace's learned titles into account.
@@ -124,6 +148,7 @@ impl Classifier for metiers_search::Engine {
                         })
                         .collect(),
                     confident: result.confident,
+                    evidence: Vec::new(),
                 }
             })
             .collect()

@@ -3,9 +3,10 @@
 //! itself is [`crate::import`]'s work (no database there).
 
 use crate::classify::{
-    Classification, Classifier, ClassifyInput, classify_parallel, default_threads,
+    Classification, Classifier, ClassifyInput, HrHints, classify_parallel, default_threads,
 };
-use crate::import::{ImportReport, ParsedFile};
+use crate::import::{ImportReport, ParsedFile, Problem, hr_hints};
+use crate::positions::json_texts;
 use crate::store::on_pool;
 use crate::time::now_utc;
 use crate::{Result, Status, Store, StoreError};
@@ -15,7 +16,7 @@ use std::sync::Arc;
 
 /// Positions classified per call to the matcher (then written while the next batch is matched).
 const CLASSIFY_CHUNK: usize = 4096;
-/// Positions per INSERT statement (20 parameters each, under both backends' limits).
+/// Positions per INSERT statement (21 parameters each, under both backends' limits).
 const INSERT_BATCH: usize = 500;
 
 /// Where an import stands, for progress bars.
@@ -80,12 +81,23 @@ impl Store {
     ) -> Result<ImportOutcome> {
         let ParsedFile {
             positions,
-            report,
+            mut report,
             sha256,
         } = parsed;
         let total = positions.len();
+        let hints: Arc<Vec<HrHints>> = Arc::new(
+            positions
+                .iter()
+                .map(|p| hr_hints(&report.kept, &p.cells))
+                .collect(),
+        );
         let positions = Arc::new(positions);
         let learned = Arc::new(self.active_learned().await?);
+        if let Some(w) = self.columns_differ(&report.kept).await? {
+            report.warnings.push(w);
+        }
+        let kept_json = serde_json::to_string(&report.kept)
+            .map_err(|e| StoreError::Classifier(e.to_string()))?;
         let chunks: Vec<std::ops::Range<usize>> = (0..total)
             .step_by(CLASSIFY_CHUNK)
             .map(|s| s..(s + CLASSIFY_CHUNK).min(total))
@@ -93,15 +105,19 @@ impl Store {
         let threads = default_threads();
         let spawn = |range: std::ops::Range<usize>| {
             let positions = Arc::clone(&positions);
+            let hints = Arc::clone(&hints);
             let learned = Arc::clone(&learned);
             let classifier = Arc::clone(&classifier);
             tokio::task::spawn_blocking(move || {
-                let part = positions.get(range).unwrap_or(&[]);
+                let part = positions.get(range.clone()).unwrap_or(&[]);
+                let part_hints = hints.get(range).unwrap_or(&[]);
                 let inputs: Vec<ClassifyInput<'_>> = part
                     .iter()
-                    .map(|p| ClassifyInput {
+                    .zip(part_hints)
+                    .map(|(p, h)| ClassifyInput {
                         title: &p.title,
                         missions: p.missions.as_deref(),
+                        hints: Some(h),
                     })
                     .collect();
                 classify_parallel(classifier.as_ref(), &inputs, &learned, threads)
@@ -111,22 +127,31 @@ impl Store {
         let summary = report.understood().join("\n");
         let mut inserted = 0usize;
         let mut pending = chunks.first().cloned().map(&spawn);
+        // On SQLite, the write lock is taken up front: a review during the import is told at
+        // once that an import is running (see [`Store::refuse_during_import`]) rather than
+        // waiting for the lock.
+        let begin = match self.backend() {
+            crate::Backend::Sqlite(_) => "BEGIN IMMEDIATE",
+            crate::Backend::Postgres(_) => "BEGIN",
+        };
         let import_id = on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(begin).await?;
+            let _running = self.import_started();
             let existing: HashSet<String> = sqlx::query_scalar::<_, String>("SELECT external_key FROM positions")
                 .fetch_all(&mut *tx)
                 .await?
                 .into_iter()
                 .collect();
             let import_id: i64 = sqlx::query_scalar(
-                "INSERT INTO imports (file_name, sha256, imported_at, row_count, inserted, updated, summary) \
-                 VALUES ($1, $2, $3, $4, 0, 0, $5) RETURNING id",
+                "INSERT INTO imports (file_name, sha256, imported_at, row_count, inserted, updated, summary, columns) \
+                 VALUES ($1, $2, $3, $4, 0, 0, $5, $6) RETURNING id",
             )
             .bind(&report.file_name)
             .bind(&sha256)
             .bind(&now)
             .bind(i64::try_from(total).unwrap_or(i64::MAX))
             .bind(&summary)
+            .bind(&kept_json)
             .fetch_one(&mut *tx)
             .await?;
             for (i, range) in chunks.iter().enumerate() {
@@ -139,7 +164,7 @@ impl Store {
                     let mut qb = sqlx::QueryBuilder::new(
                         "INSERT INTO positions (external_key, external_id, title, missions, service, headcount, \
                          match1_id, match1_score, match2_id, match2_score, match3_id, match3_score, confident, \
-                         occupation_id, status, import_id, source_line, created_at, updated_at) ",
+                         occupation_id, status, import_id, source_line, created_at, updated_at, cells, evidence) ",
                     );
                     qb.push_values(rows.iter().zip(classes), |mut b, (p, c)| {
                         let cand = |k: usize| c.candidates.get(k);
@@ -162,7 +187,9 @@ impl Store {
                             .push_bind(import_id)
                             .push_bind(i64::try_from(p.line).unwrap_or(0))
                             .push_bind(now.clone())
-                            .push_bind(now.clone());
+                            .push_bind(now.clone())
+                            .push_bind(serde_json::to_string(&p.cells).ok())
+                            .push_bind(evidence_json(c));
                     });
                     qb.push(
                         " ON CONFLICT (external_key) DO UPDATE SET external_id = excluded.external_id, \
@@ -176,7 +203,7 @@ impl Store {
                          status = CASE WHEN positions.status IN ('confirmed', 'corrected') \
                              THEN positions.status ELSE excluded.status END, \
                          import_id = excluded.import_id, source_line = excluded.source_line, \
-                         updated_at = excluded.updated_at",
+                         updated_at = excluded.updated_at, cells = excluded.cells, evidence = excluded.evidence",
                     );
                     qb.build().execute(&mut *tx).await?;
                 }
@@ -226,14 +253,19 @@ impl Store {
         title_key: Option<&str>,
     ) -> Result<usize> {
         let learned = self.active_learned().await?;
-        let rows: Vec<(i64, String, Option<String>)> = match title_key {
+        type Row = (i64, String, Option<String>, Option<String>, Option<String>);
+        const SELECT: &str = "SELECT id, title, missions, cells, \
+             (SELECT imports.columns FROM imports WHERE imports.id = positions.import_id) \
+             FROM positions WHERE status IN ('to_review', 'proposed')";
+        let rows: Vec<Row> = match title_key {
             None => on_pool!(self, pool => {
-                sqlx::query_as("SELECT id, title, missions FROM positions WHERE status IN ('to_review', 'proposed') ORDER BY id")
+                sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} ORDER BY id")))
                     .fetch_all(pool)
                     .await?
             }),
             Some(key) => {
-                // Titles first (missions can be long), then the whole rows of that title only.
+                // Titles first (missions and cells can be long), then the whole rows of that
+                // title only.
                 let titles: Vec<(i64, String)> = on_pool!(self, pool => {
                     sqlx::query_as("SELECT id, title FROM positions WHERE status IN ('to_review', 'proposed')")
                         .fetch_all(pool)
@@ -246,10 +278,9 @@ impl Store {
                     .collect();
                 let mut rows = Vec::with_capacity(wanted.len());
                 for ids in wanted.chunks(INSERT_BATCH) {
-                    let part: Vec<(i64, String, Option<String>)> = on_pool!(self, pool => {
-                        let mut qb = sqlx::QueryBuilder::new(
-                            "SELECT id, title, missions FROM positions WHERE status IN ('to_review', 'proposed') AND id IN (",
-                        );
+                    let part: Vec<Row> = on_pool!(self, pool => {
+                        let mut qb = sqlx::QueryBuilder::new(SELECT);
+                        qb.push(" AND id IN (");
                         let mut list = qb.separated(", ");
                         for id in ids {
                             list.push_bind(*id);
@@ -268,11 +299,22 @@ impl Store {
         let results = tokio::task::spawn_blocking({
             let rows = rows.clone();
             move || {
+                let hints: Vec<HrHints> = rows
+                    .iter()
+                    .map(|(_, _, _, cells, headers)| {
+                        hr_hints(
+                            &json_texts(headers.as_deref()),
+                            &json_texts(cells.as_deref()),
+                        )
+                    })
+                    .collect();
                 let inputs: Vec<ClassifyInput<'_>> = rows
                     .iter()
-                    .map(|(_, t, m)| ClassifyInput {
+                    .zip(&hints)
+                    .map(|((_, t, m, _, _), h)| ClassifyInput {
                         title: t,
                         missions: m.as_deref(),
+                        hints: Some(h),
                     })
                     .collect();
                 classify_parallel(classifier.as_ref(), &inputs, &learned, default_threads())
@@ -284,13 +326,13 @@ impl Store {
         let mut updated = 0u64;
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            for ((id, _, _), c) in rows.iter().zip(&results) {
+            for ((id, ..), c) in rows.iter().zip(&results) {
                 let cand = |k: usize| c.candidates.get(k);
                 let status = status_of(c);
                 updated += sqlx::query(
                     "UPDATE positions SET match1_id = $1, match1_score = $2, match2_id = $3, match2_score = $4, \
-                     match3_id = $5, match3_score = $6, confident = $7, occupation_id = $1, status = $8, updated_at = $9 \
-                     WHERE id = $10 AND status IN ('to_review', 'proposed')",
+                     match3_id = $5, match3_score = $6, confident = $7, occupation_id = $1, status = $8, updated_at = $9, \
+                     evidence = $11 WHERE id = $10 AND status IN ('to_review', 'proposed')",
                 )
                 .bind(cand(0).map(|c| c.occupation_id.clone()))
                 .bind(cand(0).map(|c| f64::from(c.score)))
@@ -302,6 +344,7 @@ impl Store {
                 .bind(status.as_str())
                 .bind(&now)
                 .bind(id)
+                .bind(evidence_json(c))
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
@@ -309,6 +352,68 @@ impl Store {
             tx.commit().await?;
         });
         Ok(usize::try_from(updated).unwrap_or(usize::MAX))
+    }
+
+    /// The column sets of the files the workspace's positions come from (each once), and
+    /// whether some positions were imported before the columns were kept.
+    async fn column_sets(&self) -> Result<(Vec<Vec<String>>, bool)> {
+        let found: Vec<Option<String>> = on_pool!(self, pool => {
+            sqlx::query_scalar(
+                "SELECT DISTINCT imports.columns FROM imports \
+                 WHERE imports.id IN (SELECT DISTINCT import_id FROM positions)",
+            )
+            .fetch_all(pool)
+            .await?
+        });
+        let mut sets: Vec<Vec<String>> = Vec::new();
+        let mut legacy = false;
+        for o in found {
+            match o {
+                None => legacy = true,
+                Some(json) => {
+                    let set = json_texts(Some(&json));
+                    if !sets.contains(&set) {
+                        sets.push(set);
+                    }
+                }
+            }
+        }
+        let unattached: i64 = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM positions WHERE import_id IS NULL OR cells IS NULL")
+                .fetch_one(pool)
+                .await?
+        });
+        Ok((sets, legacy || unattached > 0))
+    }
+
+    /// A warning when the workspace already holds positions whose file had other columns
+    /// than `kept`: the export will then take the union of the columns.
+    async fn columns_differ(&self, kept: &[String]) -> Result<Option<Problem>> {
+        let (sets, legacy) = self.column_sets().await?;
+        let differ = sets.iter().any(|s| s != kept);
+        let message = match (differ, legacy) {
+            (true, _) => {
+                "l’espace contient des imports aux colonnes différentes : l’export en fera l’union (les colonnes dans l’ordre où elles ont été vues la première fois, vides pour les postes dont le fichier ne les avait pas)"
+            }
+            (false, true) => {
+                "l’espace contient des postes importés avant que les colonnes des fichiers soient gardées : l’export les montre avec les colonnes « Identifiant », « Intitulé du poste », « Service » et « Effectif »"
+            }
+            (false, false) => return Ok(None),
+        };
+        Ok(Some(Problem::file(message)))
+    }
+
+    /// What the export page says of the columns, in French, when the workspace's positions
+    /// come from files with different columns (the export takes their union); `None` when
+    /// they all have the same.
+    pub async fn export_note(&self) -> Result<Option<String>> {
+        let (sets, legacy) = self.column_sets().await?;
+        Ok((sets.len() > 1 || legacy && !sets.is_empty()).then(|| {
+            "L’espace contient des imports aux colonnes différentes : l’export en fait l’union \
+             (les colonnes des fichiers dans l’ordre où elles ont été vues la première fois, vides \
+             pour les postes dont le fichier ne les avait pas), puis les colonnes de la cartographie."
+                .to_owned()
+        }))
     }
 
     /// The recorded imports, most recent first.
@@ -320,6 +425,15 @@ impl Store {
             .fetch_all(pool)
             .await?
         }))
+    }
+}
+
+/// The evidence of a classification as stored: a JSON array, `None` when there is none.
+fn evidence_json(c: &Classification) -> Option<String> {
+    if c.evidence.is_empty() {
+        None
+    } else {
+        serde_json::to_string(&c.evidence).ok()
     }
 }
 

@@ -7,7 +7,10 @@
 //!   [`import::ImportReport`] that says, line by line, what to fix. [`Store::import`] classifies
 //!   and writes a file in one transaction: all or nothing.
 //! - [`Classifier`]: what the store needs from the matcher (top 3, scores, confidence), fed
-//!   with the workspace's [`LearnedTitle`]s.
+//!   with the workspace's [`LearnedTitle`]s; [`HrSignals`] weighs on it what the HR columns of
+//!   a file say (catégorie against education level, ROME code through the crosswalk).
+//! - Every column of an imported file is kept, in order, with its header and values as read
+//!   ([`Position::columns`]), and the exports give them back first.
 //! - Reviews ([`Store::review`]) append to a history and teach their title to later matches;
 //!   learned titles are listed and removable ([`Store::learned_titles`],
 //!   [`Store::remove_learned`]).
@@ -24,6 +27,7 @@ pub mod backup;
 pub mod classify;
 pub mod dashboard;
 pub mod export;
+pub mod hr_signals;
 pub mod import;
 mod imports;
 mod model;
@@ -33,11 +37,13 @@ mod store;
 mod time;
 
 pub use auth::SessionRecord;
-pub use classify::{Candidate, Classification, Classifier, ClassifyInput};
+pub use classify::{Candidate, Classification, Classifier, ClassifyInput, HrHints};
 pub use dashboard::{OccupationCount, StatusCount};
+pub use hr_signals::HrSignals;
 pub use imports::{ImportOutcome, ImportProgress, ImportRecord};
 pub use model::{
-    LearnedTitle, Position, PositionFilter, PositionPage, Review, Status, StoredLearned,
+    LearnedTitle, OriginalColumn, Position, PositionFilter, PositionPage, Review, Status,
+    StoredLearned,
 };
 pub use reviews::{LearnedRemoval, ReviewOutcome};
 pub use store::{Backend, Store};
@@ -84,6 +90,8 @@ pub enum StoreError {
     },
     #[error("la base « {0} » est en cours de restauration : réessayez quand elle sera terminée")]
     Restoring(String),
+    #[error("{}", Unavailable::Importing.message())]
+    ImportInProgress,
 }
 
 /// Why the database could not do what was asked, when a person running the service can act
@@ -100,6 +108,8 @@ pub enum Unavailable {
     /// Another connection held the lock longer than the wait (SQLite: an import is being
     /// written), or PostgreSQL gave up on a lock or a conflict.
     Busy,
+    /// An import holds the write lock (SQLite): the write was not attempted.
+    Importing,
 }
 
 impl Unavailable {
@@ -110,6 +120,7 @@ impl Unavailable {
             Unavailable::ReadOnly => "base_en_lecture_seule",
             Unavailable::DiskFull => "disque_plein",
             Unavailable::Busy => "base_occupee",
+            Unavailable::Importing => "import_en_cours",
         }
     }
 
@@ -134,6 +145,10 @@ impl Unavailable {
                 "La base de la cartographie est occupée par une autre écriture (un import en cours, par exemple) : \
                  rien n’a été enregistré. Réessayez dans quelques instants."
             }
+            Unavailable::Importing => {
+                "Un import de fichier est en cours d’écriture dans la cartographie : votre décision n’a pas \
+                 été enregistrée. Réessayez dans quelques instants, quand l’import sera terminé."
+            }
         }
     }
 }
@@ -145,6 +160,7 @@ impl StoreError {
         match self {
             StoreError::Db(e) => unavailable(e),
             StoreError::Migrate(sqlx::migrate::MigrateError::Execute(e)) => unavailable(e),
+            StoreError::ImportInProgress => Some(Unavailable::Importing),
             _ => None,
         }
     }

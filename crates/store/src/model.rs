@@ -92,6 +92,23 @@ pub struct Position {
     /// Line of the source file it was last imported from.
     pub source_line: Option<i64>,
     pub updated_at: String,
+    /// Every column of the file it was last imported from, in the file's order, with its
+    /// header and value exactly as read (empty for positions imported before columns were
+    /// kept).
+    pub columns: Vec<OriginalColumn>,
+    /// What the file's HR columns weighed on the suggestions, in French (catégorie against
+    /// the education level of the fiches, code ROME through the crosswalk).
+    pub evidence: Vec<String>,
+}
+
+/// Une colonne du fichier importé, telle que lue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OriginalColumn {
+    /// L’en-tête de la colonne (« Colonne C » sans en-tête, « Site (2) » pour un en-tête répété).
+    pub header: String,
+    /// La valeur de la cellule, telle quelle (sauts de ligne compris).
+    pub value: String,
 }
 
 impl Position {

@@ -1,13 +1,14 @@
 //! The positions of a workspace: one, a filtered page, all of them.
 
 use crate::classify::Candidate;
-use crate::model::{Position, PositionFilter, PositionPage, Status};
+use crate::model::{OriginalColumn, Position, PositionFilter, PositionPage, Status};
 use crate::store::on_pool;
 use crate::{Result, Store};
 
 pub(crate) const POSITION_COLUMNS: &str = "id, external_id, title, missions, service, headcount, match1_id, match1_score, \
      match2_id, match2_score, match3_id, match3_score, confident, occupation_id, status, reviewer, reviewed_at, \
-     source_line, updated_at";
+     source_line, updated_at, cells, evidence, \
+     (SELECT imports.columns FROM imports WHERE imports.id = positions.import_id) AS import_columns";
 
 /// A row of `positions`, read with [`POSITION_COLUMNS`].
 #[derive(Debug, sqlx::FromRow)]
@@ -31,6 +32,18 @@ pub(crate) struct PositionRow {
     reviewed_at: Option<String>,
     source_line: Option<i64>,
     updated_at: String,
+    /// JSON array of the kept cells, aligned with `import_columns`.
+    cells: Option<String>,
+    /// JSON array of French sentences.
+    evidence: Option<String>,
+    /// JSON array of the kept headers of the position's import.
+    import_columns: Option<String>,
+}
+
+/// A JSON array of texts; empty when absent or unreadable.
+pub(crate) fn json_texts(s: Option<&str>) -> Vec<String> {
+    s.and_then(|s| serde_json::from_str(s).ok())
+        .unwrap_or_default()
 }
 
 impl From<PositionRow> for Position {
@@ -49,6 +62,13 @@ impl From<PositionRow> for Position {
             })
         })
         .collect();
+        let headers = json_texts(r.import_columns.as_deref());
+        let cells = json_texts(r.cells.as_deref());
+        let columns = headers
+            .into_iter()
+            .zip(cells.into_iter().chain(std::iter::repeat(String::new())))
+            .map(|(header, value)| OriginalColumn { header, value })
+            .collect();
         Position {
             id: r.id,
             external_id: r.external_id,
@@ -64,6 +84,12 @@ impl From<PositionRow> for Position {
             reviewed_at: r.reviewed_at,
             source_line: r.source_line,
             updated_at: r.updated_at,
+            columns: if r.cells.is_some() {
+                columns
+            } else {
+                Vec::new()
+            },
+            evidence: json_texts(r.evidence.as_deref()),
         }
     }
 }

@@ -14,6 +14,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 pub(crate) static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
@@ -36,7 +37,23 @@ pub struct Store {
     /// The shared lock on a SQLite file's `.lock`, held while the store is open (see
     /// [`crate::backup::WorkspaceLock`]).
     _lock: Option<Arc<crate::backup::WorkspaceLock>>,
+    /// Imports of this process holding the write lock (SQLite), shared by the clones.
+    imports_running: Arc<AtomicUsize>,
 }
+
+/// Marks an import as holding the write lock while it lives.
+#[derive(Debug)]
+pub(crate) struct ImportRunning(Arc<AtomicUsize>);
+
+impl Drop for ImportRunning {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// How long a write waits, on SQLite, for a lock held by another process before it is told
+/// that an import (or another long write) is running.
+const IMPORT_PROBE_WAIT: Duration = Duration::from_secs(3);
 
 /// Runs the same code on either pool: `$pool` is a `&SqlitePool` or a `&PgPool`.
 macro_rules! on_pool {
@@ -75,6 +92,7 @@ impl Store {
             Store {
                 backend: Backend::Postgres(pool),
                 _lock: None,
+                imports_running: Arc::default(),
             }
         } else {
             let path = url
@@ -121,6 +139,7 @@ impl Store {
             Store {
                 backend: Backend::Sqlite(pool),
                 _lock: lock,
+                imports_running: Arc::default(),
             }
         };
         Ok(store)
@@ -194,6 +213,59 @@ impl Store {
                 Ok(read_only != "on")
             }
         }
+    }
+
+    /// Marks an import as running until the returned guard is dropped.
+    pub(crate) fn import_started(&self) -> ImportRunning {
+        self.imports_running.fetch_add(1, Ordering::SeqCst);
+        ImportRunning(Arc::clone(&self.imports_running))
+    }
+
+    /// Whether an import of this process is being written.
+    pub fn import_in_progress(&self) -> bool {
+        self.imports_running.load(Ordering::SeqCst) > 0
+    }
+
+    /// Before a short write (a review), on SQLite: fails at once with
+    /// [`StoreError::ImportInProgress`] when an import of this process holds the write lock,
+    /// and with a busy error ([`crate::Unavailable::Busy`]) when another process (a command
+    /// line import) has held it for [`IMPORT_PROBE_WAIT`], rather than letting the write wait
+    /// 30 s for the lock. PostgreSQL locks rows, not the base (a review waits only when the
+    /// import rewrites that very position): nothing is checked there.
+    pub async fn refuse_during_import(&self) -> Result<()> {
+        let Backend::Sqlite(pool) = &self.backend else {
+            return Ok(());
+        };
+        if self.import_in_progress() {
+            return Err(StoreError::ImportInProgress);
+        }
+        let mut conn = pool.acquire().await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "PRAGMA busy_timeout = {}",
+            IMPORT_PROBE_WAIT.as_millis()
+        )))
+        .execute(&mut *conn)
+        .await?;
+        let began = sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await;
+        let outcome = match began {
+            Ok(_) => {
+                if sqlx::query("ROLLBACK").execute(&mut *conn).await.is_err() {
+                    conn.detach();
+                    return Ok(());
+                }
+                Ok(())
+            }
+            // Busy: another process (a command line import) held the lock all along; the
+            // error says that the base is taken by another write, an import for instance.
+            Err(e) => Err(StoreError::from(e)),
+        };
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "PRAGMA busy_timeout = {}",
+            SQLITE_BUSY_TIMEOUT.as_millis()
+        )))
+        .execute(&mut *conn)
+        .await?;
+        outcome
     }
 
     /// Closes the pool (waits for connections to be returned).

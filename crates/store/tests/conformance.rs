@@ -120,7 +120,9 @@ async fn real_shaped_csv_is_understood_and_classified(db: &TestDb) {
     assert_eq!(field("Commentaire"), None);
     let understood = r.understood().join("\n");
     assert!(
-        understood.contains("Colonne B « Intitulé du poste » → intitulé du poste"),
+        understood.contains(
+            "Colonne B « Intitulé du poste » : gardée, → intitulé du poste (lue pour le rapprochement)"
+        ),
         "{understood}"
     );
 
@@ -194,7 +196,8 @@ async fn files_without_identifiers_are_keyed_by_content(db: &TestDb) {
     assert_eq!(p.service.as_deref(), Some("Bureau des applications, SI RH"));
     assert_eq!(
         p.missions.as_deref(),
-        Some("Développe les applications, rédige les tests et maintient le code")
+        Some("Développe les applications, rédige les tests\net maintient le code"),
+        "the line break of the cell is kept"
     );
 }
 
@@ -546,14 +549,34 @@ async fn exports_read_back(db: &TestDb) {
     let rows: Vec<&[Data]> = range.rows().collect();
     assert_eq!(rows.len(), 7);
     assert_eq!(rows[0][1], Data::String("Intitulé du poste".into()));
+    let col = |h: &str| {
+        rows[0]
+            .iter()
+            .position(|c| *c == Data::String(h.into()))
+            .unwrap_or_else(|| panic!("column {h}"))
+    };
     let row = rows
         .iter()
         .find(|r| r[0] == Data::String("P001".into()))
         .expect("P001 row");
-    assert_eq!(row[4], Data::String("concepteur-developpeur".into()));
-    assert_eq!(row[6], Data::Float(0.9));
-    assert_eq!(row[8], Data::String("confirmé".into()));
-    assert_eq!(row[9], Data::String("Alice".into()));
+    assert_eq!(
+        row[col("Identifiant du métier")],
+        Data::String("concepteur-developpeur".into())
+    );
+    assert_eq!(row[col("Score")], Data::Float(0.9));
+    assert_eq!(row[col("Statut")], Data::String("confirmé".into()));
+    assert_eq!(row[col("Relecteur")], Data::String("Alice".into()));
+    assert_eq!(
+        row[col("Commentaire")],
+        Data::Empty,
+        "the file's own columns come back"
+    );
+    assert!(
+        rows[0]
+            .iter()
+            .all(|c| *c != Data::String("Nom de l'agent".into())),
+        "personal data is still not kept"
+    );
     // The exports can be imported again: same positions, no duplicates.
     let csv = metiers_store::export::to_csv(&positions, &r).expect("csv");
     assert!(csv.starts_with(b"\xEF\xBB\xBF"));

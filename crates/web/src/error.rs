@@ -92,7 +92,14 @@ impl From<metiers_store::StoreError> for AppError {
     fn from(e: metiers_store::StoreError) -> Self {
         if let Some(u) = e.unavailable() {
             tracing::warn!("cartographie : {e}");
-            return AppError::new(StatusCode::SERVICE_UNAVAILABLE, u.code(), u.message());
+            let error = AppError::new(StatusCode::SERVICE_UNAVAILABLE, u.code(), u.message());
+            // A write that met an import (or another writer) may be retried in a moment.
+            return match u {
+                metiers_store::Unavailable::Busy | metiers_store::Unavailable::Importing => {
+                    error.with_retry_after(5)
+                }
+                _ => error,
+            };
         }
         tracing::error!("cartographie : {e}");
         AppError::internal()

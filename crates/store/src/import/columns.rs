@@ -2,6 +2,8 @@
 
 use super::table::{Table, shorten};
 use super::{ColumnMapping, ImportReport, NewPosition, Problem, column_letter};
+use crate::classify::HrHints;
+use crate::export::PRODUCT_HEADERS;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -14,6 +16,18 @@ pub enum Field {
     Missions,
     Service,
     Headcount,
+    /// Catégorie statutaire (A, B, C; A+).
+    Category,
+    Corps,
+    Grade,
+    /// Emploi-type (RIME, RMFP or a ministry's own).
+    JobType,
+    /// Code of a RIME or RMFP emploi-type.
+    RimeCode,
+    /// Code of a ROME fiche, or OGR code of a ROME appellation.
+    RomeCode,
+    /// Versant of the fonction publique (FPE, FPT, FPH).
+    Versant,
 }
 
 impl Field {
@@ -25,9 +39,46 @@ impl Field {
             Field::Missions => "missions",
             Field::Service => "service",
             Field::Headcount => "effectif (agents ou ETP)",
+            Field::Category => "catégorie statutaire",
+            Field::Corps => "corps",
+            Field::Grade => "grade",
+            Field::JobType => "emploi-type",
+            Field::RimeCode => "code RIME ou RMFP",
+            Field::RomeCode => "code ROME",
+            Field::Versant => "versant de la fonction publique",
+        }
+    }
+
+    /// Whether the field informs the classification (and is not only data).
+    pub fn informs_classification(self) -> bool {
+        matches!(
+            self,
+            Field::Title
+                | Field::Missions
+                | Field::Category
+                | Field::Corps
+                | Field::Grade
+                | Field::RomeCode
+        )
+    }
+
+    /// What the field is used for, in French, for the report.
+    pub fn use_label(self) -> &'static str {
+        match self {
+            Field::Title | Field::Missions => "lue pour le rapprochement",
+            Field::ExternalId => "lue comme identifiant du poste",
+            Field::Service | Field::Headcount => "lue pour le tableau de bord",
+            Field::Category | Field::Corps | Field::Grade => {
+                "lue pour comparer le niveau de recrutement au niveau d’études des métiers"
+            }
+            Field::RomeCode => "lue par la table de correspondances ROME",
+            Field::JobType | Field::RimeCode | Field::Versant => "reconnue, gardée comme donnée",
         }
     }
 }
+
+/// Longest kept cell, as in Excel (32 767 characters): longer ones are refused.
+pub const MAX_CELL_CHARS: usize = 32_767;
 
 /// Longest accepted title: longer ones usually mean shifted columns.
 const MAX_TITLE_CHARS: usize = 300;
@@ -46,6 +97,29 @@ fn classify_header(header: &str) -> Result<Option<Field>, &'static str> {
     let starts = |p: &str| words.iter().any(|w| w.starts_with(p));
     if words.is_empty() {
         return Ok(None);
+    }
+    // The usual headers of French HR extracts, before the generic ones (« Code ROME » is
+    // not an identifier of the position).
+    if has("rome") || has("ogr") {
+        return Ok(Some(Field::RomeCode));
+    }
+    if has("rime") || has("rmfp") {
+        return Ok(Some(Field::RimeCode));
+    }
+    if (has("emploi") || has("emplois")) && (has("type") || has("types")) || has("emploitype") {
+        return Ok(Some(Field::JobType));
+    }
+    if has("categorie") || has("cat") || has("categ") {
+        return Ok(Some(Field::Category));
+    }
+    if has("corps") {
+        return Ok(Some(Field::Corps));
+    }
+    if has("grade") {
+        return Ok(Some(Field::Grade));
+    }
+    if has("versant") {
+        return Ok(Some(Field::Versant));
     }
     if has("nom") || has("prenom") || has("prenoms") || starts("titulaire") {
         return Err("données personnelles : non importées");
@@ -166,12 +240,37 @@ pub(crate) fn read_positions(table: &Table, report: &mut ImportReport) -> Vec<Ne
             "ligne au-dessus des en-têtes ignorée (titre du tableau ?)",
         ));
     }
+    let data_rows = &table.rows[header_index + 1..];
     let mut fields: HashMap<Field, usize> = HashMap::new();
     let mut last_named = None;
+    // Kept columns: index in the row and the name they keep (unique within the file).
+    let mut kept: Vec<(usize, String)> = Vec::new();
+    let raw_header = header.raw_cells();
+    // A file that is an export of the cartographie: its product columns are computed again,
+    // not kept (an export imported again then exports the same columns).
+    let is_export = [0, 1, PRODUCT_HEADERS.len() - 1]
+        .iter()
+        .all(|&i| raw_header.iter().any(|h| h.trim() == PRODUCT_HEADERS[i]));
     for (col, raw) in header.cells.iter().enumerate() {
         let text = metiers_referentiel::text::normalize_ws(raw);
         let letter = column_letter(col);
-        let (field, note) = match classify_header(&text) {
+        let file_header = raw_header.get(col).map_or("", |h| h.trim());
+        let has_data = data_rows
+            .iter()
+            .any(|r| r.raw_cells().get(col).is_some_and(|c| !c.trim().is_empty()));
+        if file_header.is_empty() && !has_data {
+            // Nothing to keep (the other half of a merged header cell, an empty column).
+            continue;
+        }
+        let product = is_export && PRODUCT_HEADERS.contains(&file_header);
+        let (field, mut note) = match classify_header(&text) {
+            _ if product => (
+                None,
+                Some(
+                    "colonne ajoutée par l’export de la cartographie : recalculée, non gardée"
+                        .to_owned(),
+                ),
+            ),
             Ok(Some(f)) => match fields.get(&f) {
                 Some(&first) => (
                     None,
@@ -186,41 +285,28 @@ pub(crate) fn read_positions(table: &Table, report: &mut ImportReport) -> Vec<Ne
                     (Some(f), None)
                 }
             },
-            Ok(None) if text.is_empty() => {
-                let has_data = table
-                    .rows
-                    .iter()
-                    .skip(header_index + 1)
-                    .any(|r| r.cells.get(col).is_some_and(|c| !c.trim().is_empty()));
-                if !has_data {
-                    continue;
-                }
-                let note = match last_named {
-                    Some(prev) => format!(
-                        "sans en-tête, contient des valeurs : cellule d’en-tête fusionnée avec la colonne {} ? Donnez-lui un en-tête pour l’importer",
-                        column_letter(prev)
-                    ),
-                    None => {
-                        "sans en-tête, contient des valeurs : donnez-lui un en-tête pour l’importer"
-                            .to_owned()
-                    }
-                };
-                report.warnings.push(Problem {
-                    line: Some(header.line),
-                    column: Some(letter.clone()),
-                    message: format!("colonne {note}"),
-                });
-                (None, Some(note))
-            }
+            Ok(None) if text.is_empty() => (None, None),
             Ok(None) => (None, Some("en-tête non reconnu".to_owned())),
             Err(note) => (None, Some(note.to_owned())),
         };
+        let not_kept = product || classify_header(&text).is_err();
+        let name = if not_kept {
+            None
+        } else {
+            let name = unique_name(file_header, &letter, &kept, header.line, report, last_named);
+            kept.push((col, name.clone()));
+            Some(name)
+        };
+        if text.is_empty() && note.is_none() {
+            note = Some("sans en-tête".to_owned());
+        }
         if !text.is_empty() {
             last_named = Some(col);
         }
         report.columns.push(ColumnMapping {
             column: letter,
             header: text,
+            name,
             field,
             note,
         });
@@ -229,7 +315,8 @@ pub(crate) fn read_positions(table: &Table, report: &mut ImportReport) -> Vec<Ne
         .cells
         .iter()
         .rposition(|c| !c.trim().is_empty())
-        .map_or(0, |i| i + 1);
+        .map_or(0, |i| i + 1)
+        .max(kept.last().map_or(0, |(c, _)| c + 1));
     let title_col = fields.get(&Field::Title).copied().unwrap_or(0);
     let col_name = |f: Field| {
         fields.get(&f).map(|&c| {
@@ -242,7 +329,8 @@ pub(crate) fn read_positions(table: &Table, report: &mut ImportReport) -> Vec<Ne
     };
     let mut positions = Vec::new();
     let mut ids: HashMap<String, usize> = HashMap::new();
-    for row in &table.rows[header_index + 1..] {
+    for row in data_rows {
+        report.records += 1;
         if row.is_blank() {
             report.empty_lines += 1;
             continue;
@@ -269,6 +357,27 @@ pub(crate) fn read_positions(table: &Table, report: &mut ImportReport) -> Vec<Ne
             ));
             continue;
         }
+        let raw = row.raw_cells();
+        let cells: Vec<String> = kept
+            .iter()
+            .map(|(c, _)| raw.get(*c).cloned().unwrap_or_default())
+            .collect();
+        if let Some(((c, name), cell)) = kept
+            .iter()
+            .zip(&cells)
+            .find(|(_, cell)| cell.chars().count() > MAX_CELL_CHARS)
+        {
+            report.problems.push(Problem::at(
+                row.line,
+                Some(format!("{} « {name} »", column_letter(*c))),
+                format!(
+                    "cellule de {} caractères, plus que les {MAX_CELL_CHARS} qu’accepte un tableur : raccourcissez-la ou répartissez son contenu sur plusieurs colonnes",
+                    cell.chars().count()
+                ),
+            ));
+            continue;
+        }
+        report.multiline_cells += cells.iter().filter(|c| c.contains(['\n', '\r'])).count();
         let Some(title) = get(Field::Title) else {
             report.problems.push(Problem::at(
                 row.line,
@@ -323,17 +432,202 @@ pub(crate) fn read_positions(table: &Table, report: &mut ImportReport) -> Vec<Ne
             )));
             break;
         }
+        // Missions keep their line breaks (only their outer blanks go).
+        let missions = fields
+            .get(&Field::Missions)
+            .and_then(|&c| row.cells.get(c))
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty());
         positions.push(NewPosition {
             key: String::new(),
             external_id,
             title,
-            missions: get(Field::Missions),
+            missions,
             service: get(Field::Service),
             headcount,
             line: row.line,
+            cells,
         });
     }
+    report.kept = kept.into_iter().map(|(_, name)| name).collect();
     positions
+}
+
+/// The name a kept column keeps: its header as written, « Colonne C » without one, « Site (2) »
+/// for the second « Site ». Headers that differ only by case or accents stay apart, with a
+/// warning.
+fn unique_name(
+    file_header: &str,
+    letter: &str,
+    kept: &[(usize, String)],
+    line: usize,
+    report: &mut ImportReport,
+    last_named: Option<usize>,
+) -> String {
+    let taken = |n: &str| kept.iter().any(|(_, k)| k == n);
+    let mut name = if file_header.is_empty() {
+        let merged = last_named.map_or_else(String::new, |prev| {
+            format!(
+                " (cellule d’en-tête fusionnée avec la colonne {} ?)",
+                column_letter(prev)
+            )
+        });
+        report.warnings.push(Problem {
+            line: Some(line),
+            column: Some(letter.to_owned()),
+            message: format!(
+                "colonne sans en-tête, qui contient des valeurs{merged} : gardée sous le nom « Colonne {letter} »"
+            ),
+        });
+        format!("Colonne {letter}")
+    } else {
+        file_header.to_owned()
+    };
+    if taken(&name) {
+        let base = name.clone();
+        let mut n = 2;
+        while taken(&format!("{base} ({n})")) {
+            n += 1;
+        }
+        name = format!("{base} ({n})");
+        report.warnings.push(Problem {
+            line: Some(line),
+            column: Some(letter.to_owned()),
+            message: format!(
+                "en-tête « {base} » répété : la colonne est gardée à part sous le nom « {name} » (rien n’est fusionné)"
+            ),
+        });
+    } else {
+        let folded = metiers_referentiel::text::fold(&name);
+        if let Some((c, other)) = kept
+            .iter()
+            .find(|(_, k)| metiers_referentiel::text::fold(k) == folded)
+        {
+            report.warnings.push(Problem {
+                line: Some(line),
+                column: Some(letter.to_owned()),
+                message: format!(
+                    "en-tête « {name} » proche de « {other} » (colonne {}), à la casse ou aux accents près : les deux colonnes sont gardées à part",
+                    column_letter(*c)
+                ),
+            });
+        }
+    }
+    name
+}
+
+/// What the kept columns of a position say that informs its classification: its catégorie
+/// (read from a « Catégorie » column, else from its grade or corps) and its ROME code. The
+/// first column of each kind counts; `headers` are the kept names, `cells` their values.
+pub fn hr_hints(headers: &[String], cells: &[String]) -> HrHints {
+    let mut hints = HrHints::default();
+    let mut from_rank: Option<(Field, char, String)> = None;
+    let mut seen: Vec<Field> = Vec::new();
+    for (h, v) in headers.iter().zip(cells) {
+        let Ok(Some(field)) = classify_header(&metiers_referentiel::text::normalize_ws(h)) else {
+            continue;
+        };
+        if seen.contains(&field) {
+            continue;
+        }
+        seen.push(field);
+        let value = metiers_referentiel::text::normalize_ws(v);
+        if value.is_empty() {
+            continue;
+        }
+        match field {
+            Field::Category => {
+                if let Some(c) = category_letter(&value) {
+                    hints.category = Some(c);
+                    hints.category_source = Some(format!("catégorie « {} »", shorten(&value, 40)));
+                }
+            }
+            Field::Grade | Field::Corps => {
+                if let Some(c) = rank_category(&value)
+                    && (from_rank.is_none() || field == Field::Grade)
+                {
+                    let what = if field == Field::Grade {
+                        "grade"
+                    } else {
+                        "corps"
+                    };
+                    from_rank = Some((field, c, format!("{what} « {} »", shorten(&value, 60))));
+                }
+            }
+            Field::RomeCode => hints.rome = Some(value),
+            _ => {}
+        }
+    }
+    if hints.category.is_none()
+        && let Some((_, c, source)) = from_rank
+    {
+        hints.category = Some(c);
+        hints.category_source = Some(source);
+    }
+    hints
+}
+
+/// `A`, `A+`, `B`, `C`, `Cat. B`, `catégorie C`: the letter.
+fn category_letter(value: &str) -> Option<char> {
+    let folded = metiers_referentiel::text::fold(value);
+    let words: Vec<&str> = folded
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty() && !matches!(*w, "cat" | "categorie" | "categ"))
+        .collect();
+    match words.as_slice() {
+        [w] if matches!(*w, "a" | "b" | "c") => w.chars().next().map(|c| c.to_ascii_uppercase()),
+        _ => None,
+    }
+}
+
+/// The catégorie of the usual grades and corps of the State and territorial civil services.
+fn rank_category(value: &str) -> Option<char> {
+    let folded = format!(
+        " {} ",
+        metiers_referentiel::text::slug(value).replace('-', " ")
+    );
+    let has = |w: &str| folded.contains(&format!(" {w} "));
+    if has("adjoint administratif")
+        || has("adjoint technique")
+        || has("adjoints administratifs")
+        || has("adjoints techniques")
+        || has("agent technique")
+        || has("agent administratif")
+        || has("agent de maitrise")
+        || has("operateur")
+    {
+        return Some('C');
+    }
+    if has("secretaire administratif")
+        || has("secretaires administratifs")
+        || has("technicien")
+        || has("techniciens")
+        || has("controleur")
+        || has("controleurs")
+        || has("redacteur")
+        || has("redacteurs")
+        || has("programmeur")
+        || has("programmeurs")
+    {
+        return Some('B');
+    }
+    if has("attache")
+        || has("attaches")
+        || has("ingenieur")
+        || has("ingenieurs")
+        || has("administrateur")
+        || has("administrateurs")
+        || has("inspecteur")
+        || has("inspecteurs")
+        || has("conservateur")
+        || has("analyste")
+        || has("analystes")
+        || has("directeur")
+        || has("commissaire")
+    {
+        return Some('A');
+    }
+    None
 }
 
 /// `2`, `0,5`, `1.5`, `1 ETP`; `None` for anything else, negative or absurd.

@@ -7,7 +7,7 @@
 mod columns;
 mod table;
 
-pub use columns::Field;
+pub use columns::{Field, MAX_CELL_CHARS, hr_hints};
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -25,11 +25,14 @@ pub struct NewPosition {
     pub key: String,
     pub external_id: Option<String>,
     pub title: String,
+    /// The missions as written (line breaks kept, outer blanks trimmed).
     pub missions: Option<String>,
     pub service: Option<String>,
     pub headcount: Option<f64>,
     /// Line of the file (1-based; for XLSX, the sheet row).
     pub line: usize,
+    /// The value of every kept column ([`ImportReport::kept`]), in order, exactly as read.
+    pub cells: Vec<String>,
 }
 
 /// A file that can be imported, and what was understood of it.
@@ -46,8 +49,11 @@ pub struct ParsedFile {
 pub struct ColumnMapping {
     /// Column letter as in a spreadsheet (`A`, `B`… `AA`).
     pub column: String,
-    /// Header as written in the file.
+    /// Header as written in the file (blanks normalised, for display).
     pub header: String,
+    /// The name the column is kept under (its header, « Colonne C » without one, « Site (2) »
+    /// for a repeated one); `None` when it is not kept (personal data).
+    pub name: Option<String>,
     /// What it was taken for; `None` when ignored.
     pub field: Option<Field>,
     /// Why it was ignored, in French, when it was.
@@ -103,10 +109,20 @@ pub struct ImportReport {
     /// Line of the header row.
     pub header_line: Option<usize>,
     pub columns: Vec<ColumnMapping>,
+    /// Physical lines of the file (a cell holding line breaks spans several); for a
+    /// spreadsheet, rows of the sheet.
+    pub physical_lines: usize,
+    /// Records after the header row (a record may span several lines), empty ones included.
+    pub records: usize,
     /// Positions read.
     pub rows: usize,
-    /// Empty lines skipped.
+    /// Empty records skipped (line breaks inside quoted cells are not counted).
     pub empty_lines: usize,
+    /// Kept cells holding line breaks.
+    pub multiline_cells: usize,
+    /// The names of the kept columns, in the file's order: every position keeps one value
+    /// for each.
+    pub kept: Vec<String>,
     /// Reasons to refuse the file: when not empty, nothing is imported.
     pub problems: Vec<Problem>,
     /// Remarks that do not prevent the import.
@@ -121,16 +137,38 @@ impl ImportReport {
             out.push(format!("En-têtes lus ligne {l}"));
         }
         for c in &self.columns {
-            let what = match (&c.field, &c.note) {
-                (Some(f), _) => format!("→ {}", f.label()),
-                (None, Some(note)) => format!("ignorée ({note})"),
-                (None, None) => "ignorée".to_owned(),
+            let kept = match &c.name {
+                Some(n) if *n != c.header => format!("gardée sous le nom « {n} »"),
+                Some(_) => "gardée".to_owned(),
+                None => "non gardée".to_owned(),
             };
-            out.push(format!("Colonne {} « {} » {what}", c.column, c.header));
+            let what = match (&c.field, &c.note) {
+                (Some(f), _) => format!("{kept}, → {} ({})", f.label(), f.use_label()),
+                (None, Some(note)) if c.name.is_some() => format!("{kept} comme donnée ({note})"),
+                (None, Some(note)) => format!("{kept} ({note})"),
+                (None, None) => format!("{kept} comme donnée"),
+            };
+            out.push(format!("Colonne {} « {} » : {what}", c.column, c.header));
         }
+        let used: Vec<String> = self
+            .columns
+            .iter()
+            .filter(|c| c.field.is_some())
+            .map(|c| format!("« {} »", c.header))
+            .collect();
         out.push(format!(
-            "{} poste(s) lu(s), {} ligne(s) vide(s) ignorée(s)",
-            self.rows, self.empty_lines
+            "{} colonne(s) gardée(s) telles quelles et rendues par l’export ; {} lue(s) par le produit{}",
+            self.kept.len(),
+            used.len(),
+            if used.is_empty() {
+                String::new()
+            } else {
+                format!(" : {}", used.join(", "))
+            }
+        ));
+        out.push(format!(
+            "{} ligne(s) physique(s) ; {} enregistrement(s) sous les en-têtes : {} poste(s) lu(s), {} vide(s) ignoré(s) ; {} cellule(s) sur plusieurs lignes",
+            self.physical_lines, self.records, self.rows, self.empty_lines, self.multiline_cells
         ));
         out
     }
@@ -163,6 +201,7 @@ pub fn parse(file_name: &str, bytes: &[u8]) -> Result<ParsedFile, Box<ImportRepo
         }
     };
     report.format = table.format.clone();
+    report.physical_lines = table.physical_lines;
     report.warnings.extend(table.warnings.iter().cloned());
     let positions = columns::read_positions(&table, &mut report);
     if report.problems.is_empty() && positions.is_empty() {
@@ -190,10 +229,16 @@ fn assign_keys(mut positions: Vec<NewPosition>) -> Vec<NewPosition> {
             continue;
         }
         let mut h = Sha256::new();
+        // Missions with their blanks normalised: the key is the same as when they were
+        // stored flattened.
+        let missions = p
+            .missions
+            .as_deref()
+            .map(metiers_referentiel::text::normalize_ws);
         for part in [
             Some(p.title.as_str()),
             p.service.as_deref(),
-            p.missions.as_deref(),
+            missions.as_deref(),
         ] {
             h.update(metiers_referentiel::text::fold(part.unwrap_or("")).as_bytes());
             h.update([0u8]);

@@ -11,18 +11,29 @@ pub(crate) struct Table {
     pub format: String,
     pub rows: Vec<Row>,
     pub warnings: Vec<Problem>,
+    /// Physical lines of the file (for a spreadsheet, rows of the sheet's used range).
+    pub physical_lines: usize,
 }
 
 #[derive(Debug)]
 pub(crate) struct Row {
     /// 1-based line of the file (for XLSX, the sheet row).
     pub line: usize,
+    /// The cells as the product reads them (merged regions filled in).
     pub cells: Vec<String>,
+    /// The cells exactly as the file holds them, when they differ from `cells` (a merged
+    /// region's other cells are empty in the file).
+    pub raw: Option<Vec<String>>,
 }
 
 impl Row {
     pub fn is_blank(&self) -> bool {
         self.cells.iter().all(|c| c.trim().is_empty())
+    }
+
+    /// The cells exactly as the file holds them.
+    pub fn raw_cells(&self) -> &[String] {
+        self.raw.as_deref().unwrap_or(&self.cells)
     }
 }
 
@@ -108,16 +119,20 @@ fn read_spreadsheet(bytes: &[u8]) -> Result<Table, Problem> {
             }
         }
     }
+    let raw = grid.clone();
     if let calamine::Sheets::Xlsx(x) = &mut book
         && let Ok(regions) = x.merge_cells_by_sheet_name(&name)
     {
         fill_merged(&mut grid, row0, col0, &regions, &mut warnings);
     }
+    let physical_lines = grid.len();
     let rows = grid
         .into_iter()
+        .zip(raw)
         .enumerate()
-        .map(|(i, cells)| Row {
+        .map(|(i, (cells, raw))| Row {
             line: usize::try_from(row0).unwrap_or(0) + i + 1,
+            raw: (raw != cells).then_some(raw),
             cells,
         })
         .collect();
@@ -125,6 +140,7 @@ fn read_spreadsheet(bytes: &[u8]) -> Result<Table, Problem> {
         format: format!("{kind}, feuille « {name} »"),
         rows,
         warnings,
+        physical_lines,
     })
 }
 
@@ -221,6 +237,8 @@ fn read_text(bytes: &[u8]) -> Result<Table, Problem> {
     // Line numbers are counted from byte offsets: a quoted value may span several lines.
     let bytes = text.as_bytes();
     let (mut counted_to, mut line) = (0usize, 1usize);
+    // Line breaks inside the quoted cells of the previous record: they are not empty lines.
+    let mut inside_previous = 0usize;
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
@@ -236,18 +254,21 @@ fn read_text(bytes: &[u8]) -> Result<Table, Problem> {
                 }
                 let newlines = line_breaks(&bytes[counted_to..start]);
                 if !rows.is_empty() {
-                    for k in 1..newlines {
+                    for k in (1 + inside_previous)..newlines {
                         rows.push(Row {
                             line: line + k,
                             cells: Vec::new(),
+                            raw: None,
                         });
                     }
                 }
                 line += newlines;
                 counted_to = start;
+                inside_previous = record.iter().map(|c| line_breaks(c.as_bytes())).sum();
                 rows.push(Row {
                     line,
                     cells: record.iter().map(str::to_owned).collect(),
+                    raw: None,
                 });
             }
             Err(e) => {
@@ -281,10 +302,13 @@ fn read_text(bytes: &[u8]) -> Result<Table, Problem> {
         TextEncoding::Utf16Be => "UTF-16 BE",
         TextEncoding::Windows1252 => "Windows-1252 (le fichier n’était pas en UTF-8)",
     };
+    let physical_lines = line_breaks(bytes)
+        + usize::from(!bytes.is_empty() && !matches!(bytes.last(), Some(b'\n' | b'\r')));
     Ok(Table {
         format: format!("CSV, séparateur {sep}, encodage {enc}"),
         rows,
         warnings: Vec::new(),
+        physical_lines,
     })
 }
 

@@ -83,6 +83,7 @@ impl Classifier for FakeClassifier {
                             score: 1.0,
                         }],
                         confident: true,
+                        evidence: Vec::new(),
                     };
                 }
                 let c = |id: &str, score: f32| Candidate {
@@ -93,6 +94,7 @@ impl Classifier for FakeClassifier {
                     Classification {
                         candidates: vec![c("concepteur-developpeur", 0.9), c("testeur", 0.3)],
                         confident: true,
+                        evidence: Vec::new(),
                     }
                 } else if k.contains("administrateur") {
                     Classification {
@@ -101,11 +103,13 @@ impl Classifier for FakeClassifier {
                             0.8,
                         )],
                         confident: true,
+                        evidence: Vec::new(),
                     }
                 } else if k.contains("testeur") {
                     Classification {
                         candidates: vec![c("testeur", 0.85)],
                         confident: true,
+                        evidence: Vec::new(),
                     }
                 } else if k.contains("chef-de-projet") {
                     Classification {
@@ -115,6 +119,7 @@ impl Classifier for FakeClassifier {
                             c("directeur-de-projets-si", 0.3),
                         ],
                         confident: false,
+                        evidence: Vec::new(),
                     }
                 } else {
                     Classification::default()

@@ -67,6 +67,8 @@ struct DashboardPage {
     chart: chart::BarChart,
     note: String,
     tables: Vec<Table>,
+    /// When the export takes the union of files with different columns, it says so.
+    export_note: Option<String>,
 }
 
 struct Table {
@@ -79,6 +81,12 @@ struct Table {
 /// `GET /cartographie`.
 pub async fn page(State(state): State<AppState>, portal: PortalSession) -> Page {
     let d = figures(&state, &portal.carto).await?;
+    let export_note = portal
+        .carto
+        .store
+        .export_note()
+        .await
+        .map_err(AppError::from)?;
     let chart = chart::bars(
         &d.by_group
             .iter()
@@ -110,5 +118,6 @@ pub async fn page(State(state): State<AppState>, portal: PortalSession) -> Page 
         chart,
         note: state.groups.note.clone(),
         tables,
+        export_note,
     })
 }

@@ -28,6 +28,8 @@ struct UploadResult {
     format: String,
     /// Column letter, header, what it was read as.
     columns: Vec<(String, String, String)>,
+    /// The columns kept and used, and the counts of lines and records, in French.
+    counts: Vec<String>,
     problems: Vec<Problem>,
     warnings: Vec<Problem>,
     rows: usize,
@@ -39,14 +41,26 @@ fn columns(columns: &[ColumnMapping]) -> Vec<(String, String, String)> {
     columns
         .iter()
         .map(|c| {
+            let kept = match &c.name {
+                Some(n) if *n != c.header => format!("gardée sous le nom « {n} »"),
+                Some(_) => "gardée".to_owned(),
+                None => "non gardée".to_owned(),
+            };
             let label = match (&c.field, &c.note) {
-                (Some(f), _) => f.label().to_owned(),
-                (None, Some(n)) => format!("ignorée : {n}"),
-                (None, None) => "ignorée".to_owned(),
+                (Some(f), _) => format!("{kept} ; {} ({})", f.label(), f.use_label()),
+                (None, Some(n)) => format!("{kept} : {n}"),
+                (None, None) => format!("{kept} comme donnée"),
             };
             (c.column.clone(), c.header.clone(), label)
         })
         .collect()
+}
+
+/// The last lines of the report: columns kept and used, lines and records counted.
+fn counts(report: &metiers_store::import::ImportReport) -> Vec<String> {
+    let lines = report.understood();
+    let from = lines.len().saturating_sub(2);
+    lines.into_iter().skip(from).collect()
 }
 
 /// `GET /cartographie/import`.
@@ -109,6 +123,7 @@ pub async fn upload(
                 file_name: o.report.file_name.clone(),
                 format: o.report.format.clone(),
                 columns: columns(&o.report.columns),
+                counts: counts(&o.report),
                 problems: Vec::new(),
                 warnings: o.report.warnings.clone(),
                 rows: o.report.rows,
@@ -123,6 +138,7 @@ pub async fn upload(
                 file_name: r.file_name.clone(),
                 format: r.format.clone(),
                 columns: columns(&r.columns),
+                counts: Vec::new(),
                 problems: r.problems.iter().take(200).cloned().collect(),
                 warnings: r.warnings.clone(),
                 rows: 0,

@@ -144,9 +144,14 @@ pub fn carto(state: &AppState) -> Result<&Cartographie, AppError> {
     })
 }
 
-/// The classifier of the state: the search engine.
+/// The classifier of the state: the search engine, with what the HR columns of a file say
+/// (catégorie against education level, ROME code through the crosswalk).
 pub(crate) fn classifier(state: &AppState) -> Arc<dyn metiers_store::Classifier> {
-    state.engine.clone()
+    Arc::new(metiers_store::HrSignals::new(
+        state.engine.clone(),
+        state.referentiel.clone(),
+        state.knowledge.clone(),
+    ))
 }
 
 /// A text without NUL characters, which PostgreSQL refuses in text (no title holds one).

@@ -38,6 +38,11 @@ pub async fn decide(
             ),
         )
     })?;
+    // On SQLite, an import holds the write lock: say so now rather than wait for it.
+    if let Err(e) = c.store.refuse_during_import().await {
+        state.metrics.record_review(false);
+        return Err(e.into());
+    }
     let outcome = c
         .store
         .review(id, occ.id.as_str(), reviewer, super::classifier(state))
@@ -248,6 +253,10 @@ struct PositionRow {
     reviewed: bool,
     reviewer: String,
     suggestions: Vec<(String, String, String)>,
+    /// The file's columns: header, value line by line (none when empty).
+    columns: Vec<(String, Vec<String>)>,
+    /// What the HR columns weighed on the suggestions.
+    evidence: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -308,6 +317,19 @@ pub async fn page(
                     )
                 })
                 .collect(),
+            columns: p
+                .columns
+                .iter()
+                .map(|c| {
+                    let lines = if c.value.trim().is_empty() {
+                        Vec::new()
+                    } else {
+                        c.value.lines().map(str::to_owned).collect()
+                    };
+                    (c.header.clone(), lines)
+                })
+                .collect(),
+            evidence: p.evidence.clone(),
         })
         .collect();
     let options = r

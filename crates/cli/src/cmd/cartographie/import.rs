@@ -55,6 +55,7 @@ pub(super) async fn import(
             eprintln!("remarque : {w}");
         }
     }
+    let warned = parsed.report.warnings.len();
     let r = global.referentiel()?;
     let classifier = classifier(&r)?;
     let total = parsed.positions.len();
@@ -85,6 +86,13 @@ pub(super) async fn import(
             );
         }
     };
+    if !args.json {
+        // Remarks the store added while writing (files with different columns: the export
+        // takes their union).
+        for w in outcome.report.warnings.iter().skip(warned) {
+            eprintln!("remarque : {w}");
+        }
+    }
     let statuses = store.status_counts().await?;
     let count = |s: Status| {
         statuses

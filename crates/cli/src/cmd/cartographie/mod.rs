@@ -133,11 +133,18 @@ async fn run(
     }
 }
 
-/// The matcher over the edition, as the store's classifier.
+/// The matcher over the edition, as the store's classifier, with what the HR columns of a
+/// file say (catégorie against education level, ROME code through the crosswalk).
 pub(super) fn classifier(r: &Referentiel) -> Result<Arc<dyn metiers_store::Classifier>> {
     let engine = metiers_search::Engine::build(r)
         .context("construction de l’index de recherche impossible")?;
-    Ok(Arc::new(engine))
+    let knowledge = metiers_knowledge::Knowledge::shared()
+        .context("lecture des répertoires ROME et ESCO embarqués impossible")?;
+    Ok(Arc::new(metiers_store::HrSignals::new(
+        Arc::new(engine),
+        Arc::new(r.clone()),
+        knowledge,
+    )))
 }
 
 /// The occupation named by an id or a title, or an error listing the closest ids.
