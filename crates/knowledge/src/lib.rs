@@ -282,6 +282,33 @@ impl Knowledge {
         out
     }
 
+    /// Reads the value of a column of an HR file: a ROME code or an OGR appellation code
+    /// (`esco` false), or the URI of an ESCO occupation (`esco` true), and looks it up. The
+    /// error is a French sentence that names the value and what was expected.
+    pub fn lookup_code(&self, value: &str, esco: bool) -> Result<Lookup, String> {
+        let query = match (Self::parse_query(value), esco) {
+            (Ok(q @ (Query::Rome(_) | Query::Appellation(_))), false) => q,
+            (Ok(q @ Query::Esco(_)), true) => q,
+            (_, false) => {
+                return Err(format!(
+                    "Code ROME « {} » illisible (attendu une lettre et quatre chiffres, ex. M1805, ou un code OGR d’appellation).",
+                    shown(value.trim())
+                ));
+            }
+            (_, true) => {
+                return Err(format!(
+                    "URI ESCO « {} » illisible (attendu {}…).",
+                    shown(value.trim()),
+                    esco::OCCUPATION_PREFIX
+                ));
+            }
+        };
+        self.lookup(&query).map_err(|e| {
+            let scheme = if esco { "Profession ESCO" } else { "Code ROME" };
+            format!("{scheme} : {e}")
+        })
+    }
+
     /// Recognises what a text is: a ROME code, an OGR code, an ESCO URI; anything else is
     /// malformed.
     pub fn parse_query(text: &str) -> Result<Query, LookupError> {

@@ -43,11 +43,13 @@ pub struct HrHints {
     pub category_source: Option<String>,
     /// A ROME code or an OGR appellation code, as written.
     pub rome: Option<String>,
+    /// The URI of an ESCO occupation, as written.
+    pub esco: Option<String>,
 }
 
 impl HrHints {
     pub fn is_empty(&self) -> bool {
-        self.category.is_none() && self.rome.is_none()
+        self.category.is_none() && self.rome.is_none() && self.esco.is_none()
     }
 }
 

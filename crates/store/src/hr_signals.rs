@@ -15,7 +15,7 @@
 
 use crate::LearnedTitle;
 use crate::classify::{Candidate, Classification, Classifier, ClassifyInput, HrHints};
-use metiers_knowledge::{Knowledge, Query};
+use metiers_knowledge::Knowledge;
 use metiers_referentiel::{Education, Referentiel};
 use std::sync::Arc;
 
@@ -63,7 +63,10 @@ impl HrSignals {
         let first_before = c.candidates.first().map(|x| x.occupation_id.clone());
         let mut unsure = false;
         if let Some(code) = &hints.rome {
-            self.apply_rome(code, c);
+            self.apply_code(code, false, c);
+        }
+        if let Some(uri) = &hints.esco {
+            self.apply_code(uri, true, c);
         }
         if let Some(cat) = hints.category {
             let source = hints
@@ -113,27 +116,18 @@ impl HrSignals {
         }
     }
 
-    fn apply_rome(&self, code: &str, c: &mut Classification) {
-        let query = match Knowledge::parse_query(code) {
-            Ok(q @ (Query::Rome(_) | Query::Appellation(_))) => q,
-            _ => {
-                c.evidence.push(format!(
-                    "Code ROME « {} » illisible (attendu une lettre et quatre chiffres, ex. M1805, ou un code OGR d’appellation) : non pris en compte.",
-                    code.chars().take(40).collect::<String>()
-                ));
-                return;
-            }
-        };
-        let lookup = match self.knowledge.lookup(&query) {
+    fn apply_code(&self, code: &str, esco: bool, c: &mut Classification) {
+        let lookup = match self.knowledge.lookup_code(code, esco) {
             Ok(l) => l,
-            Err(e) => {
-                c.evidence
-                    .push(format!("Code ROME : {e} Non pris en compte."));
+            Err(message) => {
+                c.evidence.push(format!("{message} Non pris en compte."));
                 return;
             }
         };
         let what = if lookup.kind == "appellation" {
             format!("Appellation ROME {} « {} »", lookup.code, lookup.label)
+        } else if esco {
+            format!("Profession ESCO « {} »", lookup.label)
         } else {
             format!("Code ROME {} « {} »", lookup.code, lookup.label)
         };
@@ -283,6 +277,7 @@ mod tests {
             category: Some('C'),
             category_source: Some("catégorie « C »".into()),
             rome: None,
+            esco: None,
         };
         let c = classify(&s, &hints);
         assert_eq!(c.candidates[0].occupation_id, low.id.as_str());

@@ -40,6 +40,7 @@ on_both_backends!(
     hr_file_round_trips_through_both_exports,
     different_columns_are_united_and_said,
     oversized_cells_refuse_the_whole_file,
+    repertory_codes_are_used_or_reported_on_their_line,
 );
 
 /// The headers as written in the file (`""`: no header), and what the store keeps them as.
@@ -543,4 +544,53 @@ async fn sqlite_import_takes_the_write_lock_up_front() {
         .await
         .expect("no import any more");
     db.cleanup().await;
+}
+
+/// Issue 11.4: a ROME code or an ESCO URI column goes through the crosswalk; a value the
+/// repertories do not know is reported on its line, kept, and not used.
+async fn repertory_codes_are_used_or_reported_on_their_line(db: &TestDb) {
+    let store = &db.store;
+    let developer = "http://data.europa.eu/esco/occupation/f2b15a0e-e65a-438a-affb-29b9d50b77d1";
+    let file = format!(
+        "Identifiant;Intitulé du poste;Code ROME;Profession ESCO\r\n\
+         R1;Chargé de la bidouille numérique;M1805;\r\n\
+         R2;Chargé de la bidouille numérique;Z9999;\r\n\
+         R3;Chargé de la bidouille numérique;pas un code;\r\n\
+         R4;Chargé de la bidouille numérique;;{developer}\r\n\
+         R5;Chargé de la bidouille numérique;;http://data.europa.eu/esco/occupation/00000000-0000-0000-0000-000000000000\r\n"
+    );
+    let out = import(store, "codes.csv", file.into_bytes())
+        .await
+        .expect("unknown codes are warnings, not a refusal");
+    assert_eq!(out.inserted, 5);
+    let warned = |line: usize, what: &str| {
+        out.report
+            .warnings
+            .iter()
+            .any(|w| w.line == Some(line) && w.message.contains(what))
+    };
+    assert!(warned(3, "Z9999"), "{:?}", out.report.warnings);
+    assert!(warned(4, "illisible"), "{:?}", out.report.warnings);
+    assert!(warned(6, "ESCO"), "{:?}", out.report.warnings);
+    assert!(!warned(2, "") && !warned(5, ""), "known codes: no warning");
+
+    let position = |key: &'static str| async move {
+        store.find_position(key).await.expect("query").expect(key)
+    };
+    let r4 = position("R4").await;
+    assert_eq!(r4.occupation_id.as_deref(), Some("concepteur-developpeur"));
+    assert!(
+        r4.evidence
+            .iter()
+            .any(|e| e.starts_with("Profession ESCO « développeur de logiciels")),
+        "{:?}",
+        r4.evidence
+    );
+    let r2 = position("R2").await;
+    assert_eq!(r2.occupation_id, None, "an unknown code teaches nothing");
+    assert!(
+        r2.evidence.iter().any(|e| e.contains("Non pris en compte")),
+        "{:?}",
+        r2.evidence
+    );
 }

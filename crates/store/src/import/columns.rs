@@ -26,6 +26,8 @@ pub enum Field {
     RimeCode,
     /// Code of a ROME fiche, or OGR code of a ROME appellation.
     RomeCode,
+    /// URI of an ESCO occupation (as EURES exports carry).
+    EscoUri,
     /// Versant of the fonction publique (FPE, FPT, FPH).
     Versant,
 }
@@ -45,6 +47,7 @@ impl Field {
             Field::JobType => "emploi-type",
             Field::RimeCode => "code RIME ou RMFP",
             Field::RomeCode => "code ROME",
+            Field::EscoUri => "profession ESCO (URI)",
             Field::Versant => "versant de la fonction publique",
         }
     }
@@ -59,6 +62,7 @@ impl Field {
                 | Field::Corps
                 | Field::Grade
                 | Field::RomeCode
+                | Field::EscoUri
         )
     }
 
@@ -72,6 +76,7 @@ impl Field {
                 "lue pour comparer le niveau de recrutement au niveau d’études des métiers"
             }
             Field::RomeCode => "lue par la table de correspondances ROME",
+            Field::EscoUri => "lue par la table de correspondances ESCO",
             Field::JobType | Field::RimeCode | Field::Versant => "reconnue, gardée comme donnée",
         }
     }
@@ -100,6 +105,9 @@ fn classify_header(header: &str) -> Result<Option<Field>, &'static str> {
     }
     // The usual headers of French HR extracts, before the generic ones (« Code ROME » is
     // not an identifier of the position).
+    if has("esco") {
+        return Ok(Some(Field::EscoUri));
+    }
     if has("rome") || has("ogr") {
         return Ok(Some(Field::RomeCode));
     }
@@ -555,6 +563,7 @@ pub fn hr_hints(headers: &[String], cells: &[String]) -> HrHints {
                 }
             }
             Field::RomeCode => hints.rome = Some(value),
+            Field::EscoUri => hints.esco = Some(value),
             _ => {}
         }
     }

@@ -204,6 +204,7 @@ pub fn parse(file_name: &str, bytes: &[u8]) -> Result<ParsedFile, Box<ImportRepo
     report.physical_lines = table.physical_lines;
     report.warnings.extend(table.warnings.iter().cloned());
     let positions = columns::read_positions(&table, &mut report);
+    check_codes(&positions, &mut report);
     if report.problems.is_empty() && positions.is_empty() {
         report.problems.push(Problem::file(
             "aucun poste dans le fichier (seulement des en-têtes ou des lignes vides) : ajoutez une ligne par poste sous les en-têtes",
@@ -218,6 +219,67 @@ pub fn parse(file_name: &str, bytes: &[u8]) -> Result<ParsedFile, Box<ImportRepo
         report,
         sha256: hex_sha256(bytes),
     })
+}
+
+/// Warnings shown at most for the codes of one column; the rest are counted.
+const MAX_CODE_WARNINGS: usize = 20;
+
+/// Reports on its line each ROME code, OGR code or ESCO URI of the columns that carry them
+/// that the embedded repertories do not know (or that is malformed). Such a value is kept as
+/// data and not used for the classification: a warning, not a refusal.
+fn check_codes(positions: &[NewPosition], report: &mut ImportReport) {
+    let Ok(knowledge) = metiers_knowledge::Knowledge::shared() else {
+        return;
+    };
+    for (field, esco) in [(Field::RomeCode, false), (Field::EscoUri, true)] {
+        // The first column of the kind counts, as for the classification (hr_hints).
+        let Some(mapping) = report
+            .columns
+            .iter()
+            .find(|c| c.field == Some(field) && c.name.is_some())
+            .cloned()
+        else {
+            continue;
+        };
+        let Some(index) = report
+            .kept
+            .iter()
+            .position(|k| Some(k) == mapping.name.as_ref())
+        else {
+            continue;
+        };
+        let mut bad = 0usize;
+        for p in positions {
+            let Some(value) = p
+                .cells
+                .get(index)
+                .map(|v| v.trim())
+                .filter(|v| !v.is_empty())
+            else {
+                continue;
+            };
+            if let Err(message) = knowledge.lookup_code(value, esco) {
+                bad += 1;
+                if bad <= MAX_CODE_WARNINGS {
+                    report.warnings.push(Problem::at(
+                        p.line,
+                        Some(format!("{} « {} »", mapping.column, mapping.header)),
+                        format!(
+                            "{message} La valeur est gardée mais ne sert pas au rapprochement."
+                        ),
+                    ));
+                }
+            }
+        }
+        if bad > MAX_CODE_WARNINGS {
+            report.warnings.push(Problem::file(format!(
+                "{} autre(s) valeur(s) inconnue(s) ou illisible(s) dans la colonne {} « {} » (les {MAX_CODE_WARNINGS} premières sont listées)",
+                bad - MAX_CODE_WARNINGS,
+                mapping.column,
+                mapping.header
+            )));
+        }
+    }
 }
 
 /// Sets each position's key: its identifier, or a digest of its content and rank.
