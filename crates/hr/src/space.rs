@@ -364,7 +364,7 @@ pub(crate) fn skill_text(
         t.push_str(q.text);
     }
     for code in &s.rome {
-        if let Some(item) = k.rome.skills.iter().find(|i| &i.code_ogr == code) {
+        if let Some(item) = k.rome.skill(code) {
             t.push(' ');
             t.push_str(&item.label);
         }

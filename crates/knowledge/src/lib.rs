@@ -262,7 +262,7 @@ impl Knowledge {
             })
             .collect();
         for code in &skill.rome {
-            if let Some(item) = self.rome.skills.iter().find(|s| &s.code_ogr == code) {
+            if let Some(item) = self.rome.skill(code) {
                 out.push(SkillSource {
                     scheme: "rome",
                     reference: code.clone(),

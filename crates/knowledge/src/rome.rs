@@ -138,6 +138,8 @@ pub struct Rome {
     by_code: HashMap<String, usize>,
     by_ogr: HashMap<String, usize>,
     by_label: HashMap<String, Vec<usize>>,
+    /// First item of each OGR code of `skills` (an item is listed once per fiche).
+    skill_by_ogr: HashMap<String, usize>,
 }
 
 impl Rome {
@@ -185,20 +187,31 @@ impl Rome {
                 by_label.entry(key).or_default().push(i);
             }
         }
+        let skills: Vec<RomeSkill> = crate::read_csv("data/rome/competences.csv", skills)?;
+        let mut skill_by_ogr: HashMap<String, usize> = HashMap::new();
+        for (i, s) in skills.iter().enumerate() {
+            skill_by_ogr.entry(s.code_ogr.clone()).or_insert(i);
+        }
         Ok(Rome {
             fiches,
             appellations,
-            skills: crate::read_csv("data/rome/competences.csv", skills)?,
+            skills,
             mobilities: crate::read_csv("data/rome/mobilites.csv", mobilities)?,
             by_code,
             by_ogr,
             by_label,
+            skill_by_ogr,
         })
     }
 
     /// The fiche of a code.
     pub fn fiche(&self, code: &str) -> Option<&RomeFiche> {
         self.by_code.get(code).map(|&i| &self.fiches[i])
+    }
+
+    /// The skill item (savoir-faire or savoir) of an OGR code.
+    pub fn skill(&self, code_ogr: &str) -> Option<&RomeSkill> {
+        self.skill_by_ogr.get(code_ogr).map(|&i| &self.skills[i])
     }
 
     /// The appellation of an OGR code.

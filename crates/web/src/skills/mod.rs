@@ -148,7 +148,7 @@ pub fn detail(state: &AppState, s: &Skill) -> SkillDetail {
     occupations.sort_by_key(|h| !h.core);
     let mut repertories = Vec::new();
     for code in &s.rome {
-        if let Some(item) = k.rome.skills.iter().find(|i| &i.code_ogr == code) {
+        if let Some(item) = k.rome.skill(code) {
             repertories.push(RepertorySkill {
                 scheme: "rome",
                 reference: code.clone(),
