@@ -2,36 +2,12 @@
 //! `METIERS_TEST_POSTGRES_URL` names a database; otherwise each PostgreSQL test says, on
 //! standard error, that it did not run).
 
+#[macro_use]
 mod common;
 
 use common::{FakeClassifier, TestDb, data, sample_xlsx};
 use metiers_store::import::Field;
 use metiers_store::{PositionFilter, Status, Store, StoreError};
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    let db = crate::common::TestDb::sqlite().await;
-                    super::$name(&db).await;
-                    db.cleanup().await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    let Some(db) = crate::common::TestDb::postgres(stringify!($name)).await else { return };
-                    super::$name(&db).await;
-                    db.cleanup().await;
-                }
-            )*
-        }
-    };
-}
 
 on_both_backends!(
     real_shaped_csv_is_understood_and_classified,

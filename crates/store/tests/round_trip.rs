@@ -3,6 +3,7 @@
 //! gives back every original header and value, then the product's columns. On SQLite and on
 //! PostgreSQL (when `METIERS_TEST_POSTGRES_URL` names a database).
 
+#[macro_use]
 mod common;
 
 use common::{FakeClassifier, TestDb};
@@ -10,31 +11,6 @@ use metiers_store::export::PRODUCT_HEADERS;
 use metiers_store::import::Field;
 use metiers_store::{Classifier, HrSignals, ImportOutcome, Store, StoreError};
 use std::sync::Arc;
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    let db = crate::common::TestDb::sqlite().await;
-                    super::$name(&db).await;
-                    db.cleanup().await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    let Some(db) = crate::common::TestDb::postgres(stringify!($name)).await else { return };
-                    super::$name(&db).await;
-                    db.cleanup().await;
-                }
-            )*
-        }
-    };
-}
 
 on_both_backends!(
     hr_file_round_trips_through_both_exports,

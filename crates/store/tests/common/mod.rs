@@ -6,6 +6,35 @@
 use metiers_store::{Candidate, Classification, Classifier, ClassifyInput, LearnedTitle, Store};
 use std::sync::Arc;
 
+/// Defines, for each named `async fn NAME(db: &TestDb)` of the test file, the test
+/// `sqlite::NAME` and the test `postgres::NAME` (which says on standard error that it did
+/// not run when `METIERS_TEST_POSTGRES_URL` is not set).
+#[allow(unused_macros)] // fuzz_regressions.rs shares this module without it
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let db = crate::common::TestDb::sqlite().await;
+                    super::$name(&db).await;
+                    db.cleanup().await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let Some(db) = crate::common::TestDb::postgres(stringify!($name)).await else { return };
+                    super::$name(&db).await;
+                    db.cleanup().await;
+                }
+            )*
+        }
+    };
+}
+
 mod pg_schema;
 pub use pg_schema::{PgSchema, postgres_base};
 
