@@ -10,7 +10,7 @@ Writes, in --out:
 
 Vocabulary comes from real sources, not random letters: the titles and alternative titles of
 the embedded référentiel (`metiers export --format json`), the job titles of the shared
-evaluation set (`../shared/eval/dev.jsonl`, when present), and the fiches' activities for the
+evaluation set (`data/eval/dev.jsonl`), and the fiches' activities for the
 missions; titles are varied as HR files write them (gender forms, seniority, scope, case,
 "(H/F)", abbreviations). CSV as French Excel writes it: `;`, UTF-8 with BOM, CRLF.
 Deterministic (--seed).
@@ -48,7 +48,7 @@ def referentiel(metiers):
 
 
 def eval_titles():
-    path = os.path.join(ROOT, "..", "shared", "eval", "dev.jsonl")
+    path = os.path.join(ROOT, "data", "eval", "dev.jsonl")
     titles = []
     if os.path.exists(path):
         with open(path, encoding="utf-8") as f:

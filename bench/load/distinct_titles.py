@@ -6,10 +6,10 @@ Usage: python3 bench/load/distinct_titles.py --count 5000 --out target/bench-loa
 
 The titles come from the same real sources and variations as the cartographie benchmark
 (bench/cartographie/generate.py): titles and alternative titles of the référentiel, the job
-titles of shared/eval/dev.jsonl, varied by gender form, seniority, scope, case and "(H/F)".
+titles of data/eval/dev.jsonl, varied by gender form, seniority, scope, case and "(H/F)".
 Only distinct titles are kept, so that a result cache cannot answer most of the load.
 
-With --posts FILE (shared/eval/public-it-posts.jsonl), the titles are instead those of real
+With --posts FILE (data/eval/public-it-posts.jsonl), the titles are instead those of real
 State job posts, each once.
 """
 import json

@@ -27,10 +27,10 @@ fi
 
 titles="$out/titres-distincts.txt"
 python3 bench/load/distinct_titles.py --count "${BENCH_DISTINCT:-5000}" --out "$titles" --metiers "$METIERS_BIN"
-# The titles of real State job posts (issue 13's measure), when the shared set is beside the
-# repository: distinct, sent to the server without the match cache so that none is answered
+# The titles of real State job posts (issue 13's measure, data/eval/public-it-posts.jsonl):
+# distinct, sent to the server without the match cache so that none is answered
 # from it.
-posts_file="${BENCH_POSTS:-../shared/eval/public-it-posts.jsonl}"
+posts_file="${BENCH_POSTS:-data/eval/public-it-posts.jsonl}"
 posts="$out/titres-public-it-posts.txt"
 if [ -f "$posts_file" ]; then
   python3 bench/load/distinct_titles.py --posts "$posts_file" --out "$posts"

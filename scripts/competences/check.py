@@ -42,9 +42,9 @@ from collections import Counter, defaultdict
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import frtext  # noqa: E402
+import referentiel  # noqa: E402
 
 REPO = os.path.normpath(os.path.join(HERE, "..", ".."))
-DEFAULT_REFERENTIEL = "/work/skills-input/referentiel.json"
 KINDS = ("savoir-faire", "savoir", "savoir-etre")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REF = re.compile(r"^([a-z0-9-]+)/([0-9]+)(?:\.([0-9]+))?$")
@@ -196,13 +196,12 @@ def read_csv(path):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--referentiel", default=DEFAULT_REFERENTIEL)
+    ap.add_argument("--referentiel", help="fichier JSON canonique du référentiel (par défaut : l’édition intégrée, exportée par cargo run -- export --format json)")
     ap.add_argument("--file", default=os.path.join(REPO, "data", "competences.toml"))
     ap.add_argument("--levels", action="store_true", help="print every (occupation, skill) level")
     args = ap.parse_args()
 
-    with open(args.referentiel, encoding="utf-8") as f:
-        occupations = json.load(f)["occupations"]
+    occupations = referentiel.load(args.referentiel)["occupations"]
     with open(args.file, "rb") as f:
         data = tomllib.load(f)
     with open(os.path.join(REPO, "data", "correspondances.toml"), "rb") as f:

@@ -3,7 +3,7 @@
 
     python3 scripts/competences/measure.py [--eval PATH] [--referentiel PATH] [--details]
 
-The outside judgements: in /work/shared/eval/dev.jsonl, each item labelled with an occupation
+The outside judgements: in data/eval/dev.jsonl (a copy of the shared set, see its README), each item labelled with an occupation
 (`label`) may name other acceptable occupations (`also`); each (label, also) pair is a pair of
 occupations that the people who labelled real job texts saw as overlapping. P is the set of
 these unordered pairs (titles resolved to ids by the référentiel's titles; NONE skipped).
@@ -30,12 +30,14 @@ import math
 import os
 import sys
 import tomllib
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import referentiel  # noqa: E402
 from collections import defaultdict
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.normpath(os.path.join(HERE, "..", ".."))
-DEFAULT_REFERENTIEL = "/work/skills-input/referentiel.json"
-DEFAULT_EVAL = "/work/shared/eval/dev.jsonl"
+DEFAULT_EVAL = os.path.join(REPO, "data", "eval", "dev.jsonl")
 W_CORE, W_SECONDARY = 1.0, 0.5
 TOP = 5
 
@@ -119,13 +121,12 @@ def auc(pos, neg):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--eval", default=DEFAULT_EVAL)
-    ap.add_argument("--referentiel", default=DEFAULT_REFERENTIEL)
+    ap.add_argument("--referentiel", help="fichier JSON canonique du référentiel (par défaut : l’édition intégrée, exportée par cargo run -- export --format json)")
     ap.add_argument("--file", default=os.path.join(REPO, "data", "competences.toml"))
     ap.add_argument("--details", action="store_true")
     args = ap.parse_args()
 
-    with open(args.referentiel, encoding="utf-8") as f:
-        occupations = json.load(f)["occupations"]
+    occupations = referentiel.load(args.referentiel)["occupations"]
     title_to_id = {norm_title(o["title"]): o["id"] for o in occupations}
     title = {o["id"]: o["title"] for o in occupations}
     with open(args.file, "rb") as f:

@@ -12,8 +12,8 @@ Writes, under target/competences/ (not committed):
   repertory items its activities matched, and per occupation the savoirs and savoir-être that
   ROME and ESCO give its crosswalk targets (candidates for savoir / savoir-être skills).
 
-Inputs: the parsed référentiel (default /work/skills-input/referentiel.json, or the canonical
-JSON of `metiers export --format json`): an activity is `{occupation}/{n}` (n 1-based across
+Inputs: the canonical JSON of the référentiel (`--referentiel FILE`, by default the embedded
+edition that `metiers export --format json` gives, see referentiel.py): an activity is `{occupation}/{n}` (n 1-based across
 the fiche's headings), a sub-item `{occupation}/{n}.{k}`; data/correspondances.toml (each
 occupation's ROME fiches and ESCO occupations); data/rome/competences.csv, data/esco/skills.csv
 and data/esco/occupation_skills.csv (the vendored slices).
@@ -58,9 +58,9 @@ from collections import Counter, defaultdict
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import frtext  # noqa: E402
+import referentiel  # noqa: E402
 
 REPO = os.path.normpath(os.path.join(HERE, "..", ".."))
-DEFAULT_REFERENTIEL = "/work/skills-input/referentiel.json"
 THRESHOLD = 0.22
 PARAMS = {
     "bridge_min": 0.32,     # cosine for an activity to match a ROME / ESCO item
@@ -106,8 +106,7 @@ VERB_CLASSES = {
 # --------------------------------------------------------------------------------- inputs
 
 def load_referentiel(path):
-    with open(path, encoding="utf-8") as f:
-        data = json.load(f)
+    data = referentiel.load(path)
     items = []
     for o in data["occupations"]:
         n = 0
@@ -350,7 +349,7 @@ def compute(occs, items, targets, rome, skills, occ_skills, threshold, params=No
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--referentiel", default=DEFAULT_REFERENTIEL)
+    ap.add_argument("--referentiel", help="fichier JSON canonique du référentiel (par défaut : l’édition intégrée, exportée par cargo run -- export --format json)")
     ap.add_argument("--threshold", type=float, default=THRESHOLD)
     ap.add_argument("--out", default=os.path.join(REPO, "target", "competences"))
     args = ap.parse_args()

@@ -223,6 +223,10 @@ def rank(occs, docs):
 
 def main(argv):
     src = argv[1] if len(argv) > 1 else "/work/shared/data"
+    if not os.path.isdir(os.path.join(src, "rome-v460")):
+        sys.exit(f"{src} : les publications complètes de ROME 4.0 v460 et ESCO v1.1.1 (dossiers "
+                 "rome-v460/ et esco-v1.1.1/, provenance dans data/README.md) sont attendues ici ; "
+                 "donnez leur dossier en argument")
     occs = occupations(REPO)
     rome = rank(occs, rome_docs(src))
     esco = rank(occs, esco_docs(src))
