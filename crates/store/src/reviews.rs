@@ -111,6 +111,8 @@ impl Store {
         if reviewer.is_empty() || reviewer.chars().count() > 100 {
             return Err(StoreError::BadReviewer);
         }
+        // On SQLite an import holds the write lock: say so now rather than wait for it.
+        self.refuse_during_import().await?;
         let now = now_utc();
         let select = format!("SELECT {POSITION_COLUMNS} FROM positions WHERE id = $1");
         let select_learned = format!("SELECT {LEARNED_COLUMNS} FROM learned_titles WHERE id = $1");
@@ -271,6 +273,7 @@ impl Store {
         if by.is_empty() || by.chars().count() > 100 {
             return Err(StoreError::BadReviewer);
         }
+        self.refuse_during_import().await?;
         let now = now_utc();
         let sql = format!(
             "UPDATE learned_titles SET removed_at = $1, removed_by = $2 WHERE id = $3 AND removed_at IS NULL \

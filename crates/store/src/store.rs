@@ -226,7 +226,8 @@ impl Store {
         self.imports_running.load(Ordering::SeqCst) > 0
     }
 
-    /// Before a short write (a review), on SQLite: fails at once with
+    /// Before a short write ([`Store::review`] and [`Store::remove_learned`] call it), on
+    /// SQLite: fails at once with
     /// [`StoreError::ImportInProgress`] when an import of this process holds the write lock,
     /// and with a busy error ([`crate::Unavailable::Busy`]) when another process (a command
     /// line import) has held it for [`IMPORT_PROBE_WAIT`], rather than letting the write wait

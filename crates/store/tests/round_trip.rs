@@ -498,8 +498,8 @@ async fn sqlite_import_takes_the_write_lock_up_front() {
         Some(metiers_store::Unavailable::Busy)
     );
     drop(other);
-    // A review is told why, in French, without waiting.
-    match db.store.refuse_during_import().await {
+    // A review is told why, in French, without waiting (the store checks before any write).
+    match db.store.review(1, "testeur", "Alice", classifier()).await {
         Err(e @ StoreError::ImportInProgress) => {
             assert_eq!(e.unavailable(), Some(metiers_store::Unavailable::Importing));
             let message = e.to_string();

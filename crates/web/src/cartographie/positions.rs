@@ -38,11 +38,6 @@ pub async fn decide(
             ),
         )
     })?;
-    // On SQLite, an import holds the write lock: say so now rather than wait for it.
-    if let Err(e) = c.store.refuse_during_import().await {
-        state.metrics.record_review(false);
-        return Err(e.into());
-    }
     let outcome = c
         .store
         .review(id, occ.id.as_str(), reviewer, super::classifier(state))

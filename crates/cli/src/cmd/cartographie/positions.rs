@@ -115,7 +115,6 @@ pub(super) async fn review(global: &Global, store: &Store, args: &ReviewArgs) ->
     let r = global.referentiel()?;
     let occupation = occupation_id(&r, &args.occupation)?;
     let p = position(store, &args.position).await?;
-    store.refuse_during_import().await?;
     let outcome = store
         .review(p.id, &occupation, &args.reviewer, super::classifier(&r)?)
         .await?;
