@@ -13,6 +13,8 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 use tantivy::postings::Postings;
 use tantivy::query::Bm25Weight;
 use tantivy::schema::{Field, IndexRecordOption};
@@ -57,11 +59,11 @@ impl Reading {
 /// Precomputed BM25 of the index (see the module documentation).
 #[derive(Debug, Default)]
 pub struct Bm25Table {
-    postings: HashMap<String, Vec<Posting>>,
+    postings: FxHashMap<String, Vec<Posting>>,
     /// The body field's terms and the documents holding each.
     body_terms: Vec<(String, Vec<u16>)>,
     /// A body term, and each of its forms with one character deleted → body term indices.
-    deletions: HashMap<String, Vec<u32>>,
+    deletions: FxHashMap<String, Vec<u32>>,
 }
 
 impl Bm25Table {

@@ -5,6 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use metiers_referentiel::Referentiel;
+use rustc_hash::FxHashMap;
 use tantivy::schema::{
     FAST, Field, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions,
 };
@@ -126,7 +127,7 @@ fn occupations(
                 push_label(labels, i, EvidenceKind::AltTitle, &variant, 0.95, stems_of);
             }
         }
-        let mut tf: HashMap<String, u32> = HashMap::new();
+        let mut tf: FxHashMap<String, u32> = FxHashMap::default();
         let mut count = |text: &str| {
             for s in stems_of(text) {
                 *tf.entry(s).or_default() += 1;
@@ -235,10 +236,10 @@ fn repertory_labels(
 
 /// The weights of words, computed once (see [`word_weights`]).
 struct Weights {
-    label_idf: HashMap<String, f32>,
-    label_index: HashMap<String, Vec<u32>>,
-    text_idf: HashMap<String, f32>,
-    known_by_len: HashMap<usize, Vec<String>>,
+    label_idf: FxHashMap<String, f32>,
+    label_index: FxHashMap<String, Vec<(u32, u16)>>,
+    text_idf: FxHashMap<String, f32>,
+    known_by_len: FxHashMap<usize, Vec<String>>,
 }
 
 /// Phase 3: the weight of each stem as a word of titles and over the whole text, the stems'
@@ -251,18 +252,19 @@ fn word_weights(occs: &[Occ], labels: &mut [Label]) -> Weights {
             label_df.entry(s.clone()).or_default().insert(l.occ);
         }
     }
-    let label_idf: HashMap<String, f32> = label_df
+    let label_idf: FxHashMap<String, f32> = label_df
         .into_iter()
         .map(|(s, occs)| (s, (1.0 + n / occs.len() as f32).ln()))
         .collect();
-    let mut label_index: HashMap<String, Vec<u32>> = HashMap::new();
+    let mut label_index: FxHashMap<String, Vec<(u32, u16)>> = FxHashMap::default();
     for (i, l) in labels.iter_mut().enumerate() {
         l.weigh(&label_idf);
-        for s in &l.stems {
-            let list = label_index.entry(s.clone()).or_default();
-            if list.last() != Some(&(i as u32)) {
-                list.push(i as u32);
-            }
+        for (k, s) in l.stems.iter().enumerate() {
+            // Labels are a few words long; a longer one is read by its first words.
+            let (Ok(i), Ok(k)) = (u32::try_from(i), u16::try_from(k)) else {
+                continue;
+            };
+            label_index.entry(s.clone()).or_default().push((i, k));
         }
     }
     let mut text_df: HashMap<String, u32> = HashMap::new();
@@ -271,19 +273,20 @@ fn word_weights(occs: &[Occ], labels: &mut [Label]) -> Weights {
             *text_df.entry(s.clone()).or_default() += 1;
         }
     }
-    let text_idf: HashMap<String, f32> = text_df
+    let text_idf: FxHashMap<String, f32> = text_df
         .into_iter()
         .map(|(s, df)| (s, (1.0 + n / df as f32).ln()))
         .collect();
-    let mut known_by_len: HashMap<usize, Vec<String>> = HashMap::new();
+    let mut known_by_len: FxHashMap<usize, Vec<String>> = FxHashMap::default();
     for s in label_idf.keys().chain(text_idf.keys()) {
-        let v = known_by_len.entry(s.chars().count()).or_default();
-        if !v.contains(s) {
-            v.push(s.clone());
-        }
+        known_by_len
+            .entry(s.chars().count())
+            .or_default()
+            .push(s.clone());
     }
     for v in known_by_len.values_mut() {
-        v.sort();
+        v.sort_unstable();
+        v.dedup();
     }
     Weights {
         label_idf,
@@ -384,15 +387,15 @@ fn bm25_table(
 
 /// The activities' stems as ids, for the alignment of long texts (see [`activity_ids`]).
 struct ActivityIds {
-    stem_ids: HashMap<String, u32>,
+    stem_ids: FxHashMap<String, u32>,
     idf_by_id: Vec<f32>,
     act_ids: Vec<Vec<(Vec<u32>, f32)>>,
 }
 
 /// Phase 5: every stem of an activity gets an id; each activity becomes its sorted ids and
 /// their idf norm.
-fn activity_ids(occs: &[Occ], text_idf: &HashMap<String, f32>) -> ActivityIds {
-    let mut stem_ids: HashMap<String, u32> = HashMap::new();
+fn activity_ids(occs: &[Occ], text_idf: &FxHashMap<String, f32>) -> ActivityIds {
+    let mut stem_ids: FxHashMap<String, u32> = FxHashMap::default();
     let mut idf_by_id: Vec<f32> = Vec::new();
     let mut act_ids = Vec::new();
     for o in occs {

@@ -2,7 +2,9 @@
 //! vocabulary terms, an organisation's learned titles), each read as stems weighted as words
 //! of titles; and the completion of titles ([`Engine::suggest`]).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use rustc_hash::FxHashMap;
 
 use tantivy::tokenizer::TextAnalyzer;
 
@@ -28,7 +30,7 @@ pub(super) struct Label {
 
 impl Label {
     /// Sets the weights of the stems from the words' weights in titles.
-    pub(super) fn weigh(&mut self, label_idf: &HashMap<String, f32>) {
+    pub(super) fn weigh(&mut self, label_idf: &FxHashMap<String, f32>) {
         self.stem_weights = self
             .stems
             .iter()

@@ -18,6 +18,8 @@ mod similar;
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 use metiers_referentiel::{OccupationId, Referentiel};
 use tantivy::tokenizer::TextAnalyzer;
 
@@ -49,17 +51,17 @@ pub struct Engine {
     analyzer: TextAnalyzer,
     expander: Expander,
     /// Stem → weight as a word of titles (rarer among the occupations' titles: heavier).
-    label_idf: HashMap<String, f32>,
-    /// Stem → the labels holding it, in ascending order.
-    label_index: HashMap<String, Vec<u32>>,
+    label_idf: FxHashMap<String, f32>,
+    /// Stem → the labels holding it and its position in each, in ascending order.
+    label_index: FxHashMap<String, Vec<(u32, u16)>>,
     /// Stem → inverse document frequency over the occupations' whole text.
-    text_idf: HashMap<String, f32>,
+    text_idf: FxHashMap<String, f32>,
     /// Every stem the engine knows, by length, for typo correction.
-    known_by_len: HashMap<usize, Vec<String>>,
+    known_by_len: FxHashMap<usize, Vec<String>>,
     /// BM25 of every stem of the index, per field and occupation.
     bm25: Bm25Table,
     /// Stem → id, for the alignment of long texts with activities.
-    stem_ids: HashMap<String, u32>,
+    stem_ids: FxHashMap<String, u32>,
     /// Per occupation, per activity: sorted stem ids and their idf norm.
     act_ids: Vec<Vec<(Vec<u32>, f32)>>,
     /// Idf by stem id.
@@ -88,7 +90,7 @@ struct Occ {
     headings: Vec<(String, String, Vec<String>)>,
     activities: Vec<Act>,
     /// Stem → count over headings, summary and activities.
-    tf: HashMap<String, u32>,
+    tf: FxHashMap<String, u32>,
 }
 
 #[derive(Debug)]
@@ -195,7 +197,7 @@ impl Engine {
     pub fn search(&self, query: &str, limit: usize) -> Vec<SearchHit> {
         let q = self.analyse(query, Mode::Auto);
         let scored = self.score(&q, &[]);
-        let qstems: HashMap<&str, f32> = q
+        let qstems: FxHashMap<&str, f32> = q
             .stems
             .iter()
             .map(|s| (s.stem.as_str(), s.weight))

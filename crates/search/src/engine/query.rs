@@ -114,10 +114,22 @@ impl Engine {
         }
         let max = if len >= 10 { 2 } else { 1 };
         let first = stem.chars().next();
+        let counts = char_counts(stem);
         let mut best: Option<(usize, &String)> = None;
         for l in len.saturating_sub(max)..=len + max {
             for cand in self.known_by_len.get(&l).into_iter().flatten() {
                 if cand.chars().next() != first {
+                    continue;
+                }
+                // An edit changes the counts of characters by two at most: a cheap bound
+                // that spares most of the distances.
+                let other = char_counts(cand);
+                let apart: u32 = counts
+                    .iter()
+                    .zip(&other)
+                    .map(|(a, b)| u32::from(a.abs_diff(*b)))
+                    .sum();
+                if apart > 2 * max as u32 {
                     continue;
                 }
                 let d = strsim::damerau_levenshtein(stem, cand);
@@ -144,6 +156,17 @@ impl Engine {
             })
             .collect()
     }
+}
+
+/// How many times each character occurs in a word, characters folded into 64 buckets
+/// (two characters sharing a bucket only make the bound of [`Engine::correct`] looser).
+fn char_counts(word: &str) -> [u8; 64] {
+    let mut counts = [0_u8; 64];
+    for c in word.chars() {
+        let slot = &mut counts[(c as usize) % 64];
+        *slot = slot.saturating_add(1);
+    }
+    counts
 }
 
 /// Whether `word` occurs in `text` between non-alphanumeric characters (both folded).

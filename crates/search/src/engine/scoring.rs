@@ -2,7 +2,7 @@
 //! for long texts, the alignment of its sentences with activities), the confidence of the
 //! first match, and the evidence shown with each result.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::labels::Label;
 use super::query::Analysed;
@@ -24,6 +24,48 @@ pub(super) struct LabelHit {
     weak: bool,
     /// Every word of the label is in the query: a partial hit is never sure on its own.
     complete: bool,
+}
+
+/// The query stems a label matched, in the label's order (`found`: see [`Engine::label_hit`]).
+fn matched(l: &Label, q: &Analysed, found: &[(usize, usize)]) -> Vec<usize> {
+    found
+        .iter()
+        .filter(|&&(k, qi)| k < l.stem_weights.len() && qi < q.stems.len())
+        .map(|&(_, qi)| qi)
+        .collect()
+}
+
+/// The weights of a query's stems as words of a title, computed once per query.
+struct QueryWeights {
+    /// Weight of each stem (the head raised).
+    weights: Vec<f32>,
+    total: f32,
+    /// Sum of the weights of the words known from some label.
+    title_total: f32,
+}
+
+impl QueryWeights {
+    fn of(q: &Analysed) -> QueryWeights {
+        let weights: Vec<f32> = q
+            .stems
+            .iter()
+            .enumerate()
+            .map(|(qi, s)| s.weight * if Some(qi) == q.head { tune::HEAD } else { 1.0 })
+            .collect();
+        let mut total = 0.0_f32;
+        let mut title_total = 0.0_f32;
+        for (s, w) in q.stems.iter().zip(&weights) {
+            total += w;
+            if s.title_word {
+                title_total += s.weight;
+            }
+        }
+        QueryWeights {
+            weights,
+            total,
+            title_total,
+        }
+    }
 }
 
 /// An occupation's score for a query.
@@ -79,30 +121,47 @@ impl Engine {
     pub(super) fn score(&self, q: &Analysed, extra: &[Label]) -> Vec<Scored> {
         let n = self.occs.len();
         let mut best: Vec<Option<LabelHit>> = vec![None; n];
-        // Only the labels that share a stem with the query can match, in their order.
-        let mut candidates: Vec<u32> = q
-            .stems
-            .iter()
-            .filter_map(|s| self.label_index.get(&s.stem))
-            .flatten()
-            .copied()
-            .collect();
-        candidates.sort_unstable();
-        candidates.dedup();
-        let known = candidates
-            .into_iter()
-            .map(|i| i as usize)
-            .filter_map(|i| self.labels.get(i).map(|l| (i, l)));
-        let learned = extra
-            .iter()
-            .enumerate()
-            .map(|(j, l)| (self.labels.len() + j, l));
-        for (li, l) in known.chain(learned) {
-            if let Some(hit) = self.label_hit(li, l, q) {
-                let slot = &mut best[l.occ];
-                if slot.as_ref().is_none_or(|b| hit.score > b.score) {
-                    *slot = Some(hit);
+        let qw = QueryWeights::of(q);
+        // The best hit of each occupation; the query stems it matched are listed only then.
+        let mut keep = |mut hit: LabelHit, l: &Label, found: &[(usize, usize)]| {
+            if let Some(slot) = best.get_mut(l.occ)
+                && slot.as_ref().is_none_or(|b| hit.score > b.score)
+            {
+                hit.matched = matched(l, q, found);
+                *slot = Some(hit);
+            }
+        };
+        // Only the labels that share a stem with the query can match: the index gives each
+        // of them with the positions of its stems that the query holds (query stems are
+        // distinct, so each position meets one query stem at most).
+        let mut pairs: Vec<(u32, u16, usize)> = Vec::new();
+        for (qi, s) in q.stems.iter().enumerate() {
+            if let Some(list) = self.label_index.get(&s.stem) {
+                pairs.extend(list.iter().map(|&(li, k)| (li, k, qi)));
+            }
+        }
+        pairs.sort_unstable();
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        for group in pairs.chunk_by(|a, b| a.0 == b.0) {
+            let li = group[0].0 as usize;
+            let Some(l) = self.labels.get(li) else {
+                continue;
+            };
+            found.clear();
+            found.extend(group.iter().map(|&(_, k, qi)| (usize::from(k), qi)));
+            if let Some(hit) = self.label_hit(li, l, q, &qw, &found) {
+                keep(hit, l, &found);
+            }
+        }
+        for (j, l) in extra.iter().enumerate() {
+            found.clear();
+            for (k, st) in l.stems.iter().enumerate() {
+                if let Some(qi) = q.stems.iter().position(|x| &x.stem == st) {
+                    found.push((k, qi));
                 }
+            }
+            if let Some(hit) = self.label_hit(self.labels.len() + j, l, q, &qw, &found) {
+                keep(hit, l, &found);
             }
         }
         let bm = self.bm25(q);
@@ -188,18 +247,34 @@ impl Engine {
         }
     }
 
-    fn label_hit(&self, li: usize, l: &Label, q: &Analysed) -> Option<LabelHit> {
-        let mut matched = Vec::new();
+    /// How label `li` matches `q`, given `found`: the positions of its stems that the query
+    /// holds and the query stem at each, in the label's order.
+    fn label_hit(
+        &self,
+        li: usize,
+        l: &Label,
+        q: &Analysed,
+        qw: &QueryWeights,
+        found: &[(usize, usize)],
+    ) -> Option<LabelHit> {
         let mut matched_head = false;
+        let mut count = 0;
         let (mut lab_hit, lab_total) = (0.0_f32, l.total);
-        for (k, (s, &w)) in l.stems.iter().zip(&l.stem_weights).enumerate() {
-            if let Some(qi) = q.stems.iter().position(|x| &x.stem == s) {
-                lab_hit += w * if q.stems[qi].fuzzy { 0.8 } else { 1.0 };
-                matched.push(qi);
-                matched_head |= k == 0;
+        // The query stems matched, as a set (titles have a few words; a longer text read
+        // as a title falls back to a list).
+        let mut set: u128 = 0;
+        for &(k, qi) in found {
+            let (Some(&w), Some(qs)) = (l.stem_weights.get(k), q.stems.get(qi)) else {
+                continue;
+            };
+            lab_hit += w * if qs.fuzzy { 0.8 } else { 1.0 };
+            count += 1;
+            matched_head |= k == 0;
+            if qi < 128 {
+                set |= 1 << qi;
             }
         }
-        if matched.is_empty() || lab_total <= 0.0 {
+        if count == 0 || lab_total <= 0.0 {
             return None;
         }
         let lab_cov = lab_hit / lab_total;
@@ -215,26 +290,41 @@ impl Engine {
             }
             (lab_total / 6.0).min(1.0)
         } else {
-            let (mut q_hit, mut q_total) = (0.0_f32, 0.0_f32);
-            for (qi, s) in q.stems.iter().enumerate() {
-                let w = s.weight * if Some(qi) == q.head { tune::HEAD } else { 1.0 };
-                q_total += w;
-                if matched.contains(&qi) {
-                    q_hit += w;
+            // Sums in the query's order, whatever the label's.
+            let mut ordered: Vec<usize> = Vec::new();
+            if q.stems.len() > 128 {
+                ordered = matched(l, q, found);
+                ordered.sort_unstable();
+                ordered.dedup();
+            }
+            let mut bits = set;
+            let mut next = || -> Option<usize> {
+                if q.stems.len() > 128 {
+                    return (!ordered.is_empty()).then(|| ordered.remove(0));
+                }
+                (bits != 0).then(|| {
+                    let qi = bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    qi
+                })
+            };
+            let (mut q_hit, mut t_hit) = (0.0_f32, 0.0_f32);
+            while let Some(qi) = next() {
+                q_hit += qw.weights[qi];
+                if q.stems[qi].title_word {
+                    t_hit += q.stems[qi].weight;
                 }
             }
-            let q_cov = if q_total > 0.0 { q_hit / q_total } else { 0.0 };
-            let (mut t_hit, mut t_total) = (0.0_f32, 0.0_f32);
-            for (qi, s) in q.stems.iter().enumerate() {
-                if !s.title_word {
-                    continue;
-                }
-                t_total += s.weight;
-                if matched.contains(&qi) {
-                    t_hit += s.weight;
-                }
-            }
-            explained = if t_total > 0.0 { t_hit / t_total } else { 0.0 };
+            let q_cov = if qw.total > 0.0 {
+                q_hit / qw.total
+            } else {
+                0.0
+            };
+            explained = if qw.title_total > 0.0 {
+                t_hit / qw.title_total
+            } else {
+                0.0
+            };
             let head_bonus = if q
                 .head
                 .is_some_and(|h| l.stems.first() == Some(&q.stems[h].stem))
@@ -245,13 +335,16 @@ impl Engine {
             };
             // Only the head of a longer label (« Opérateur » of « Opérateur d’exploitation »)
             // is weak evidence: heads are the generic words of titles.
-            let head_only = l.stems.len() > 1 && matched.len() == 1 && matched_head;
+            let head_only = l.stems.len() > 1 && count == 1 && matched_head;
             let head_only = if head_only { tune::HEAD_ONLY } else { 1.0 };
             // The words of a label should stand together in the query, not scattered.
-            let (lo, hi) = matched.iter().fold((usize::MAX, 0), |(lo, hi), &i| {
-                (lo.min(q.stems[i].pos), hi.max(q.stems[i].pos))
-            });
-            let scattered = matched.len() > 1 && hi - lo > matched.len();
+            let (lo, hi) = found
+                .iter()
+                .filter_map(|&(_, qi)| q.stems.get(qi))
+                .fold((usize::MAX, 0), |(lo, hi), s| {
+                    (lo.min(s.pos), hi.max(s.pos))
+                });
+            let scattered = count > 1 && hi - lo > count;
             weak = head_only < 1.0 || scattered;
             let head_only = head_only * if scattered { tune::SCATTERED } else { 1.0 };
             lab_cov * (0.3 + 0.7 * q_cov) * head_bonus * head_only
@@ -259,7 +352,8 @@ impl Engine {
         Some(LabelHit {
             label: li,
             score: score * l.weight,
-            matched,
+            // Listed by the caller for the hits it keeps.
+            matched: Vec::new(),
             explained,
             weak,
             complete: lab_cov >= 0.99,
@@ -321,7 +415,7 @@ impl Engine {
         {
             evidence.push(e);
         }
-        let qmap: HashMap<&str, usize> = q
+        let qmap: FxHashMap<&str, usize> = q
             .stems
             .iter()
             .enumerate()
@@ -450,7 +544,7 @@ impl Engine {
 
     /// A search result: the occupation and its activities that hold words of the query,
     /// highlighted, the heaviest first.
-    pub(super) fn search_hit(&self, s: &Scored, qstems: &HashMap<&str, f32>) -> SearchHit {
+    pub(super) fn search_hit(&self, s: &Scored, qstems: &FxHashMap<&str, f32>) -> SearchHit {
         let o = &self.occs[s.occ];
         let mut highlights: Vec<(f32, Highlight)> = o
             .activities
