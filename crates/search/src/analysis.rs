@@ -316,12 +316,21 @@ pub struct Expansion {
 #[derive(Debug, Clone, Default)]
 pub struct Expander {
     entries: Arc<Vec<Expansion>>,
+    /// First word of a term → the entries starting with it, in their order.
+    by_first: Arc<rustc_hash::FxHashMap<String, Vec<usize>>>,
 }
 
 impl Expander {
     pub fn new(entries: Vec<Expansion>) -> Self {
+        let mut by_first: rustc_hash::FxHashMap<String, Vec<usize>> = Default::default();
+        for (i, e) in entries.iter().enumerate() {
+            if let Some(first) = e.words.first() {
+                by_first.entry(first.clone()).or_default().push(i);
+            }
+        }
         Self {
             entries: Arc::new(entries),
+            by_first: Arc::new(by_first),
         }
     }
 
@@ -332,22 +341,29 @@ impl Expander {
             .filter(|w| !w.is_empty())
             .collect();
         let folded: Vec<String> = raw.iter().map(|w| fold(w)).collect();
+        // The entries whose term occurs, found from the words of the text, appended in the
+        // entries' order.
+        let mut found: Vec<usize> = Vec::new();
+        for (i, w) in folded.iter().enumerate() {
+            for &j in self.by_first.get(w.as_str()).into_iter().flatten() {
+                let e = &self.entries[j];
+                let n = e.words.len();
+                let here = folded.get(i..i + n).is_some_and(|f| f == &e.words[..])
+                    && e.exact.as_ref().is_none_or(|exact| {
+                        raw.get(i..i + n)
+                            .is_some_and(|r| r.iter().zip(exact).all(|(r, x)| r == x))
+                    });
+                if here {
+                    found.push(j);
+                }
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
         let mut extra = String::new();
-        for e in self.entries.iter() {
-            let n = e.words.len();
-            if n == 0 || n > folded.len() {
-                continue;
-            }
-            let found = (0..=folded.len() - n).any(|i| {
-                folded[i..i + n] == e.words[..]
-                    && e.exact
-                        .as_ref()
-                        .is_none_or(|exact| raw[i..i + n].iter().zip(exact).all(|(r, x)| r == x))
-            });
-            if found {
-                extra.push_str(" . ");
-                extra.push_str(&e.means);
-            }
+        for j in found {
+            extra.push_str(" . ");
+            extra.push_str(&self.entries[j].means);
         }
         (!extra.is_empty()).then(|| format!("{text}{extra}"))
     }

@@ -52,6 +52,7 @@ impl Engine {
             stem_ids,
             idf_by_id,
             act_ids,
+            act_seq,
         } = activity_ids(&occs, &text_idf);
         let outside_forms = vocabulary
             .outside
@@ -64,6 +65,7 @@ impl Engine {
             calibration: crate::Calibration::FITTED,
             stem_ids,
             act_ids,
+            act_seq,
             idf_by_id,
             outside_forms,
             occs,
@@ -390,16 +392,19 @@ struct ActivityIds {
     stem_ids: FxHashMap<String, u32>,
     idf_by_id: Vec<f32>,
     act_ids: Vec<Vec<(Vec<u32>, f32)>>,
+    act_seq: Vec<Vec<Vec<u32>>>,
 }
 
 /// Phase 5: every stem of an activity gets an id; each activity becomes its sorted ids and
-/// their idf norm.
+/// their idf norm, and its ids in the order of its words (for the evidence).
 fn activity_ids(occs: &[Occ], text_idf: &FxHashMap<String, f32>) -> ActivityIds {
     let mut stem_ids: FxHashMap<String, u32> = FxHashMap::default();
     let mut idf_by_id: Vec<f32> = Vec::new();
     let mut act_ids = Vec::new();
+    let mut act_seq = Vec::new();
     for o in occs {
         let mut per = Vec::new();
+        let mut seqs = Vec::new();
         for a in &o.activities {
             let mut ids: Vec<u32> = a
                 .stems
@@ -412,6 +417,7 @@ fn activity_ids(occs: &[Occ], text_idf: &FxHashMap<String, f32>) -> ActivityIds 
                     })
                 })
                 .collect();
+            seqs.push(ids.clone());
             ids.sort_unstable();
             ids.dedup();
             let norm = ids
@@ -422,10 +428,12 @@ fn activity_ids(occs: &[Occ], text_idf: &FxHashMap<String, f32>) -> ActivityIds 
             per.push((ids, norm));
         }
         act_ids.push(per);
+        act_seq.push(seqs);
     }
     ActivityIds {
         stem_ids,
         idf_by_id,
         act_ids,
+        act_seq,
     }
 }

@@ -64,6 +64,8 @@ pub struct Engine {
     stem_ids: FxHashMap<String, u32>,
     /// Per occupation, per activity: sorted stem ids and their idf norm.
     act_ids: Vec<Vec<(Vec<u32>, f32)>>,
+    /// Per occupation, per activity: the stem ids in the order of its words.
+    act_seq: Vec<Vec<Vec<u32>>>,
     /// Idf by stem id.
     idf_by_id: Vec<f32>,
     /// Folded forms that mark an occupation outside the référentiel (`serveuse`).

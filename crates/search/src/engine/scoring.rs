@@ -140,7 +140,8 @@ impl Engine {
                 pairs.extend(list.iter().map(|&(li, k)| (li, k, qi)));
             }
         }
-        pairs.sort_unstable();
+        // (label, position) is unique: one key orders them.
+        pairs.sort_unstable_by_key(|&(li, k, _)| (u64::from(li) << 16) | u64::from(k));
         let mut found: Vec<(usize, usize)> = Vec::new();
         for group in pairs.chunk_by(|a, b| a.0 == b.0) {
             let li = group[0].0 as usize;
@@ -325,9 +326,10 @@ impl Engine {
             } else {
                 0.0
             };
+            // The label's first stem is the query's head word (query stems are distinct).
             let head_bonus = if q
                 .head
-                .is_some_and(|h| l.stems.first() == Some(&q.stems[h].stem))
+                .is_some_and(|h| found.iter().any(|&(k, qi)| k == 0 && qi == h))
             {
                 1.0
             } else {
@@ -436,19 +438,26 @@ impl Engine {
                 });
             }
         }
+        // The activities' words as ids: the query stems by id, and their weights, once.
+        let qids: FxHashMap<u32, usize> = q
+            .stems
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| self.stem_ids.get(&s.stem).map(|&id| (id, i)))
+            .collect();
+        let qidf: Vec<f32> = q
+            .stems
+            .iter()
+            .map(|s| self.text_idf.get(&s.stem).copied().unwrap_or(0.0))
+            .collect();
+        let seqs = self.act_seq.get(s.occ).map_or(&[][..], Vec::as_slice);
         let mut acts: Vec<(f32, &Act, Vec<usize>)> = o
             .activities
             .iter()
-            .filter_map(|a| {
-                let hits: Vec<usize> = a
-                    .stems
-                    .iter()
-                    .filter_map(|st| qmap.get(st.as_str()).copied())
-                    .collect();
-                let w: f32 = hits
-                    .iter()
-                    .map(|&i| self.text_idf.get(&q.stems[i].stem).copied().unwrap_or(0.0))
-                    .sum();
+            .zip(seqs)
+            .filter_map(|(a, seq)| {
+                let hits: Vec<usize> = seq.iter().filter_map(|id| qids.get(id).copied()).collect();
+                let w: f32 = hits.iter().map(|&i| qidf[i]).sum();
                 (w >= 2.0).then_some((w, a, hits))
             })
             .collect();
