@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 /// Positions classified per call to the matcher (then written while the next batch is matched).
 const CLASSIFY_CHUNK: usize = 4096;
-/// Positions per INSERT statement (21 parameters each, under both backends' limits).
+/// Positions per INSERT statement (22 parameters each, under both backends' limits).
 const INSERT_BATCH: usize = 500;
 
 /// Where an import stands, for progress bars.
@@ -164,7 +164,8 @@ impl Store {
                     let mut qb = sqlx::QueryBuilder::new(
                         "INSERT INTO positions (external_key, external_id, title, missions, service, headcount, \
                          match1_id, match1_score, match2_id, match2_score, match3_id, match3_score, confident, \
-                         occupation_id, status, import_id, source_line, created_at, updated_at, cells, evidence) ",
+                         occupation_id, status, import_id, source_line, created_at, updated_at, cells, evidence, \
+                         title_key) ",
                     );
                     qb.push_values(rows.iter().zip(classes), |mut b, (p, c)| {
                         let cand = |k: usize| c.candidates.get(k);
@@ -189,7 +190,8 @@ impl Store {
                             .push_bind(now.clone())
                             .push_bind(now.clone())
                             .push_bind(serde_json::to_string(&p.cells).ok())
-                            .push_bind(evidence_json(c));
+                            .push_bind(evidence_json(c))
+                            .push_bind(metiers_referentiel::text::slug(&p.title));
                     });
                     qb.push(
                         " ON CONFLICT (external_key) DO UPDATE SET external_id = excluded.external_id, \
@@ -203,7 +205,8 @@ impl Store {
                          status = CASE WHEN positions.status IN ('confirmed', 'corrected') \
                              THEN positions.status ELSE excluded.status END, \
                          import_id = excluded.import_id, source_line = excluded.source_line, \
-                         updated_at = excluded.updated_at, cells = excluded.cells, evidence = excluded.evidence",
+                         updated_at = excluded.updated_at, cells = excluded.cells, evidence = excluded.evidence, \
+                         title_key = excluded.title_key",
                     );
                     qb.build().execute(&mut *tx).await?;
                 }
@@ -264,14 +267,19 @@ impl Store {
                     .await?
             }),
             Some(key) => {
-                // Titles first (missions and cells can be long), then the whole rows of that
-                // title only.
-                let titles: Vec<(i64, String)> = on_pool!(self, pool => {
-                    sqlx::query_as("SELECT id, title FROM positions WHERE status IN ('to_review', 'proposed')")
-                        .fetch_all(pool)
-                        .await?
+                // The positions keyed by that title (indexed), and those imported before the
+                // key existed whose title has it (their titles read, not their long texts);
+                // then the whole rows of those only.
+                let keyed: Vec<(i64, String)> = on_pool!(self, pool => {
+                    sqlx::query_as(
+                        "SELECT id, title FROM positions WHERE status IN ('to_review', 'proposed') \
+                         AND (title_key = $1 OR title_key IS NULL)",
+                    )
+                    .bind(key)
+                    .fetch_all(pool)
+                    .await?
                 });
-                let wanted: Vec<i64> = titles
+                let wanted: Vec<i64> = keyed
                     .into_iter()
                     .filter(|(_, title)| metiers_referentiel::text::slug(title) == key)
                     .map(|(id, _)| id)

@@ -722,6 +722,28 @@ async fn a_review_reclassifies_the_same_title_at_once_and_its_removal_undoes_it(
         (p.occupation_id, p.status)
     };
     assert_eq!(status("B2").await, (None, Status::ToReview));
+    // B3 as a position imported before titles were keyed (no title_key): still found.
+    let legacy = "UPDATE positions SET title_key = NULL WHERE external_id = 'B3'";
+    let cleared = match store.backend() {
+        metiers_store::Backend::Sqlite(p) => sqlx::query(legacy)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()),
+        metiers_store::Backend::Postgres(p) => sqlx::query(legacy)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()),
+    };
+    assert_eq!(cleared.expect("legacy row"), 1);
+    // The others carry their normalised title, written by the import.
+    let keyed =
+        "SELECT COUNT(*) FROM positions WHERE title_key = 'charge-de-la-bidouille-numerique'";
+    let keyed: i64 = match store.backend() {
+        metiers_store::Backend::Sqlite(p) => sqlx::query_scalar(keyed).fetch_one(p).await,
+        metiers_store::Backend::Postgres(p) => sqlx::query_scalar(keyed).fetch_one(p).await,
+    }
+    .expect("keyed rows");
+    assert_eq!(keyed, 2, "B1 and B2");
     let b1 = position(store, "B1").await;
     let outcome = store
         .review(b1.id, "testeur", "Alice", FakeClassifier::shared())
