@@ -107,6 +107,14 @@ pub async fn match_text(
 ) -> Result<Response, AppError> {
     let top = check_limit("top", body.top, 3)?;
     let text = check_text(&body.text)?;
-    let result = run_match(&state, text, top).await?;
-    Ok(Json(&*result).into_response())
+    let answer = run_match(&state, text, top).await?;
+    let json = answer.json().map_err(|_| AppError::internal())?;
+    Ok((
+        [(
+            axum::http::header::CONTENT_TYPE,
+            axum::http::HeaderValue::from_static("application/json"),
+        )],
+        json,
+    )
+        .into_response())
 }

@@ -9,10 +9,11 @@ pub mod api;
 mod pages;
 
 use axum::Router;
+use axum::body::Bytes;
 use axum::routing::get;
 use metiers_search::MatchResult;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::AppState;
 use crate::error::AppError;
@@ -30,27 +31,57 @@ pub fn router() -> Router<AppState> {
 
 /// Matches a checked text: short texts through the cache, long ones on a blocking thread;
 /// counted in the metrics.
-pub async fn run_match(
-    state: &AppState,
-    text: &str,
-    top: usize,
-) -> Result<Arc<MatchResult>, AppError> {
+pub async fn run_match(state: &AppState, text: &str, top: usize) -> Result<Arc<Answer>, AppError> {
     let result = if text.len() <= MatchCache::MAX_TEXT_BYTES {
         state
             .match_cache
             .get_or_compute(text, top, || state.engine.match_text(text, top))
     } else if text.len() <= BLOCKING_TEXT_BYTES {
-        Arc::new(state.engine.match_text(text, top))
+        Arc::new(Answer::new(state.engine.match_text(text, top)))
     } else {
         let text = text.to_owned();
         let engine = state.engine.clone();
         tokio::task::spawn_blocking(move || engine.match_text(&text, top))
             .await
-            .map(Arc::new)
+            .map(|r| Arc::new(Answer::new(r)))
             .map_err(|_| AppError::internal())?
     };
     state.metrics.record_match(&result);
     Ok(result)
+}
+
+/// A match result, and its JSON once written: a cached result is served again without being
+/// serialised again.
+#[derive(Debug)]
+pub struct Answer {
+    pub result: MatchResult,
+    json: OnceLock<Bytes>,
+}
+
+impl Answer {
+    pub fn new(result: MatchResult) -> Self {
+        Answer {
+            result,
+            json: OnceLock::new(),
+        }
+    }
+
+    /// The result as JSON (`metiers match --format json`'s shape), written once.
+    pub fn json(&self) -> Result<Bytes, serde_json::Error> {
+        if let Some(json) = self.json.get() {
+            return Ok(json.clone());
+        }
+        let json = Bytes::from(serde_json::to_vec(&self.result)?);
+        Ok(self.json.get_or_init(|| json).clone())
+    }
+}
+
+impl std::ops::Deref for Answer {
+    type Target = MatchResult;
+
+    fn deref(&self) -> &MatchResult {
+        &self.result
+    }
 }
 
 /// The French name of a kind of evidence.
@@ -74,7 +105,7 @@ pub fn evidence_kind(k: metiers_search::EvidenceKind) -> &'static str {
 #[derive(Debug)]
 pub struct MatchCache {
     capacity: usize,
-    entries: Mutex<HashMap<(String, usize), Arc<MatchResult>>>,
+    entries: Mutex<HashMap<(String, usize), Arc<Answer>>>,
 }
 
 impl MatchCache {
@@ -97,15 +128,15 @@ impl MatchCache {
         text: &str,
         top: usize,
         compute: impl FnOnce() -> MatchResult,
-    ) -> Arc<MatchResult> {
+    ) -> Arc<Answer> {
         if self.capacity == 0 || text.len() > Self::MAX_TEXT_BYTES {
-            return Arc::new(compute());
+            return Arc::new(Answer::new(compute()));
         }
         let key = (text.to_owned(), top);
         if let Some(hit) = self.entries.lock().ok().and_then(|m| m.get(&key).cloned()) {
             return hit;
         }
-        let result = Arc::new(compute());
+        let result = Arc::new(Answer::new(compute()));
         if let Ok(mut m) = self.entries.lock() {
             if m.len() >= self.capacity {
                 m.clear();
