@@ -234,14 +234,17 @@ async fn a_review_during_an_import_is_told_to_retry() {
         .execute(&mut other)
         .await
         .expect("lock");
-    let req = Request::post(format!("/api/v1/positions/{id}/review"))
-        .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(
-            r#"{"occupation_id":"testeur","reviewer":"Alice"}"#,
-        ))
-        .expect("request");
-    let r = p.send(req).await;
+    // The same review, asked while the lock is held and after.
+    let review = || {
+        Request::post(format!("/api/v1/positions/{id}/review"))
+            .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(
+                r#"{"occupation_id":"testeur","reviewer":"Alice"}"#,
+            ))
+            .expect("request")
+    };
+    let r = p.send(review()).await;
     r.assert_error(StatusCode::SERVICE_UNAVAILABLE, "base_occupee");
     assert!(
         r.json()["message"].as_str().is_some_and(|m| m
@@ -257,13 +260,6 @@ async fn a_review_during_an_import_is_told_to_retry() {
         .await
         .expect("unlock");
     // The lock released, the same review goes through.
-    let req = Request::post(format!("/api/v1/positions/{id}/review"))
-        .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(
-            r#"{"occupation_id":"testeur","reviewer":"Alice"}"#,
-        ))
-        .expect("request");
-    assert_eq!(p.send(req).await.status, StatusCode::OK);
+    assert_eq!(p.send(review()).await.status, StatusCode::OK);
     assert_eq!(p.reviews().await, 1);
 }

@@ -292,28 +292,20 @@ impl Engine {
             (lab_total / 6.0).min(1.0)
         } else {
             // Sums in the query's order, whatever the label's.
-            let mut ordered: Vec<usize> = Vec::new();
-            if q.stems.len() > 128 {
-                ordered = matched(l, q, found);
-                ordered.sort_unstable();
-                ordered.dedup();
-            }
-            let mut bits = set;
-            let mut next = || -> Option<usize> {
-                if q.stems.len() > 128 {
-                    return (!ordered.is_empty()).then(|| ordered.remove(0));
+            let is_matched = |qi: usize| {
+                if q.stems.len() <= 128 {
+                    set & (1 << qi) != 0
+                } else {
+                    found.iter().any(|&(_, x)| x == qi)
                 }
-                (bits != 0).then(|| {
-                    let qi = bits.trailing_zeros() as usize;
-                    bits &= bits - 1;
-                    qi
-                })
             };
             let (mut q_hit, mut t_hit) = (0.0_f32, 0.0_f32);
-            while let Some(qi) = next() {
-                q_hit += qw.weights[qi];
-                if q.stems[qi].title_word {
-                    t_hit += q.stems[qi].weight;
+            for (qi, s) in q.stems.iter().enumerate() {
+                if is_matched(qi) {
+                    q_hit += qw.weights[qi];
+                    if s.title_word {
+                        t_hit += s.weight;
+                    }
                 }
             }
             let q_cov = if qw.total > 0.0 {
