@@ -9,7 +9,7 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, Uri, header};
 use http_body_util::BodyExt;
 use metiers_search::MatchResult;
-use metiers_web::{AppState, MatchCache, router};
+use metiers_web::{AppState, router};
 use std::sync::{Arc, LazyLock};
 use tower::ServiceExt;
 
@@ -23,14 +23,14 @@ static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
 static APP: LazyLock<Router> = LazyLock::new(|| {
     let r = Arc::new(metiers_referentiel::published().referentiel);
     let engine = Arc::new(metiers_search::Engine::build(&r).expect("moteur"));
-    let mut state = AppState::new(
+    // Without the cache every input reaches the engine, and the result does not depend on
+    // the inputs that came before.
+    let state = AppState::new(
         r,
         engine,
         metiers_knowledge::Knowledge::shared().expect("données embarquées"),
-    );
-    // Without the cache every input reaches the engine, and the result does not depend on
-    // the inputs that came before.
-    state.match_cache = Arc::new(MatchCache::new(0));
+    )
+    .with_match_cache(0);
     router(state)
 });
 

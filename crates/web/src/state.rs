@@ -6,6 +6,7 @@ use metiers_hr::space::SkillSpace;
 use metiers_knowledge::Knowledge;
 use metiers_referentiel::Referentiel;
 use metiers_search::Engine;
+use std::ops::Deref;
 use std::sync::{Arc, OnceLock};
 
 use crate::api::OpenApiDocument;
@@ -17,9 +18,22 @@ use crate::search::MatchCache;
 use crate::security::TrustedProxy;
 use crate::similar::map::Map;
 
-/// What every handler can reach. Cheap to clone.
+/// What every handler can reach: its fields are those of [`Shared`], behind one `Arc`, so
+/// that the clone axum makes for every request costs one reference count, not one per field.
 #[derive(Clone, Debug)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// The fields of [`AppState`]. Set once, by [`AppState::new`] and its `with_` builders.
+#[derive(Clone, Debug)]
+pub struct Shared {
     /// The current edition, the one served by default.
     pub referentiel: Arc<Referentiel>,
     pub engine: Arc<Engine>,
@@ -63,7 +77,7 @@ impl AppState {
     ) -> Self {
         let groups = Arc::new(Groups::embedded(&referentiel));
         let count = referentiel.occupations.len();
-        Self {
+        Self(Arc::new(Shared {
             editions: Arc::new(Editions::new(Vec::new(), referentiel.clone())),
             referentiel,
             engine,
@@ -78,13 +92,19 @@ impl AppState {
             metrics: Arc::new(Metrics::new()),
             metrics_token: None,
             trusted_proxies: Arc::new(Vec::new()),
-        }
+        }))
+    }
+
+    /// The fields, to be set by a builder (cloned only if this state was already shared).
+    fn fields(&mut self) -> &mut Shared {
+        Arc::make_mut(&mut self.0)
     }
 
     /// Serves these editions beside the current one (`list` in load order, oldest first;
     /// it may hold the current edition).
     pub fn with_editions(mut self, list: Vec<Arc<Referentiel>>) -> Self {
-        self.editions = Arc::new(Editions::new(list, self.referentiel.clone()));
+        let editions = Arc::new(Editions::new(list, self.referentiel.clone()));
+        self.fields().editions = editions;
         self
     }
 
@@ -93,7 +113,7 @@ impl AppState {
     pub fn with_metrics_token(mut self, token: &str) -> Self {
         let token = token.trim();
         if !token.is_empty() {
-            self.metrics_token = Some(Arc::from(token));
+            self.fields().metrics_token = Some(Arc::from(token));
         }
         self
     }
@@ -101,19 +121,19 @@ impl AppState {
     /// Believes the `X-Forwarded-For` of these reverse proxies (set by `metiers serve
     /// --trusted-proxies`): the limit on failed logins then counts each client behind them.
     pub fn with_trusted_proxies(mut self, proxies: Vec<TrustedProxy>) -> Self {
-        self.trusted_proxies = Arc::new(proxies);
+        self.fields().trusted_proxies = Arc::new(proxies);
         self
     }
 
     /// Keeps up to `entries` results of `match` for short texts (0: no cache).
     pub fn with_match_cache(mut self, entries: usize) -> Self {
-        self.match_cache = Arc::new(MatchCache::new(entries));
+        self.fields().match_cache = Arc::new(MatchCache::new(entries));
         self
     }
 
     /// Adds the cartographie's store (set by `metiers serve`).
     pub fn with_cartographie(mut self, cartographie: Cartographie) -> Self {
-        self.cartographie = Some(Arc::new(cartographie));
+        self.fields().cartographie = Some(Arc::new(cartographie));
         self
     }
 
