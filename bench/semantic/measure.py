@@ -120,8 +120,11 @@ def main():
     lib, model = fetch_model(args.cache)
     emb = Embedder(lib, model)
     base = f"http://127.0.0.1:{args.port}"
-    server = subprocess.Popen([os.path.join(ROOT, "target/release/metiers"), "serve",
-                               "--addr", f"127.0.0.1:{args.port}"],
+    binary = os.path.join(ROOT, "target/release/metiers")
+    if not os.path.exists(binary):
+        sys.exit("binaire absent : lancer d’abord cargo build --release -p metiers")
+    server = subprocess.Popen([binary, "serve", "--addr", f"127.0.0.1:{args.port}",
+                               "--db", "aucune"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(100):
@@ -130,6 +133,8 @@ def main():
                 break
             except OSError:
                 time.sleep(0.1)
+        else:
+            sys.exit(f"le serveur ne répond pas sur le port {args.port} (déjà pris ? --port)")
         occupations = http(base, "/api/v1/occupations")["occupations"]
         ids = [o["id"] for o in occupations]
         fiches = {i: http(base, f"/api/v1/occupations/{i}") for i in ids}
