@@ -62,12 +62,6 @@ enum Command {
     Eval(cmd::search::EvalArgs),
 }
 
-/// mimalloc rather than glibc's malloc: under load the server allocates and frees small
-/// buffers on every request, often on different worker threads, where glibc's arenas take a
-/// lock (measured in docs/PERFORMANCE.md, « Allocateur »).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let command = in_french(Cli::command()).disable_version_flag(true).arg(
         Arg::new("version")
