@@ -432,6 +432,28 @@ async fn reviewed_positions_survive_reimport(db: &TestDb) {
     assert_eq!(p3.reviewer.as_deref(), Some("Alice"));
 }
 
+/// Runs one SQL statement on the store's own connection, whatever its backend: the rows it
+/// changed, or the database's refusal.
+async fn execute(store: &Store, sql: &'static str) -> Result<u64, sqlx::Error> {
+    match store.backend() {
+        metiers_store::Backend::Sqlite(p) => {
+            sqlx::query(sql).execute(p).await.map(|r| r.rows_affected())
+        }
+        metiers_store::Backend::Postgres(p) => {
+            sqlx::query(sql).execute(p).await.map(|r| r.rows_affected())
+        }
+    }
+}
+
+/// The number a `SELECT COUNT(*)` returns, whatever the backend.
+async fn count(store: &Store, sql: &'static str) -> i64 {
+    match store.backend() {
+        metiers_store::Backend::Sqlite(p) => sqlx::query_scalar(sql).fetch_one(p).await,
+        metiers_store::Backend::Postgres(p) => sqlx::query_scalar(sql).fetch_one(p).await,
+    }
+    .expect(sql)
+}
+
 async fn reviews_history_is_append_only(db: &TestDb) {
     let store = &db.store;
     import_ok(store, "postes-excel-windows1252.csv").await;
@@ -440,11 +462,7 @@ async fn reviews_history_is_append_only(db: &TestDb) {
     let update = "UPDATE reviews SET reviewer = 'Mallory'";
     let delete = "DELETE FROM reviews";
     for sql in [update, delete] {
-        let result = match store.backend() {
-            metiers_store::Backend::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
-            metiers_store::Backend::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
-        };
-        assert!(result.is_err(), "{sql} must be refused");
+        assert!(execute(store, sql).await.is_err(), "{sql} must be refused");
     }
     assert_eq!(
         store.reviews(p1.id).await.expect("history")[0].reviewer,
@@ -724,26 +742,11 @@ async fn a_review_reclassifies_the_same_title_at_once_and_its_removal_undoes_it(
     assert_eq!(status("B2").await, (None, Status::ToReview));
     // B3 as a position imported before titles were keyed (no title_key): still found.
     let legacy = "UPDATE positions SET title_key = NULL WHERE external_id = 'B3'";
-    let cleared = match store.backend() {
-        metiers_store::Backend::Sqlite(p) => sqlx::query(legacy)
-            .execute(p)
-            .await
-            .map(|r| r.rows_affected()),
-        metiers_store::Backend::Postgres(p) => sqlx::query(legacy)
-            .execute(p)
-            .await
-            .map(|r| r.rows_affected()),
-    };
-    assert_eq!(cleared.expect("legacy row"), 1);
+    assert_eq!(execute(store, legacy).await.expect("legacy row"), 1);
     // The others carry their normalised title, written by the import.
     let keyed =
         "SELECT COUNT(*) FROM positions WHERE title_key = 'charge-de-la-bidouille-numerique'";
-    let keyed: i64 = match store.backend() {
-        metiers_store::Backend::Sqlite(p) => sqlx::query_scalar(keyed).fetch_one(p).await,
-        metiers_store::Backend::Postgres(p) => sqlx::query_scalar(keyed).fetch_one(p).await,
-    }
-    .expect("keyed rows");
-    assert_eq!(keyed, 2, "B1 and B2");
+    assert_eq!(count(store, keyed).await, 2, "B1 and B2");
     let b1 = position(store, "B1").await;
     let outcome = store
         .review(b1.id, "testeur", "Alice", FakeClassifier::shared())

@@ -54,7 +54,7 @@ pub async fn run_match(state: &AppState, text: &str, top: usize) -> Result<Arc<A
 /// serialised again.
 #[derive(Debug)]
 pub struct Answer {
-    pub result: MatchResult,
+    result: MatchResult,
     json: OnceLock<Bytes>,
 }
 
