@@ -24,7 +24,6 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use metiers_search::MatchResult;
 use metiers_store::{ImportOutcome, StoreError};
 use prometheus_client::encoding::{EncodeLabelSet, EncodeLabelValue};
 use prometheus_client::metrics::counter::Counter;
@@ -193,12 +192,11 @@ impl Metrics {
     }
 
     /// Counts one match served (computed or from the cache).
-    pub fn record_match(&self, result: &MatchResult) {
-        let long = result.query.split_whitespace().count() > metiers_search::TITLE_MAX_WORDS;
+    pub fn record_match(&self, long: bool, confident: bool) {
         self.matches
             .get_or_create(&MatchLabels {
                 kind: if long { "texte_long" } else { "intitule" },
-                confident: if result.confident { "oui" } else { "non" },
+                confident: if confident { "oui" } else { "non" },
             })
             .inc();
     }

@@ -108,7 +108,7 @@ pub async fn match_text(
     let top = check_limit("top", body.top, 3)?;
     let text = check_text(&body.text)?;
     let answer = run_match(&state, text, top).await?;
-    let json = answer.json().map_err(|_| AppError::internal())?;
+    let json = answer.json();
     Ok((
         [(
             axum::http::header::CONTENT_TYPE,

@@ -13,7 +13,7 @@ use axum::body::Bytes;
 use axum::routing::get;
 use metiers_search::MatchResult;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 
 use crate::AppState;
 use crate::error::AppError;
@@ -32,55 +32,58 @@ pub fn router() -> Router<AppState> {
 /// Matches a checked text: short texts through the cache, long ones on a blocking thread;
 /// counted in the metrics.
 pub async fn run_match(state: &AppState, text: &str, top: usize) -> Result<Arc<Answer>, AppError> {
-    let result = if text.len() <= MatchCache::MAX_TEXT_BYTES {
-        state
-            .match_cache
-            .get_or_compute(text, top, || state.engine.match_text(text, top))
+    let answer = if text.len() <= MatchCache::MAX_TEXT_BYTES {
+        state.match_cache.get_or_compute(text, top, || {
+            Answer::new(&state.engine.match_text(text, top))
+        })
     } else if text.len() <= BLOCKING_TEXT_BYTES {
-        Arc::new(Answer::new(state.engine.match_text(text, top)))
+        Answer::new(&state.engine.match_text(text, top)).map(Arc::new)
     } else {
         let text = text.to_owned();
         let engine = state.engine.clone();
-        tokio::task::spawn_blocking(move || engine.match_text(&text, top))
+        tokio::task::spawn_blocking(move || Answer::new(&engine.match_text(&text, top)))
             .await
-            .map(|r| Arc::new(Answer::new(r)))
             .map_err(|_| AppError::internal())?
-    };
-    state.metrics.record_match(&result);
-    Ok(result)
+            .map(Arc::new)
+    }
+    .map_err(|_| AppError::internal())?;
+    state.metrics.record_match(answer.long, answer.confident);
+    Ok(answer)
 }
 
-/// A match result, and its JSON once written: a cached result is served again without being
-/// serialised again.
+/// A match result as the API serves it: its JSON (`metiers match --format json`'s shape),
+/// written once, and what the metrics count. The cache keeps these rather than the result:
+/// a title's JSON is ~1.3 KB, while the result itself takes about three times as much
+/// memory (its evidence is many small strings).
 #[derive(Debug)]
 pub struct Answer {
-    result: MatchResult,
-    json: OnceLock<Bytes>,
+    json: Bytes,
+    confident: bool,
+    /// Longer than a title (an ad, a CV).
+    long: bool,
 }
 
 impl Answer {
-    pub fn new(result: MatchResult) -> Self {
-        Answer {
-            result,
-            json: OnceLock::new(),
-        }
+    /// The answer of a result.
+    pub fn new(result: &MatchResult) -> Result<Self, serde_json::Error> {
+        let mut json = serde_json::to_vec(result)?;
+        // The writer doubles its buffer as it goes: up to half of it would be kept unused.
+        json.shrink_to_fit();
+        Ok(Answer {
+            json: Bytes::from(json),
+            confident: result.confident,
+            long: result.query.split_whitespace().count() > metiers_search::TITLE_MAX_WORDS,
+        })
     }
 
-    /// The result as JSON (`metiers match --format json`'s shape), written once.
-    pub fn json(&self) -> Result<Bytes, serde_json::Error> {
-        if let Some(json) = self.json.get() {
-            return Ok(json.clone());
-        }
-        let json = Bytes::from(serde_json::to_vec(&self.result)?);
-        Ok(self.json.get_or_init(|| json).clone())
+    /// The result as JSON.
+    pub fn json(&self) -> Bytes {
+        self.json.clone()
     }
-}
 
-impl std::ops::Deref for Answer {
-    type Target = MatchResult;
-
-    fn deref(&self) -> &MatchResult {
-        &self.result
+    /// The result again, read back from its JSON (for the page, which shows it).
+    pub fn result(&self) -> Result<MatchResult, serde_json::Error> {
+        serde_json::from_slice(&self.json)
     }
 }
 
@@ -100,8 +103,8 @@ pub fn evidence_kind(k: metiers_search::EvidenceKind) -> &'static str {
     }
 }
 
-/// Results of `match` for short texts, keyed by (text, top). The engine is immutable, so a
-/// cached result is the result; the cache is cleared when full (no eviction order to keep).
+/// Answers of `match` for short texts, keyed by (text, top). The engine is immutable, so a
+/// cached answer is the answer; the cache is cleared when full (no eviction order to keep).
 #[derive(Debug)]
 pub struct MatchCache {
     capacity: usize,
@@ -109,7 +112,8 @@ pub struct MatchCache {
 }
 
 impl MatchCache {
-    /// Entries kept by default (a few MB at most).
+    /// Entries kept by default: ~1.6 KB each for a job title (its JSON and its key), so
+    /// ~30 MiB when full (measured in docs/PERFORMANCE.md, « Mémoire du cache »).
     pub const DEFAULT_ENTRIES: usize = 20_000;
     /// Texts longer than this (in bytes) are not cached: ads and CVs rarely recur.
     pub const MAX_TEXT_BYTES: usize = 256;
@@ -122,28 +126,28 @@ impl MatchCache {
         }
     }
 
-    /// The cached result, or `compute`'s, kept when the text is short.
-    pub fn get_or_compute(
+    /// The cached answer, or `compute`'s, kept when the text is short.
+    pub fn get_or_compute<E>(
         &self,
         text: &str,
         top: usize,
-        compute: impl FnOnce() -> MatchResult,
-    ) -> Arc<Answer> {
+        compute: impl FnOnce() -> Result<Answer, E>,
+    ) -> Result<Arc<Answer>, E> {
         if self.capacity == 0 || text.len() > Self::MAX_TEXT_BYTES {
-            return Arc::new(Answer::new(compute()));
+            return compute().map(Arc::new);
         }
         let key = (text.to_owned(), top);
         if let Some(hit) = self.entries.lock().ok().and_then(|m| m.get(&key).cloned()) {
-            return hit;
+            return Ok(hit);
         }
-        let result = Arc::new(Answer::new(compute()));
+        let answer = Arc::new(compute()?);
         if let Ok(mut m) = self.entries.lock() {
             if m.len() >= self.capacity {
                 m.clear();
             }
-            m.insert(key, result.clone());
+            m.insert(key, answer.clone());
         }
-        result
+        Ok(answer)
     }
 }
 
@@ -152,15 +156,19 @@ mod tests {
     use super::*;
     use std::cell::Cell;
 
-    fn result(text: &str) -> MatchResult {
-        MatchResult {
+    fn result(text: &str) -> Result<Answer, serde_json::Error> {
+        Answer::new(&MatchResult {
             query: text.to_owned(),
             confident: false,
             matches: Vec::new(),
             title_line: None,
             set_aside: Vec::new(),
             certainty: Default::default(),
-        }
+        })
+    }
+
+    fn query(answer: &Answer) -> String {
+        answer.result().expect("JSON relu").query
     }
 
     #[test]
@@ -172,20 +180,23 @@ mod tests {
             result(t)
         };
         for _ in 0..3 {
-            assert_eq!(cache.get_or_compute("a", 3, || compute("a")).query, "a");
+            assert_eq!(
+                query(&cache.get_or_compute("a", 3, || compute("a")).unwrap()),
+                "a"
+            );
         }
         assert_eq!(calls.get(), 1);
         // Another `top` is another entry.
-        cache.get_or_compute("a", 5, || compute("a"));
+        let _ = cache.get_or_compute("a", 5, || compute("a"));
         assert_eq!(calls.get(), 2);
         // Full: cleared, then kept again.
-        cache.get_or_compute("b", 3, || compute("b"));
-        cache.get_or_compute("a", 3, || compute("a"));
+        let _ = cache.get_or_compute("b", 3, || compute("b"));
+        let _ = cache.get_or_compute("a", 3, || compute("a"));
         assert_eq!(calls.get(), 4);
         // Long texts are never kept.
         let long = "x".repeat(MatchCache::MAX_TEXT_BYTES + 1);
-        cache.get_or_compute(&long, 3, || compute(&long));
-        cache.get_or_compute(&long, 3, || compute(&long));
+        let _ = cache.get_or_compute(&long, 3, || compute(&long));
+        let _ = cache.get_or_compute(&long, 3, || compute(&long));
         assert_eq!(calls.get(), 6);
     }
 
@@ -194,11 +205,41 @@ mod tests {
         let calls = Cell::new(0);
         let cache = MatchCache::new(0);
         for _ in 0..2 {
-            cache.get_or_compute("a", 3, || {
+            let _ = cache.get_or_compute("a", 3, || {
                 calls.set(calls.get() + 1);
                 result("a")
             });
         }
         assert_eq!(calls.get(), 2);
+    }
+
+    #[test]
+    fn a_failed_computation_is_not_kept() {
+        let cache = MatchCache::new(4);
+        let failed: Result<Arc<Answer>, &str> = cache.get_or_compute("a", 3, || Err("échec"));
+        assert!(failed.is_err());
+        let calls = Cell::new(0);
+        let _ = cache.get_or_compute("a", 3, || {
+            calls.set(calls.get() + 1);
+            result("a")
+        });
+        assert_eq!(calls.get(), 1, "l'échec n'a pas été gardé");
+    }
+
+    #[test]
+    fn an_answer_gives_back_the_engines_result() {
+        let engine = metiers_search::Engine::build(&metiers_referentiel::published().referentiel)
+            .expect("moteur");
+        let ad = "Au sein de la direction du numérique, vous administrez les serveurs Linux et \
+                  le réseau. Vous assurez le support aux utilisateurs. Nous offrons un cadre \
+                  de travail agréable, télétravail possible. Candidature par courriel.";
+        for text in ["administrateur réseaux", "DBA Oracle (H/F)", ad] {
+            let mut expected = engine.match_text(text, 5);
+            let answer = Answer::new(&expected).expect("JSON");
+            expected.certainty = Default::default();
+            assert_eq!(answer.result().expect("relu"), expected, "{text}");
+            assert_eq!(answer.confident, expected.confident);
+            assert_eq!(answer.long, text == ad);
+        }
     }
 }

@@ -10,7 +10,7 @@ use crate::params::{MAX_QUERY_CHARS, MAX_TEXT_CHARS, check_text};
 use crate::referentiel::levels_match;
 use crate::text::{Segment, segments};
 use crate::view::{Layout, PageForm, PageQuery, PageWithStatus, levels, render_with};
-use crate::{AppState, text};
+use crate::{AppError, AppState, text};
 
 #[derive(Debug, Deserialize)]
 pub struct SearchParams {
@@ -238,7 +238,10 @@ async fn run(state: &AppState, f: MatchForm) -> PageWithStatus {
             return page(kept, top, Some(e.message), None, StatusCode::BAD_REQUEST);
         }
     };
-    let result = run_match(state, &text, top).await?;
+    let result = run_match(state, &text, top)
+        .await?
+        .result()
+        .map_err(|_| AppError::internal())?;
     let view = ResultView {
         confident: result.confident,
         matches: result
