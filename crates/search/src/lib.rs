@@ -28,7 +28,7 @@ use metiers_referentiel::OccupationId;
 use serde::{Deserialize, Serialize};
 
 pub use calibration::{Calibration, Certainty, TextKind};
-pub use engine::{Engine, Mode, TITLE_MAX_WORDS};
+pub use engine::{Engine, Learned, Mode, TITLE_MAX_WORDS};
 pub use metiers_referentiel::Referentiel;
 
 /// Why an engine could not be built.

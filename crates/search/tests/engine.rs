@@ -370,3 +370,54 @@ fn an_ad_is_read_title_first_and_its_boilerplate_set_aside() {
     assert_eq!(e.text, "administrateur systèmes et réseaux", "{r:?}");
     assert_eq!(e.terms, ["Administrateur", "systèmes", "réseaux"]);
 }
+
+/// An organisation that has taught hundreds of titles: read once, each still names its
+/// occupation (the index of the learned titles finds them as the loop over all did).
+#[test]
+fn many_learned_titles_read_once_each_name_their_occupation() {
+    let e = engine();
+    let ids: Vec<OccupationId> = e.occupations().map(|(id, _)| id.clone()).collect();
+    let titles: Vec<String> = include_str!("../../../data/eval/public-it-posts.jsonl")
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v["title"].as_str().map(str::to_owned))
+        .collect();
+    assert!(titles.len() > 400);
+    // Each title taught as an occupation other than the one the engine gives it.
+    let learned: Vec<LearnedTitle> = titles
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let first = e.match_text(t, 1).matches.first().map(|m| m.id.clone());
+            let id = (0..ids.len())
+                .map(|k| ids[(i + k) % ids.len()].clone())
+                .find(|id| Some(id) != first.as_ref())
+                .expect("another occupation");
+            LearnedTitle {
+                id,
+                title: t.clone(),
+            }
+        })
+        .collect();
+    let read = e.learned(&learned);
+    assert!(
+        read.len() >= learned.len() - 5,
+        "{} of {}",
+        read.len(),
+        learned.len()
+    );
+    let mut named = 0;
+    for l in &learned {
+        let r = e.match_learned(&l.title, 3, &read);
+        assert_eq!(r, e.match_text_with(&l.title, 3, &learned), "{}", l.title);
+        if r.matches.iter().any(|m| {
+            m.id == l.id
+                && m.evidence
+                    .iter()
+                    .any(|x| x.kind == EvidenceKind::LearnedTitle && x.text == l.title)
+        }) {
+            named += 1;
+        }
+    }
+    assert!(named >= read.len() * 95 / 100, "{named} of {}", read.len());
+}

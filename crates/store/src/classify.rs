@@ -127,15 +127,17 @@ impl Classifier for metiers_search::Engine {
                 })
             })
             .collect();
+        // Read once for the whole batch, not once per position.
+        let learned = self.learned(&learned);
         inputs
             .iter()
             .map(|input| {
-                let mut result = self.match_text_with(input.title, 3, &learned);
+                let mut result = self.match_learned(input.title, 3, &learned);
                 if !result.confident
                     && let Some(missions) = input.missions.filter(|m| !m.trim().is_empty())
                 {
                     let both =
-                        self.match_text_with(&format!("{}. {missions}", input.title), 3, &learned);
+                        self.match_learned(&format!("{}. {missions}", input.title), 3, &learned);
                     if both.confident || result.matches.is_empty() {
                         result = both;
                     }

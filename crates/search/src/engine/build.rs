@@ -258,17 +258,10 @@ fn word_weights(occs: &[Occ], labels: &mut [Label]) -> Weights {
         .into_iter()
         .map(|(s, occs)| (s, (1.0 + n / occs.len() as f32).ln()))
         .collect();
-    let mut label_index: FxHashMap<String, Vec<(u32, u16)>> = FxHashMap::default();
-    for (i, l) in labels.iter_mut().enumerate() {
+    for l in labels.iter_mut() {
         l.weigh(&label_idf);
-        for (k, s) in l.stems.iter().enumerate() {
-            // Labels are a few words long; a longer one is read by its first words.
-            let (Ok(i), Ok(k)) = (u32::try_from(i), u16::try_from(k)) else {
-                continue;
-            };
-            label_index.entry(s.clone()).or_default().push((i, k));
-        }
     }
+    let label_index = super::labels::index(labels);
     let mut text_df: HashMap<String, u32> = HashMap::new();
     for o in occs {
         for s in o.tf.keys() {

@@ -43,6 +43,43 @@ impl Label {
     }
 }
 
+/// The index stem → (label, position of the stem in it) of `labels`, label by label (so each
+/// stem's list is in ascending order). Labels are a few words long; a longer one is indexed
+/// by its first words.
+pub(super) fn index(labels: &[Label]) -> FxHashMap<String, Vec<(u32, u16)>> {
+    let mut index: FxHashMap<String, Vec<(u32, u16)>> = FxHashMap::default();
+    for (i, l) in labels.iter().enumerate() {
+        for (k, s) in l.stems.iter().enumerate() {
+            let (Ok(i), Ok(k)) = (u32::try_from(i), u16::try_from(k)) else {
+                continue;
+            };
+            index.entry(s.clone()).or_default().push((i, k));
+        }
+    }
+    index
+}
+
+/// An organisation's learned titles, read once for all the texts matched with them
+/// ([`Engine::learned`], [`Engine::match_learned`]): analysed, weighed as words of titles
+/// and indexed by stem, so that a match reads only the learned titles sharing a word with
+/// its text, however many the organisation has taught.
+#[derive(Debug, Clone, Default)]
+pub struct Learned {
+    pub(super) labels: Vec<Label>,
+    pub(super) index: FxHashMap<String, Vec<(u32, u16)>>,
+}
+
+impl Learned {
+    /// Learned titles kept (unknown occupations and titles without a meaningful word are not).
+    pub fn len(&self) -> usize {
+        self.labels.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty()
+    }
+}
+
 impl Engine {
     /// Titles and alternative titles completing `prefix`: see [`Engine::suggest`].
     pub(super) fn suggestions(&self, prefix: &str, limit: usize) -> Vec<Suggestion> {
@@ -86,9 +123,9 @@ impl Engine {
     }
 
     /// An organisation's learned titles as labels of their occupations (unknown
-    /// occupations and titles without a meaningful word left out).
-    pub(super) fn learned_labels(&self, learned: &[LearnedTitle]) -> Vec<Label> {
-        learned
+    /// occupations and titles without a meaningful word left out), indexed.
+    pub(super) fn learned_labels(&self, learned: &[LearnedTitle]) -> Learned {
+        let labels: Vec<Label> = learned
             .iter()
             .filter_map(|l| {
                 let occ = self.occs.iter().position(|o| o.id == l.id)?;
@@ -108,7 +145,11 @@ impl Engine {
                     label
                 })
             })
-            .collect()
+            .collect();
+        Learned {
+            index: index(&labels),
+            labels,
+        }
     }
 }
 

@@ -29,6 +29,7 @@ use crate::calibration::{Calibration, TextKind};
 use crate::vocabulary::Vocabulary;
 use crate::{LearnedTitle, Match, MatchResult, SearchError, SearchHit, Similar, Suggestion};
 use labels::Label;
+pub use labels::Learned;
 
 /// How a text is read: a job title (every word counts, titles weigh most) or a long text
 /// (an ad, a CV: the activities weigh most, boilerplate is diluted).
@@ -177,7 +178,7 @@ impl Engine {
         sure: &crate::calibration::Threshold,
     ) -> (HashMap<&str, f32>, Option<&str>) {
         let q = self.analyse(text, Mode::Title);
-        let scored = self.score(&q, &[]);
+        let scored = self.score(&q, &Learned::default());
         let certainty =
             scoring::certainty(TextKind::Title, scoring::eligible(&q, &scored), &scored);
         let sure = Calibration {
@@ -198,7 +199,7 @@ impl Engine {
     /// occupations that share something with the query are returned.
     pub fn search(&self, query: &str, limit: usize) -> Vec<SearchHit> {
         let q = self.analyse(query, Mode::Auto);
-        let scored = self.score(&q, &[]);
+        let scored = self.score(&q, &Learned::default());
         let qstems: FxHashMap<&str, f32> = q
             .stems
             .iter()
@@ -220,41 +221,45 @@ impl Engine {
 
     /// Which occupations a job title, a job ad or a CV is, best first.
     pub fn match_text(&self, text: &str, top: usize) -> MatchResult {
-        self.match_text_with(text, top, &[])
+        self.match_learned(text, top, &Learned::default())
     }
 
     /// Same as [`Engine::match_text`], with an organisation's learned titles acting as extra
-    /// alternative titles of their occupations.
+    /// alternative titles of their occupations. For many texts, read the learned titles once
+    /// with [`Engine::learned`] and match with [`Engine::match_learned`].
     pub fn match_text_with(&self, text: &str, top: usize, learned: &[LearnedTitle]) -> MatchResult {
+        self.match_learned(text, top, &self.learned(learned))
+    }
+
+    /// An organisation's learned titles, read once for many matches.
+    pub fn learned(&self, learned: &[LearnedTitle]) -> Learned {
+        self.learned_labels(learned)
+    }
+
+    /// Same as [`Engine::match_text_with`], the learned titles already read.
+    pub fn match_learned(&self, text: &str, top: usize, learned: &Learned) -> MatchResult {
         self.match_mode(text, top, learned, Mode::Auto)
     }
 
     /// Same as [`Engine::match_text_with`], with the reading mode chosen by the caller.
-    pub fn match_mode(
-        &self,
-        text: &str,
-        top: usize,
-        learned: &[LearnedTitle],
-        mode: Mode,
-    ) -> MatchResult {
-        let extra = self.learned_labels(learned);
+    pub fn match_mode(&self, text: &str, top: usize, extra: &Learned, mode: Mode) -> MatchResult {
         let long = match mode {
             Mode::Auto => text.split_whitespace().count() > TITLE_MAX_WORDS,
             Mode::Title => false,
             Mode::Long => true,
         };
         if long {
-            return self.match_long(text, top, &extra);
+            return self.match_long(text, top, extra);
         }
         let q = self.analyse(text, mode);
-        let scored = self.score(&q, &extra);
+        let scored = self.score(&q, extra);
         let certainty =
             scoring::certainty(TextKind::Title, scoring::eligible(&q, &scored), &scored);
         let matches: Vec<Match> = scored
             .iter()
             .filter(|s| s.raw > 0.0)
             .take(top)
-            .map(|s| self.to_match(s, &q, &extra))
+            .map(|s| self.to_match(s, &q, extra))
             .collect();
         MatchResult {
             query: text.to_owned(),
@@ -269,7 +274,7 @@ impl Engine {
 
     /// A long text: read (title line, sentences about the job, the rest set aside), its
     /// body matched as a long text and its title line as a title, the two combined.
-    fn match_long(&self, text: &str, top: usize, extra: &[labels::Label]) -> MatchResult {
+    fn match_long(&self, text: &str, top: usize, extra: &Learned) -> MatchResult {
         let reading = crate::reading::read(text);
         let body_text = if reading.kept.is_empty() {
             text.to_owned()

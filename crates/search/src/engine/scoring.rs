@@ -4,7 +4,7 @@
 
 use rustc_hash::FxHashMap;
 
-use super::labels::Label;
+use super::labels::{Label, Learned};
 use super::query::Analysed;
 use super::{Act, Engine, tune};
 use crate::bm25::Reading;
@@ -118,7 +118,7 @@ pub(super) fn certainty(kind: TextKind, eligible: bool, scored: &[Scored]) -> Ce
 
 impl Engine {
     /// All occupations, best first, with their raw score in [0, 1].
-    pub(super) fn score(&self, q: &Analysed, extra: &[Label]) -> Vec<Scored> {
+    pub(super) fn score(&self, q: &Analysed, extra: &Learned) -> Vec<Scored> {
         let n = self.occs.len();
         let mut best: Vec<Option<LabelHit>> = vec![None; n];
         let qw = QueryWeights::of(q);
@@ -133,38 +133,34 @@ impl Engine {
         };
         // Only the labels that share a stem with the query can match: the index gives each
         // of them with the positions of its stems that the query holds (query stems are
-        // distinct, so each position meets one query stem at most).
+        // distinct, so each position meets one query stem at most). The engine's labels
+        // first, then the learned titles (numbered after them).
         let mut pairs: Vec<(u32, u16, usize)> = Vec::new();
-        for (qi, s) in q.stems.iter().enumerate() {
-            if let Some(list) = self.label_index.get(&s.stem) {
-                pairs.extend(list.iter().map(|&(li, k)| (li, k, qi)));
-            }
-        }
-        // (label, position) is unique: one key orders them. Each stem's list is already in
-        // that order (the index is built label by label), so `pairs` is a few sorted runs,
-        // which the stable sort merges for less than the unstable one would spend.
-        pairs.sort_by_key(|&(li, k, _)| (u64::from(li) << 16) | u64::from(k));
         let mut found: Vec<(usize, usize)> = Vec::new();
-        for group in pairs.chunk_by(|a, b| a.0 == b.0) {
-            let li = group[0].0 as usize;
-            let Some(l) = self.labels.get(li) else {
-                continue;
-            };
-            found.clear();
-            found.extend(group.iter().map(|&(_, k, qi)| (usize::from(k), qi)));
-            if let Some(hit) = self.label_hit(li, l, q, &qw, &found) {
-                keep(hit, l, &found);
-            }
-        }
-        for (j, l) in extra.iter().enumerate() {
-            found.clear();
-            for (k, st) in l.stems.iter().enumerate() {
-                if let Some(qi) = q.stems.iter().position(|x| &x.stem == st) {
-                    found.push((k, qi));
+        for (labels, index, offset) in [
+            (&self.labels, &self.label_index, 0),
+            (&extra.labels, &extra.index, self.labels.len()),
+        ] {
+            pairs.clear();
+            for (qi, s) in q.stems.iter().enumerate() {
+                if let Some(list) = index.get(&s.stem) {
+                    pairs.extend(list.iter().map(|&(li, k)| (li, k, qi)));
                 }
             }
-            if let Some(hit) = self.label_hit(self.labels.len() + j, l, q, &qw, &found) {
-                keep(hit, l, &found);
+            // (label, position) is unique: one key orders them. Each stem's list is already
+            // in that order (the index is built label by label), so `pairs` is a few sorted
+            // runs, which the stable sort merges for less than the unstable one would spend.
+            pairs.sort_by_key(|&(li, k, _)| (u64::from(li) << 16) | u64::from(k));
+            for group in pairs.chunk_by(|a, b| a.0 == b.0) {
+                let li = group[0].0 as usize;
+                let Some(l) = labels.get(li) else {
+                    continue;
+                };
+                found.clear();
+                found.extend(group.iter().map(|&(_, k, qi)| (usize::from(k), qi)));
+                if let Some(hit) = self.label_hit(offset + li, l, q, &qw, &found) {
+                    keep(hit, l, &found);
+                }
             }
         }
         let bm = self.bm25(q);
@@ -380,12 +376,12 @@ impl Engine {
         &self,
         hit: &LabelHit,
         q: &Analysed,
-        extra: &[Label],
+        extra: &Learned,
     ) -> Option<Evidence> {
         let l = self
             .labels
             .get(hit.label)
-            .or_else(|| extra.get(hit.label.checked_sub(self.labels.len())?))?;
+            .or_else(|| extra.labels.get(hit.label.checked_sub(self.labels.len())?))?;
         Some(Evidence {
             kind: l.kind,
             text: l.text.clone(),
@@ -401,7 +397,7 @@ impl Engine {
 
     /// A match and its evidence: the label that matched, the headings and the (at most
     /// three) activities that share the most with the query, or else its words the fiche holds.
-    pub(super) fn to_match(&self, s: &Scored, q: &Analysed, extra: &[Label]) -> Match {
+    pub(super) fn to_match(&self, s: &Scored, q: &Analysed, extra: &Learned) -> Match {
         let o = &self.occs[s.occ];
         let mut evidence = Vec::new();
         if let Some(e) = s
