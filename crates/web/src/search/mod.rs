@@ -181,7 +181,11 @@ mod tests {
         };
         for _ in 0..3 {
             assert_eq!(
-                query(&cache.get_or_compute("a", 3, || compute("a")).unwrap()),
+                query(
+                    &cache
+                        .get_or_compute("a", 3, || compute("a"))
+                        .expect("réponse")
+                ),
                 "a"
             );
         }
