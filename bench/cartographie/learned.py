@@ -38,6 +38,8 @@ def main():
     ap.add_argument("--learned", type=int, default=3000)
     ap.add_argument("--out", default="/tmp/bench-learned")
     args = ap.parse_args()
+    if not os.access(args.metiers, os.X_OK):
+        sys.exit(f"{args.metiers} introuvable : construisez d’abord (cargo build --release -p metiers)")
     os.makedirs(args.out, exist_ok=True)
     subprocess.run(
         [sys.executable, os.path.join(ROOT, "bench", "cartographie", "generate.py"),
