@@ -371,8 +371,8 @@ fn an_ad_is_read_title_first_and_its_boilerplate_set_aside() {
     assert_eq!(e.terms, ["Administrateur", "systèmes", "réseaux"]);
 }
 
-/// An organisation that has taught hundreds of titles: read once, each still names its
-/// occupation (the index of the learned titles finds them as the loop over all did).
+/// An organisation that has taught hundreds of titles, read once: a text equal to one of them
+/// is matched to the occupation it was taught as, through the index of the learned titles.
 #[test]
 fn many_learned_titles_read_once_each_name_their_occupation() {
     let e = engine();
@@ -381,6 +381,8 @@ fn many_learned_titles_read_once_each_name_their_occupation() {
         .lines()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
         .filter_map(|v| v["title"].as_str().map(str::to_owned))
+        .collect::<std::collections::BTreeSet<String>>()
+        .into_iter()
         .collect();
     assert!(titles.len() > 400);
     // Each title taught as an occupation other than the one the engine gives it.
@@ -400,16 +402,14 @@ fn many_learned_titles_read_once_each_name_their_occupation() {
         })
         .collect();
     let read = e.learned(&learned);
-    assert!(
-        read.len() >= learned.len() - 5,
-        "{} of {}",
+    assert_eq!(
         read.len(),
-        learned.len()
+        learned.len(),
+        "every title has a meaningful word"
     );
     let mut named = 0;
     for l in &learned {
         let r = e.match_learned(&l.title, 3, &read);
-        assert_eq!(r, e.match_text_with(&l.title, 3, &learned), "{}", l.title);
         if r.matches.iter().any(|m| {
             m.id == l.id
                 && m.evidence
@@ -419,5 +419,8 @@ fn many_learned_titles_read_once_each_name_their_occupation() {
             named += 1;
         }
     }
-    assert!(named >= read.len() * 95 / 100, "{named} of {}", read.len());
+    // 399 of 405 on 2026-12-02. The others: spellings of one title taught as two
+    // occupations (« DATA SCIENTIST F/H », « Data scientist (H/F) »), a title the engine
+    // already holds (« Technicien de proximité »), titles of more than 16 words (read as ads).
+    assert!(named >= read.len() * 97 / 100, "{named} of {}", read.len());
 }

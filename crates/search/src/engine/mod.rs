@@ -242,24 +242,24 @@ impl Engine {
     }
 
     /// Same as [`Engine::match_text_with`], with the reading mode chosen by the caller.
-    pub fn match_mode(&self, text: &str, top: usize, extra: &Learned, mode: Mode) -> MatchResult {
+    pub fn match_mode(&self, text: &str, top: usize, learned: &Learned, mode: Mode) -> MatchResult {
         let long = match mode {
             Mode::Auto => text.split_whitespace().count() > TITLE_MAX_WORDS,
             Mode::Title => false,
             Mode::Long => true,
         };
         if long {
-            return self.match_long(text, top, extra);
+            return self.match_long(text, top, learned);
         }
         let q = self.analyse(text, mode);
-        let scored = self.score(&q, extra);
+        let scored = self.score(&q, learned);
         let certainty =
             scoring::certainty(TextKind::Title, scoring::eligible(&q, &scored), &scored);
         let matches: Vec<Match> = scored
             .iter()
             .filter(|s| s.raw > 0.0)
             .take(top)
-            .map(|s| self.to_match(s, &q, extra))
+            .map(|s| self.to_match(s, &q, learned))
             .collect();
         MatchResult {
             query: text.to_owned(),

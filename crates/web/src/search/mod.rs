@@ -53,8 +53,8 @@ pub async fn run_match(state: &AppState, text: &str, top: usize) -> Result<Arc<A
 
 /// A match result as the API serves it: its JSON (`metiers match --format json`'s shape),
 /// written once, and what the metrics count. The cache keeps these rather than the result:
-/// a title's JSON is ~1.3 KB, while the result itself takes about three times as much
-/// memory (its evidence is many small strings).
+/// a title's JSON is ~1.3 KB, while the result itself took ~4 KB more per cached title
+/// (its evidence is many small strings; docs/PERFORMANCE.md, « Mémoire du cache »).
 #[derive(Debug)]
 pub struct Answer {
     json: Bytes,
