@@ -237,7 +237,17 @@ fn sentences(line: &str) -> Vec<String> {
             && chars
                 .get(i + 2)
                 .is_none_or(|n| n.is_uppercase() || !n.is_alphanumeric());
-        let bullet = matches!(c, '•' | '·' | '\u{f0b7}' | '▪' | '►' | '➢' | 'Ø');
+        // A dash after a space and before a capital is a bullet of a list flattened to one
+        // line (« … logiciels - Réaliser les opérations … », « … : -Contrôler … »).
+        let dash = matches!(c, '-' | '–')
+            && i > 0
+            && chars.get(i - 1).is_some_and(|p| p.is_whitespace())
+            && match chars.get(i + 1) {
+                Some(n) if n.is_whitespace() => chars.get(i + 2).is_some_and(|n| n.is_uppercase()),
+                Some(n) => n.is_uppercase(),
+                None => false,
+            };
+        let bullet = dash || matches!(c, '•' | '·' | '\u{f0b7}' | '▪' | '►' | '➢' | 'Ø');
         if bullet {
             push(&mut out, &mut cur);
             continue;
@@ -325,6 +335,26 @@ mod tests {
         // A mark far into the text is no title's.
         let long = "Au sein de la direction du numérique, le bureau des infrastructures recrute pour son équipe de production un administrateur H/F qui assurera l’exploitation.";
         assert_eq!(read(long).title, None);
+    }
+
+    #[test]
+    fn a_list_flattened_to_one_line_is_read_bullet_by_bullet() {
+        let r = read(
+            "Vos missions : - Réaliser l'intégration des composants - Rédiger les procédures, -Contrôler la cohérence des données. Poste basé à Lille - Télétravail possible.",
+        );
+        assert_eq!(
+            r.kept,
+            [
+                "Vos missions :",
+                "Réaliser l'intégration des composants",
+                "Rédiger les procédures,",
+                "Contrôler la cohérence des données.",
+            ]
+        );
+        assert_eq!(r.set_aside, ["Poste basé à Lille", "Télétravail possible."]);
+        // Hyphens inside words and dashes before a small letter are no bullets.
+        let r = read("Vous assurerez le suivi des projets e-administration - en lien avec la DSI.");
+        assert_eq!(r.kept.len(), 1, "{r:?}");
     }
 
     #[test]
