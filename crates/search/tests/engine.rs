@@ -424,3 +424,48 @@ fn many_learned_titles_read_once_each_name_their_occupation() {
     // already holds (« Technicien de proximité »), titles of more than 16 words (read as ads).
     assert!(named >= read.len() * 97 / 100, "{named} of {}", read.len());
 }
+
+#[test]
+fn a_long_text_mentions_a_label_only_with_its_words_together() {
+    // The missions of a real ad (data/eval/dev.jsonl, an « intégrateur d'exploitation »):
+    // « chef d'équipe » in one bullet and « équipe d'exploitation » in another are no
+    // « chef d'exploitation », and « chef d'équipe (… méthodologie projet …) » with
+    // « techniques » two bullets away no « chef de projet technique ».
+    let ad = "Vos missions : - Réaliser l'intégration des composants techniques ou logiciels - \
+              Réaliser les opérations de maintenance et d'intégration les applications techniques, \
+              en adéquation avec les niveaux de services attendus par les utilisateurs et dans le \
+              respect des procédures, - Participer en tant qu'équipier ou chef d'équipe (au sens \
+              de la méthodologie projet Prince²) aux réalisations et mises en production des \
+              composants de l'infrastructure, - Réaliser la formalisation des tâches de \
+              maintenance et d'intégration en produisant les procédures adéquates en vue de \
+              faciliter les transferts vers l'équipe d'exploitation,";
+    let vocabulary = |text: &str| -> Vec<String> {
+        engine()
+            .match_text(text, 5)
+            .matches
+            .iter()
+            .flat_map(|m| &m.evidence)
+            .filter(|e| e.kind == EvidenceKind::Vocabulary)
+            .map(|e| e.text.clone())
+            .collect()
+    };
+    let scattered = vocabulary(ad);
+    assert!(
+        !scattered.iter().any(|t| t.starts_with("chef d")),
+        "{scattered:?}"
+    );
+    assert_eq!(
+        first(ad),
+        "integrateur-d-exploitation",
+        "{:?}",
+        engine().match_text(ad, 3)
+    );
+    // The same words together are a mention.
+    let together = vocabulary(&format!(
+        "{ad} Vous serez le chef d’exploitation de la plateforme."
+    ));
+    assert!(
+        together.iter().any(|t| t == "chef d’exploitation"),
+        "{together:?}"
+    );
+}

@@ -125,6 +125,9 @@ mod tune {
     pub const HEAD_ONLY: f32 = 0.8;
     /// Factor of a label whose words are scattered in the query.
     pub const SCATTERED: f32 = 0.8;
+    /// Words a long text may hold between those of a label it mentions, beyond one (« chef
+    /// de projet informatique technique »).
+    pub const MENTION_SLACK: u32 = 1;
     /// Weight of a query word that no fiche and no vocabulary entry knows.
     pub const UNKNOWN: f32 = 0.35;
     /// Share of a title's words the best label must explain for a sure answer.

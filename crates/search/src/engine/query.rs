@@ -30,6 +30,9 @@ pub(super) struct Analysed {
     pub(super) outside: bool,
     /// Long texts: the stem ids of each segment (sentence, bullet).
     pub(super) segments: Vec<Vec<u32>>,
+    /// Long texts: where each stem of `stems` occurs, as (segment, token position); empty
+    /// for a title.
+    pub(super) occurrences: Vec<Vec<(u32, u32)>>,
 }
 
 impl Engine {
@@ -45,9 +48,14 @@ impl Engine {
             Mode::Long => true,
         };
         let mut stems: Vec<QStem> = Vec::new();
+        // Long texts: the stem index of each token, in order (for `occurrences`).
+        let mut token_stems: Vec<(usize, usize)> = Vec::new();
         for (pos, t) in toks.into_iter().enumerate() {
-            if let Some(s) = stems.iter_mut().find(|s| s.stem == t.stem) {
-                s.tf += 1;
+            if let Some(qi) = stems.iter().position(|s| s.stem == t.stem) {
+                stems[qi].tf += 1;
+                if long {
+                    token_stems.push((t.from, qi));
+                }
                 continue;
             }
             let surface = full.get(t.from..t.to).unwrap_or(&t.stem).to_owned();
@@ -58,9 +66,15 @@ impl Engine {
                     None => (t.stem.clone(), false),
                 },
             };
-            if let Some(s) = stems.iter_mut().find(|s| s.stem == stem) {
-                s.tf += 1;
+            if let Some(qi) = stems.iter().position(|s| s.stem == stem) {
+                stems[qi].tf += 1;
+                if long {
+                    token_stems.push((t.from, qi));
+                }
                 continue;
+            }
+            if long {
+                token_stems.push((t.from, stems.len()));
             }
             let weight =
                 self.weight_of(&stem).unwrap_or(tune::UNKNOWN) * if fuzzy { 0.7 } else { 1.0 };
@@ -83,10 +97,18 @@ impl Engine {
                     .outside
                     .iter()
                     .any(|o| o.iter().all(|st| stems.iter().any(|s| &s.original == st))));
-        let segments = if long {
-            self.segments(full)
+        let (segments, occurrences) = if long {
+            let mut occurrences = vec![Vec::new(); stems.len()];
+            let bounds = segment_bounds(full);
+            for (pos, &(from, qi)) in token_stems.iter().enumerate() {
+                let seg = bounds.partition_point(|&b| b <= from);
+                if let Some(o) = occurrences.get_mut(qi) {
+                    o.push((seg as u32, pos as u32));
+                }
+            }
+            (self.segments(full), occurrences)
         } else {
-            Vec::new()
+            (Vec::new(), Vec::new())
         };
         Analysed {
             stems,
@@ -94,6 +116,7 @@ impl Engine {
             long,
             outside,
             segments,
+            occurrences,
         }
     }
 
@@ -143,7 +166,7 @@ impl Engine {
 
     /// Splits a long text into sentences and bullets, as sorted stem ids.
     fn segments(&self, text: &str) -> Vec<Vec<u32>> {
-        text.split(['.', ';', '•', '*', '\n', '!', '?', ':', '·', '|'])
+        text.split(SEGMENT_ENDS)
             .flat_map(|s| s.split(" - "))
             .filter_map(|seg| {
                 let mut ids: Vec<u32> = analysis::analyze(&self.analyzer, seg)
@@ -155,6 +178,55 @@ impl Engine {
                 (ids.len() >= 2).then_some(ids)
             })
             .collect()
+    }
+}
+
+/// The characters that end a segment (sentence, bullet) of a long text; « - » between
+/// spaces ends one too.
+const SEGMENT_ENDS: [char; 10] = ['.', ';', '•', '*', '\n', '!', '?', ':', '·', '|'];
+
+/// The byte offsets where a segment of `text` ends, in order (see [`Engine::segments`]).
+fn segment_bounds(text: &str) -> Vec<usize> {
+    let mut out: Vec<usize> = text
+        .char_indices()
+        .filter(|(_, c)| SEGMENT_ENDS.contains(c))
+        .map(|(i, _)| i)
+        .chain(text.match_indices(" - ").map(|(i, _)| i + 1))
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+impl Analysed {
+    /// Whether the query stems `qis` (distinct) stand together in one segment of a long
+    /// text: within a window of `slack` more tokens than there are stems. A label is
+    /// mentioned by a text only so, not by words scattered over its sentences.
+    pub(super) fn together(&self, qis: &[usize], slack: u32) -> bool {
+        let Some((&anchor, rest)) = qis.split_first() else {
+            return false;
+        };
+        if rest.is_empty() {
+            return true;
+        }
+        let window = qis.len() as u32 + slack;
+        let Some(anchors) = self.occurrences.get(anchor) else {
+            return false;
+        };
+        anchors.iter().any(|&(seg, p)| {
+            let (mut lo, mut hi) = (p, p);
+            rest.iter().all(|&qi| {
+                let near = self.occurrences.get(qi).and_then(|occ| {
+                    occ.iter()
+                        .filter(|&&(s, q)| s == seg && q.abs_diff(p) <= window)
+                        .min_by_key(|&&(_, q)| q.abs_diff(p))
+                });
+                near.is_some_and(|&(_, q)| {
+                    lo = lo.min(q);
+                    hi = hi.max(q);
+                    hi - lo <= window
+                })
+            })
+        })
     }
 }
 

@@ -287,6 +287,15 @@ impl Engine {
             if lab_cov < 0.99 || lone {
                 return None;
             }
+            // A mention is the label's words together in one sentence, not its words
+            // scattered over the text (« chef d’équipe … équipe d’exploitation » is no
+            // « chef d’exploitation »).
+            let mut qis: Vec<usize> = found.iter().map(|&(_, qi)| qi).collect();
+            qis.sort_unstable();
+            qis.dedup();
+            if !q.together(&qis, tune::MENTION_SLACK) {
+                return None;
+            }
             (lab_total / 6.0).min(1.0)
         } else {
             // Sums in the query's order, whatever the label's.
