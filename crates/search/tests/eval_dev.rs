@@ -28,7 +28,7 @@ fn dev_set_holds_its_level() {
     );
     let m = &report.all;
     let floors = [
-        ("top-1", m.top1, 0.88),
+        ("top-1", m.top1, 0.895),
         ("top-3", m.top3, 0.965),
         ("precision of confident", m.precision, 0.96),
         ("coverage of confident", m.coverage, 0.55),
@@ -37,6 +37,15 @@ fn dev_set_holds_its_level() {
     for (name, value, floor) in floors {
         assert!(value >= floor, "{name} {value:.3} < {floor}: {m:?}");
     }
+    // Missions texts of ads: 24 of 32 labelled since labels are mentions only when their
+    // words stand together (21 before).
+    let ads = &report
+        .by_kind
+        .iter()
+        .find(|(k, _)| k == "ad")
+        .expect("ads")
+        .1;
+    assert!(ads.top1 >= 0.70, "ads top-1 {:.3}: {ads:?}", ads.top1);
     // Items that are not labels of ROME or ESCO (the repertories are labels of the engine).
     let not_repertory: Vec<_> = items
         .iter()
@@ -83,7 +92,7 @@ fn the_thresholds_in_use_are_those_the_dev_set_gives_and_hold_when_cross_validat
         "rerun `cargo run --release -p metiers-search --example calibrate` and copy its thresholds"
     );
     let cv = calibration::cross_validate(&dev, 5, FIT_PRECISION, &Calibration::FITTED);
-    assert!(cv.all.precision() >= 0.94, "{cv:?}");
+    assert!(cv.all.precision() >= 0.95, "{cv:?}");
     assert!(cv.all.coverage() >= 0.55, "{cv:?}");
     // Measured on the employer-labelled offers, never fitted on them.
     let pep = eval::samples(&engine, &items("pep-dev.jsonl"));
