@@ -731,7 +731,7 @@ settings! {
         flag: Some("--match-cache"),
         env: "METIERS_MATCH_CACHE",
         value_name: "NOMBRE",
-        help: "Résultats de rapprochement des intitulés gardés en cache, ~1,6 Ko chacun (0 : pas de cache) (variable METIERS_MATCH_CACHE ; par défaut 20000, ~30 Mio une fois plein).",
+        help: "Résultats de rapprochement des intitulés gardés en cache, ~1,6 Ko chacun (0 : pas de cache) (variable METIERS_MATCH_CACHE ; par défaut 20000, ~30 Mio une fois plein ; plein, il oublie d’abord les intitulés demandés une seule fois).",
         secret: false,
         expected: "un nombre d’entrées (0 : pas de cache)",
         kind: Integer,

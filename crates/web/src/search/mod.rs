@@ -12,8 +12,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::routing::get;
 use metiers_search::MatchResult;
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use crate::AppState;
 use crate::error::AppError;
@@ -104,11 +103,22 @@ pub fn evidence_kind(k: metiers_search::EvidenceKind) -> &'static str {
 }
 
 /// Answers of `match` for short texts, keyed by (text, top). The engine is immutable, so a
-/// cached answer is the answer; the cache is cleared when full (no eviction order to keep).
-#[derive(Debug)]
+/// cached answer is the answer. When full, the cache forgets first the entries asked once
+/// (quick_cache's S3-FIFO policy): a stream of distinct titles (an import, a crawler) does
+/// not push out the titles that recur. Its locks are sharded, and two requests for the same
+/// missing title compute it once.
 pub struct MatchCache {
-    capacity: usize,
-    entries: Mutex<HashMap<(String, usize), Arc<Answer>>>,
+    /// `None` when disabled.
+    entries: Option<quick_cache::sync::Cache<(String, usize), Arc<Answer>>>,
+}
+
+impl std::fmt::Debug for MatchCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MatchCache")
+            .field("capacity", &self.capacity())
+            .field("len", &self.len())
+            .finish()
+    }
 }
 
 impl MatchCache {
@@ -121,8 +131,7 @@ impl MatchCache {
     /// A cache of `capacity` entries; 0 disables it.
     pub fn new(capacity: usize) -> Self {
         Self {
-            capacity,
-            entries: Mutex::new(HashMap::new()),
+            entries: (capacity > 0).then(|| quick_cache::sync::Cache::new(capacity)),
         }
     }
 
@@ -133,21 +142,27 @@ impl MatchCache {
         top: usize,
         compute: impl FnOnce() -> Result<Answer, E>,
     ) -> Result<Arc<Answer>, E> {
-        if self.capacity == 0 || text.len() > Self::MAX_TEXT_BYTES {
-            return compute().map(Arc::new);
-        }
-        let key = (text.to_owned(), top);
-        if let Some(hit) = self.entries.lock().ok().and_then(|m| m.get(&key).cloned()) {
-            return Ok(hit);
-        }
-        let answer = Arc::new(compute()?);
-        if let Ok(mut m) = self.entries.lock() {
-            if m.len() >= self.capacity {
-                m.clear();
+        match &self.entries {
+            Some(cache) if text.len() <= Self::MAX_TEXT_BYTES => {
+                cache.get_or_insert_with(&(text.to_owned(), top), || compute().map(Arc::new))
             }
-            m.insert(key, answer.clone());
+            _ => compute().map(Arc::new),
         }
-        Ok(answer)
+    }
+
+    /// Entries it can hold: the capacity asked, rounded up to its shards'.
+    pub fn capacity(&self) -> usize {
+        self.entries.as_ref().map_or(0, |c| c.capacity() as usize)
+    }
+
+    /// Entries held now.
+    pub fn len(&self) -> usize {
+        self.entries.as_ref().map_or(0, |c| c.len())
+    }
+
+    /// Whether no entry is held.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -172,7 +187,7 @@ mod tests {
     }
 
     #[test]
-    fn the_match_cache_keeps_short_texts_and_forgets_when_full() {
+    fn the_match_cache_keeps_short_texts_and_never_grows_past_its_capacity() {
         let calls = Cell::new(0);
         let cache = MatchCache::new(2);
         let compute = |t: &str| {
@@ -193,15 +208,46 @@ mod tests {
         // Another `top` is another entry.
         let _ = cache.get_or_compute("a", 5, || compute("a"));
         assert_eq!(calls.get(), 2);
-        // Full: cleared, then kept again.
-        let _ = cache.get_or_compute("b", 3, || compute("b"));
-        let _ = cache.get_or_compute("a", 3, || compute("a"));
-        assert_eq!(calls.get(), 4);
+        for t in ["b", "c", "d", "e"] {
+            let _ = cache.get_or_compute(t, 3, || compute(t));
+        }
+        assert!(cache.len() <= cache.capacity(), "{cache:?}");
         // Long texts are never kept.
+        let calls_before = calls.get();
         let long = "x".repeat(MatchCache::MAX_TEXT_BYTES + 1);
         let _ = cache.get_or_compute(&long, 3, || compute(&long));
         let _ = cache.get_or_compute(&long, 3, || compute(&long));
-        assert_eq!(calls.get(), 6);
+        assert_eq!(calls.get(), calls_before + 2);
+    }
+
+    #[test]
+    fn recurring_titles_outlive_a_stream_of_distinct_ones() {
+        // 20 titles asked again and again among 5,000 asked once, in a cache of 500: the
+        // recurring ones stay (a cache cleared whole when full recomputed each of them at
+        // every clearing, ~200 times in all).
+        let cache = MatchCache::new(500);
+        let recomputed = Cell::new(0);
+        let hot: Vec<String> = (0..20).map(|i| format!("intitulé récurrent {i}")).collect();
+        for round in 0..5_000 {
+            let once = format!("intitulé vu une fois {round}");
+            let _ = cache.get_or_compute(&once, 3, || result(&once));
+            let title = &hot[round % hot.len()];
+            let _ = cache.get_or_compute(title, 3, || {
+                recomputed.set(recomputed.get() + 1);
+                result(title)
+            });
+        }
+        // Each computed once on first sight, and at most a few times more.
+        assert!(
+            recomputed.get() <= 2 * hot.len(),
+            "{} calculs pour {} intitulés récurrents",
+            recomputed.get(),
+            hot.len()
+        );
+        assert!(
+            cache.capacity() < 550 && cache.len() <= cache.capacity(),
+            "{cache:?}"
+        );
     }
 
     #[test]
