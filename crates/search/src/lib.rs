@@ -67,6 +67,15 @@ pub struct MatchResult {
     pub certainty: Certainty,
 }
 
+impl MatchResult {
+    /// Whether the engine read the text as a long text (an ad, a CV) rather than a title.
+    /// Known for a result the engine gave, not for one read back from JSON (`certainty` is
+    /// not serialised).
+    pub fn is_long(&self) -> bool {
+        self.certainty.kind != TextKind::Title
+    }
+}
+
 /// One occupation that fits a text.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

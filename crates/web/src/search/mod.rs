@@ -71,7 +71,7 @@ impl Answer {
         Ok(Answer {
             json: Bytes::from(json),
             confident: result.confident,
-            long: result.query.split_whitespace().count() > metiers_search::TITLE_MAX_WORDS,
+            long: result.is_long(),
         })
     }
 
