@@ -202,7 +202,11 @@ fn learned_titles_act_as_alternative_titles() {
     }];
     let without = engine().match_text("Gestionnaire de tickets GLPI", 3);
     assert_ne!(without.matches.first().map(|m| &m.id), Some(&id));
-    let with = engine().match_text_with("Gestionnaire de tickets GLPI", 3, &learned);
+    let with = engine().match_learned(
+        "Gestionnaire de tickets GLPI",
+        3,
+        &engine().learned(&learned),
+    );
     assert_eq!(with.matches[0].id, id);
     assert_eq!(with.matches[0].evidence[0].kind, EvidenceKind::LearnedTitle);
 }

@@ -123,8 +123,9 @@ impl Engine {
     }
 
     /// An organisation's learned titles as labels of their occupations (unknown
-    /// occupations and titles without a meaningful word left out), indexed.
-    pub(super) fn learned_labels(&self, learned: &[LearnedTitle]) -> Learned {
+    /// occupations and titles without a meaningful word left out), indexed: read once for
+    /// all the texts matched with them ([`Engine::match_learned`]).
+    pub fn learned(&self, learned: &[LearnedTitle]) -> Learned {
         let labels: Vec<Label> = learned
             .iter()
             .filter_map(|l| {

@@ -27,7 +27,7 @@ use crate::analysis::{Expander, Tok};
 use crate::bm25::Bm25Table;
 use crate::calibration::{Calibration, TextKind};
 use crate::vocabulary::Vocabulary;
-use crate::{LearnedTitle, Match, MatchResult, SearchError, SearchHit, Similar, Suggestion};
+use crate::{Match, MatchResult, SearchError, SearchHit, Similar, Suggestion};
 use labels::Label;
 pub use labels::Learned;
 
@@ -227,24 +227,14 @@ impl Engine {
         self.match_learned(text, top, &Learned::default())
     }
 
-    /// Same as [`Engine::match_text`], with an organisation's learned titles acting as extra
-    /// alternative titles of their occupations. For many texts, read the learned titles once
-    /// with [`Engine::learned`] and match with [`Engine::match_learned`].
-    pub fn match_text_with(&self, text: &str, top: usize, learned: &[LearnedTitle]) -> MatchResult {
-        self.match_learned(text, top, &self.learned(learned))
-    }
-
-    /// An organisation's learned titles, read once for many matches.
-    pub fn learned(&self, learned: &[LearnedTitle]) -> Learned {
-        self.learned_labels(learned)
-    }
-
-    /// Same as [`Engine::match_text_with`], the learned titles already read.
+    /// Same as [`Engine::match_text`], with an organisation's learned titles (read once by
+    /// [`Engine::learned`] for all its texts) acting as extra alternative titles of their
+    /// occupations.
     pub fn match_learned(&self, text: &str, top: usize, learned: &Learned) -> MatchResult {
         self.match_mode(text, top, learned, Mode::Auto)
     }
 
-    /// Same as [`Engine::match_text_with`], with the reading mode chosen by the caller.
+    /// Same as [`Engine::match_learned`], with the reading mode chosen by the caller.
     pub fn match_mode(&self, text: &str, top: usize, learned: &Learned, mode: Mode) -> MatchResult {
         let long = match mode {
             Mode::Auto => text.split_whitespace().count() > TITLE_MAX_WORDS,

@@ -48,13 +48,19 @@ impl Engine {
             Mode::Long => true,
         };
         let mut stems: Vec<QStem> = Vec::new();
-        // Long texts: the stem index of each token, in order (for `occurrences`).
-        let mut token_stems: Vec<(usize, usize)> = Vec::new();
+        // Long texts, for each token in order: where it starts, its index in `stems`, and the
+        // id of its stem as analysed (before typo correction) for the segments.
+        let mut tokens: Vec<Token> = Vec::new();
         for (pos, t) in toks.into_iter().enumerate() {
+            let id = if long {
+                self.stem_ids.get(&t.stem).copied()
+            } else {
+                None
+            };
             if let Some(qi) = stems.iter().position(|s| s.stem == t.stem) {
                 stems[qi].tf += 1;
                 if long {
-                    token_stems.push((t.from, qi));
+                    tokens.push((t.from, qi, id));
                 }
                 continue;
             }
@@ -69,12 +75,12 @@ impl Engine {
             if let Some(qi) = stems.iter().position(|s| s.stem == stem) {
                 stems[qi].tf += 1;
                 if long {
-                    token_stems.push((t.from, qi));
+                    tokens.push((t.from, qi, id));
                 }
                 continue;
             }
             if long {
-                token_stems.push((t.from, stems.len()));
+                tokens.push((t.from, stems.len(), id));
             }
             let weight =
                 self.weight_of(&stem).unwrap_or(tune::UNKNOWN) * if fuzzy { 0.7 } else { 1.0 };
@@ -98,15 +104,7 @@ impl Engine {
                     .iter()
                     .any(|o| o.iter().all(|st| stems.iter().any(|s| &s.original == st))));
         let (segments, occurrences) = if long {
-            let mut occurrences = vec![Vec::new(); stems.len()];
-            let bounds = segment_bounds(full);
-            for (pos, &(from, qi)) in token_stems.iter().enumerate() {
-                let seg = bounds.partition_point(|&b| b <= from);
-                if let Some(o) = occurrences.get_mut(qi) {
-                    o.push((seg as u32, pos as u32));
-                }
-            }
-            (self.segments(full), occurrences)
+            split_segments(full, &tokens, stems.len())
         } else {
             (Vec::new(), Vec::new())
         };
@@ -163,29 +161,53 @@ impl Engine {
         }
         best.map(|(_, c)| c.clone())
     }
-
-    /// Splits a long text into sentences and bullets, as sorted stem ids.
-    fn segments(&self, text: &str) -> Vec<Vec<u32>> {
-        text.split(SEGMENT_ENDS)
-            .flat_map(|s| s.split(" - "))
-            .filter_map(|seg| {
-                let mut ids: Vec<u32> = analysis::analyze(&self.analyzer, seg)
-                    .iter()
-                    .filter_map(|t| self.stem_ids.get(&t.stem).copied())
-                    .collect();
-                ids.sort_unstable();
-                ids.dedup();
-                (ids.len() >= 2).then_some(ids)
-            })
-            .collect()
-    }
 }
 
 /// The characters that end a segment (sentence, bullet) of a long text; « - » between
 /// spaces ends one too.
 const SEGMENT_ENDS: [char; 10] = ['.', ';', '•', '*', '\n', '!', '?', ':', '·', '|'];
 
-/// The byte offsets where a segment of `text` ends, in order (see [`Engine::segments`]).
+/// A token of a long text: where it starts in the text, its index among the query's stems,
+/// and the id of its stem as analysed (`None` for a stem no fiche knows).
+type Token = (usize, usize, Option<u32>);
+
+/// The segments (sentences, bullets) of a long text and where each query stem occurs, from
+/// its tokens in order: each segment as the sorted ids of its stems (those with fewer than
+/// two known stems left out), and for each of the `n` query stems its (segment, token
+/// position) occurrences.
+fn split_segments(text: &str, tokens: &[Token], n: usize) -> SegmentsAndOccurrences {
+    let bounds = segment_bounds(text);
+    let mut segments = Vec::new();
+    let mut occurrences = vec![Vec::new(); n];
+    let mut current: (Option<usize>, Vec<u32>) = (None, Vec::new());
+    let close = |ids: &mut Vec<u32>, segments: &mut Vec<Vec<u32>>| {
+        ids.sort_unstable();
+        ids.dedup();
+        if ids.len() >= 2 {
+            segments.push(std::mem::take(ids));
+        }
+        ids.clear();
+    };
+    for (pos, &(from, qi, id)) in tokens.iter().enumerate() {
+        let seg = bounds.partition_point(|&b| b <= from);
+        if current.0 != Some(seg) {
+            close(&mut current.1, &mut segments);
+            current.0 = Some(seg);
+        }
+        current.1.extend(id);
+        if let Some(o) = occurrences.get_mut(qi) {
+            o.push((seg as u32, pos as u32));
+        }
+    }
+    close(&mut current.1, &mut segments);
+    (segments, occurrences)
+}
+
+/// What [`split_segments`] gives: the segments' stem ids, and each query stem's occurrences.
+type SegmentsAndOccurrences = (Vec<Vec<u32>>, Vec<Vec<(u32, u32)>>);
+
+/// The byte offsets where a segment of `text` ends, in order: [`SEGMENT_ENDS`], and « - »
+/// between spaces.
 fn segment_bounds(text: &str) -> Vec<usize> {
     let mut out: Vec<usize> = text
         .char_indices()
