@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use crate::{KnowledgeError, closest, fold};
 
@@ -137,7 +138,10 @@ pub struct Rome {
     pub mobilities: Vec<Mobility>,
     by_code: HashMap<String, usize>,
     by_ogr: HashMap<String, usize>,
-    by_label: HashMap<String, Vec<usize>>,
+    /// Folded long and short labels (each gendered form) → appellations; built on first
+    /// use: folding the 13,120 appellations costs more than reading them, and most processes
+    /// (the matcher's start-up among them) never look an appellation up by its label.
+    by_label: OnceLock<HashMap<String, Vec<usize>>>,
     /// First item of each OGR code of `skills` (an item is listed once per fiche).
     skill_by_ogr: HashMap<String, usize>,
 }
@@ -174,19 +178,6 @@ impl Rome {
             .enumerate()
             .map(|(i, a)| (a.ogr.clone(), i))
             .collect();
-        let mut by_label: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, a) in appellations.iter().enumerate() {
-            let mut keys: Vec<String> = gendered_forms(&a.label)
-                .into_iter()
-                .chain(gendered_forms(&a.short_label))
-                .map(|l| fold(&l))
-                .collect();
-            keys.sort();
-            keys.dedup();
-            for key in keys {
-                by_label.entry(key).or_default().push(i);
-            }
-        }
         let skills: Vec<RomeSkill> = crate::read_csv("data/rome/competences.csv", skills)?;
         let mut skill_by_ogr: HashMap<String, usize> = HashMap::new();
         for (i, s) in skills.iter().enumerate() {
@@ -199,7 +190,7 @@ impl Rome {
             mobilities: crate::read_csv("data/rome/mobilites.csv", mobilities)?,
             by_code,
             by_ogr,
-            by_label,
+            by_label: OnceLock::new(),
             skill_by_ogr,
         })
     }
@@ -222,6 +213,7 @@ impl Rome {
     /// The appellations whose long or short label is this text (case and accents ignored).
     pub fn appellations_named(&self, text: &str) -> Vec<&Appellation> {
         self.by_label
+            .get_or_init(|| labels_index(&self.appellations))
             .get(&fold(text))
             .map(|v| v.iter().map(|&i| &self.appellations[i]).collect())
             .unwrap_or_default()
@@ -269,4 +261,22 @@ impl Rome {
         .map(|a| format!("{} — {}", a.ogr, a.label))
         .collect()
     }
+}
+
+/// The appellations by their folded long and short labels, each gendered form.
+fn labels_index(appellations: &[Appellation]) -> HashMap<String, Vec<usize>> {
+    let mut by_label: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, a) in appellations.iter().enumerate() {
+        let mut keys: Vec<String> = gendered_forms(&a.label)
+            .into_iter()
+            .chain(gendered_forms(&a.short_label))
+            .map(|l| fold(&l))
+            .collect();
+        keys.sort();
+        keys.dedup();
+        for key in keys {
+            by_label.entry(key).or_default().push(i);
+        }
+    }
+    by_label
 }
