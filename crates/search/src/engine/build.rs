@@ -21,11 +21,14 @@ use crate::vocabulary::Vocabulary;
 use crate::{EvidenceKind, SearchError};
 
 impl Engine {
-    /// Builds the engine, phase by phase (see the module's documentation).
+    /// Builds the engine, phase by phase (see the module's documentation); `bm25`, when
+    /// given, is the table of an engine built from the same edition and vocabulary (labels
+    /// do not change it).
     pub(super) fn build_from(
         referentiel: &Referentiel,
         vocabulary: &Vocabulary,
         repertory: &[RepertoryLabel],
+        bm25: Option<Bm25Table>,
     ) -> Result<Engine, SearchError> {
         let (analyzer, expander) = analysis_chain(vocabulary);
         let stems_of = |text: &str| labels::stems_of(&analyzer, &expander, text);
@@ -47,7 +50,10 @@ impl Engine {
             text_idf,
             known_by_len,
         } = word_weights(&occs, &mut labels);
-        let bm25 = bm25_table(referentiel, &vocab_text, &analyzer, &expander)?;
+        let bm25 = match bm25 {
+            Some(table) => table,
+            None => bm25_table(referentiel, &vocab_text, &analyzer, &expander)?,
+        };
         let ActivityIds {
             stem_ids,
             idf_by_id,

@@ -142,8 +142,18 @@ impl Engine {
     /// Builds the engine with the embedded vocabulary and the embedded repertories (ROME
     /// appellations and ESCO labels reached through the crosswalk).
     pub fn build(referentiel: &Referentiel) -> Result<Engine, SearchError> {
-        let k = metiers_knowledge::Knowledge::shared()?;
-        Self::build_with(referentiel, &Vocabulary::embedded()?, Some(&k))
+        let vocabulary = Vocabulary::embedded()?;
+        // The repertories are read (decompressed, parsed) while the engine without them is
+        // built: start-up takes the longer of the two, not their sum.
+        let (knowledge, base) = std::thread::scope(|s| {
+            let knowledge = s.spawn(metiers_knowledge::Knowledge::shared);
+            let base = Self::build_from(referentiel, &vocabulary, &[], None);
+            let knowledge = knowledge
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (knowledge, base)
+        });
+        Self::with_repertories(base?, referentiel, &vocabulary, &*knowledge?)
     }
 
     /// Builds the engine with a given vocabulary and, when given, the repertories' labels.
@@ -152,14 +162,24 @@ impl Engine {
         vocabulary: &Vocabulary,
         knowledge: Option<&metiers_knowledge::Knowledge>,
     ) -> Result<Engine, SearchError> {
-        let base = Self::build_from(referentiel, vocabulary, &[])?;
+        let base = Self::build_from(referentiel, vocabulary, &[], None)?;
         match knowledge {
             None => Ok(base),
-            Some(k) => {
-                let extra = crate::repertories::labels(&base, k);
-                Self::build_from(referentiel, vocabulary, &extra)
-            }
+            Some(k) => Self::with_repertories(base, referentiel, vocabulary, k),
         }
+    }
+
+    /// The engine `base` (built without repertories) given the labels that the repertories
+    /// give the occupations, which `base` places ([`crate::repertories`]). The BM25 table,
+    /// which the labels do not change, is `base`'s.
+    fn with_repertories(
+        base: Engine,
+        referentiel: &Referentiel,
+        vocabulary: &Vocabulary,
+        k: &metiers_knowledge::Knowledge,
+    ) -> Result<Engine, SearchError> {
+        let extra = crate::repertories::labels(&base, k);
+        Self::build_from(referentiel, vocabulary, &extra, Some(base.bm25))
     }
 
     /// The thresholds of « confident » in use.
