@@ -44,6 +44,17 @@ pub enum Mode {
 /// Texts of at most this many words are read as titles in [`Mode::Auto`].
 pub const TITLE_MAX_WORDS: usize = 16;
 
+impl Mode {
+    /// Whether `text` is read as a long text in this mode.
+    pub fn reads_long(self, text: &str) -> bool {
+        match self {
+            Mode::Auto => text.split_whitespace().count() > TITLE_MAX_WORDS,
+            Mode::Title => false,
+            Mode::Long => true,
+        }
+    }
+}
+
 /// The search engine over one edition. Immutable after [`Engine::build`]; `Send + Sync`.
 pub struct Engine {
     occs: Vec<Occ>,
@@ -256,15 +267,10 @@ impl Engine {
 
     /// Same as [`Engine::match_learned`], with the reading mode chosen by the caller.
     pub fn match_mode(&self, text: &str, top: usize, learned: &Learned, mode: Mode) -> MatchResult {
-        let long = match mode {
-            Mode::Auto => text.split_whitespace().count() > TITLE_MAX_WORDS,
-            Mode::Title => false,
-            Mode::Long => true,
-        };
-        if long {
+        if mode.reads_long(text) {
             return self.match_long(text, top, learned);
         }
-        let q = self.analyse(text, mode);
+        let q = self.analyse(text, Mode::Title);
         let scored = self.score(&q, learned);
         let certainty =
             scoring::certainty(TextKind::Title, scoring::eligible(&q, &scored), &scored);

@@ -2,7 +2,7 @@
 //! weights, its head word, whether it names an occupation outside the référentiel, and the
 //! segments of a long text.
 
-use super::{Engine, Mode, TITLE_MAX_WORDS, tune};
+use super::{Engine, Mode, tune};
 use crate::analysis;
 
 /// One distinct stem of a query.
@@ -41,12 +41,7 @@ impl Engine {
         let expanded = self.expander.expand(text);
         let full = expanded.as_deref().unwrap_or(text);
         let toks = analysis::analyze(&self.analyzer, full);
-        let words = text.split_whitespace().count();
-        let long = match mode {
-            Mode::Auto => words > TITLE_MAX_WORDS,
-            Mode::Title => false,
-            Mode::Long => true,
-        };
+        let long = mode.reads_long(text);
         let mut stems: Vec<QStem> = Vec::new();
         // Long texts, for each token in order: where it starts, its index in `stems`, and the
         // id of its stem as analysed (before typo correction) for the segments.
