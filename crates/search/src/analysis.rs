@@ -61,6 +61,85 @@ pub fn analyze(analyzer: &TextAnalyzer, text: &str) -> Vec<Tok> {
     out
 }
 
+/// The analysis of words, remembered. The chain acts on each word alone (the tokenizer cuts
+/// at every character that is not alphanumeric, and each filter maps or drops one token), so
+/// a word's stem is computed once: the engine fills this while it reads the edition and its
+/// labels, and queries read it without writing (a word it lacks is analysed on the spot).
+/// Gives what [`analyze`] gives.
+#[derive(Debug, Clone, Default)]
+pub struct Words {
+    /// Word as the tokenizer cuts it → its stem, `None` when the chain drops it.
+    stems: rustc_hash::FxHashMap<Box<str>, Option<Box<str>>>,
+}
+
+impl Words {
+    /// Analyses `text`, remembering the words it did not know yet.
+    pub fn analyze_learning(&mut self, analyzer: &TextAnalyzer, text: &str) -> Vec<Tok> {
+        each_word(text, |word| {
+            if let Some(known) = self.stems.get(word) {
+                return known.as_deref().map(str::to_owned);
+            }
+            let stem = stem_of_word(analyzer, word);
+            self.stems
+                .insert(word.into(), stem.as_deref().map(Box::from));
+            stem
+        })
+    }
+
+    /// Analyses `text` with the words remembered.
+    pub fn analyze(&self, analyzer: &TextAnalyzer, text: &str) -> Vec<Tok> {
+        each_word(text, |word| match self.stems.get(word) {
+            Some(known) => known.as_deref().map(str::to_owned),
+            None => stem_of_word(analyzer, word),
+        })
+    }
+
+    /// How many words are remembered.
+    pub fn len(&self) -> usize {
+        self.stems.len()
+    }
+
+    /// Whether no word is remembered.
+    pub fn is_empty(&self) -> bool {
+        self.stems.is_empty()
+    }
+}
+
+/// The tokens of `text`: each maximal run of alphanumeric characters (what
+/// [`SimpleTokenizer`] cuts), with the stem `stem` gives it, `None` dropping it.
+fn each_word(text: &str, mut stem: impl FnMut(&str) -> Option<String>) -> Vec<Tok> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        if c.is_alphanumeric() {
+            start.get_or_insert(i);
+        } else if let Some(from) = start.take()
+            && let Some(s) = stem(&text[from..i])
+        {
+            out.push(Tok {
+                stem: s,
+                from,
+                to: i,
+            });
+        }
+    }
+    if let Some(from) = start
+        && let Some(s) = stem(&text[from..])
+    {
+        out.push(Tok {
+            stem: s,
+            from,
+            to: text.len(),
+        });
+    }
+    out
+}
+
+/// The stem of one word through the whole chain (`None` when a filter drops it).
+fn stem_of_word(analyzer: &TextAnalyzer, word: &str) -> Option<String> {
+    analyze(analyzer, word).into_iter().next().map(|t| t.stem)
+}
+
 /// Lowercase, accents folded, punctuation kept: the key used for autocomplete and for
 /// comparing headings.
 pub fn fold(text: &str) -> String {
@@ -469,6 +548,29 @@ mod tests {
         let toks = analyze(&french_analyzer(&[]), text);
         assert_eq!(&text[toks[0].from..toks[0].to], "Administrer");
         assert_eq!(&text[toks[2].from..toks[2].to], "serveurs");
+    }
+
+    #[test]
+    fn remembered_words_give_what_the_chain_gives() {
+        let a = french_analyzer(&["Recherchons".to_owned()]);
+        let texts = [
+            "Administrateur·rice systèmes et réseaux (H/F) – Technicien(ne) d’exploitation",
+            "Chef / Cheffe de projet MOA : l'ensemble des SI, 3.5 ans, C++ & .NET",
+            "Nous recherchons un(e) DÉVELOPPEUSE full-stack 😀 ; Ingénieur·e·s",
+            "Intitulé_très_long_anticonstitutionnellementanticonstitutionnellement OK",
+            "  ",
+            "",
+            "Ω électricien·ne niveau 2, 北京 data-scientist",
+        ];
+        let mut words = Words::default();
+        for t in &texts {
+            assert_eq!(words.analyze(&a, t), analyze(&a, t), "{t}");
+            assert_eq!(words.analyze_learning(&a, t), analyze(&a, t), "{t}");
+        }
+        assert!(!words.is_empty());
+        for t in &texts {
+            assert_eq!(words.analyze(&a, t), analyze(&a, t), "{t}");
+        }
     }
 
     #[test]

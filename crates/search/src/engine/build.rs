@@ -2,6 +2,7 @@
 //! chain, the occupations and their labels, the weights of words, the tantivy index read into
 //! a BM25 table, and the activities as sorted stem ids (for the alignment of long texts).
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use metiers_referentiel::Referentiel;
@@ -21,20 +22,23 @@ use crate::vocabulary::Vocabulary;
 use crate::{EvidenceKind, SearchError};
 
 impl Engine {
-    /// Builds the engine, phase by phase (see the module's documentation); `bm25`, when
-    /// given, is the table of an engine built from the same edition and vocabulary (labels
-    /// do not change it).
+    /// Builds the engine, phase by phase (see the module's documentation); `base`, when
+    /// given, is an engine built from the same edition and vocabulary, whose BM25 table
+    /// (labels do not change it) and analysed words are kept.
     pub(super) fn build_from(
         referentiel: &Referentiel,
         vocabulary: &Vocabulary,
         repertory: &[RepertoryLabel],
-        bm25: Option<Bm25Table>,
+        base: Option<Engine>,
     ) -> Result<Engine, SearchError> {
+        let (bm25, words) = base.map(|b| (b.bm25, b.words)).unzip();
         let (analyzer, expander) = analysis_chain(vocabulary);
-        let stems_of = |text: &str| labels::stems_of(&analyzer, &expander, text);
+        let words = RefCell::new(words.unwrap_or_default());
+        let analyze = |text: &str| words.borrow_mut().analyze_learning(&analyzer, text);
+        let stems_of = |text: &str| labels::stems_of(&analyze, &expander, text);
 
         let mut labels = Vec::new();
-        let occs = occupations(referentiel, &analyzer, &stems_of, &mut labels);
+        let occs = occupations(referentiel, &analyze, &stems_of, &mut labels);
         let vocab_text = vocabulary_labels(vocabulary, &occs, &stems_of, &mut labels)?;
         repertory_labels(repertory, &occs, &stems_of, &mut labels);
         let outside = vocabulary
@@ -78,6 +82,7 @@ impl Engine {
             labels,
             outside,
             analyzer,
+            words: words.into_inner(),
             expander,
             label_idf,
             label_index,
@@ -121,7 +126,7 @@ fn analysis_chain(vocabulary: &Vocabulary) -> (TextAnalyzer, Expander) {
 /// (and the variants of both) pushed onto `labels`.
 fn occupations(
     referentiel: &Referentiel,
-    analyzer: &TextAnalyzer,
+    analyze: &dyn Fn(&str) -> Vec<analysis::Tok>,
     stems_of: &dyn Fn(&str) -> Vec<String>,
     labels: &mut Vec<Label>,
 ) -> Vec<Occ> {
@@ -160,7 +165,7 @@ fn occupations(
                 activities.push(Act {
                     heading: g.heading.clone(),
                     text: a.text.clone(),
-                    toks: analysis::analyze(analyzer, &a.text),
+                    toks: analyze(&a.text),
                     stems: stems_of(&full),
                 });
             }

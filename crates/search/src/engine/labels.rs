@@ -6,10 +6,8 @@ use std::collections::HashSet;
 
 use rustc_hash::FxHashMap;
 
-use tantivy::tokenizer::TextAnalyzer;
-
 use super::{Engine, tune};
-use crate::analysis::{self, Expander};
+use crate::analysis::{self, Expander, Tok};
 use crate::{EvidenceKind, LearnedTitle, Suggestion};
 
 /// One name of an occupation.
@@ -130,7 +128,11 @@ impl Engine {
             .iter()
             .filter_map(|l| {
                 let occ = self.occs.iter().position(|o| o.id == l.id)?;
-                let stems = stems_of(&self.analyzer, &self.expander, &l.title);
+                let stems = stems_of(
+                    &|t: &str| self.words.analyze(&self.analyzer, t),
+                    &self.expander,
+                    &l.title,
+                );
                 (!stems.is_empty()).then(|| {
                     let mut label = Label {
                         occ,
@@ -155,10 +157,14 @@ impl Engine {
 }
 
 /// The distinct stems of a text, abbreviations expanded, in order of first occurrence.
-pub(super) fn stems_of(analyzer: &TextAnalyzer, expander: &Expander, text: &str) -> Vec<String> {
+pub(super) fn stems_of(
+    analyze: &dyn Fn(&str) -> Vec<Tok>,
+    expander: &Expander,
+    text: &str,
+) -> Vec<String> {
     let expanded = expander.expand(text);
     let mut out: Vec<String> = Vec::new();
-    for t in analysis::analyze(analyzer, expanded.as_deref().unwrap_or(text)) {
+    for t in analyze(expanded.as_deref().unwrap_or(text)) {
         if !out.contains(&t.stem) {
             out.push(t.stem);
         }

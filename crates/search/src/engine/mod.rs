@@ -61,6 +61,8 @@ pub struct Engine {
     labels: Vec<Label>,
     outside: Vec<Vec<String>>,
     analyzer: TextAnalyzer,
+    /// The stems of the words of the edition and the labels, computed once.
+    words: crate::analysis::Words,
     expander: Expander,
     /// Stem → weight as a word of titles (rarer among the occupations' titles: heavier).
     label_idf: FxHashMap<String, f32>,
@@ -182,7 +184,7 @@ impl Engine {
 
     /// The engine `base` (built without repertories) given the labels that the repertories
     /// give the occupations, which `base` places ([`crate::repertories`]). The BM25 table,
-    /// which the labels do not change, is `base`'s.
+    /// which the labels do not change, and the words already analysed are `base`'s.
     fn with_repertories(
         base: Engine,
         referentiel: &Referentiel,
@@ -190,7 +192,7 @@ impl Engine {
         k: &metiers_knowledge::Knowledge,
     ) -> Result<Engine, SearchError> {
         let extra = crate::repertories::labels(&base, k);
-        Self::build_from(referentiel, vocabulary, &extra, Some(base.bm25))
+        Self::build_from(referentiel, vocabulary, &extra, Some(base))
     }
 
     /// The thresholds of « confident » in use.

@@ -530,7 +530,9 @@ impl Engine {
         let mut scored: Vec<(f32, &String)> = sentences
             .iter()
             .filter_map(|sentence| {
-                let mut ids: Vec<u32> = crate::analysis::analyze(&self.analyzer, sentence)
+                let mut ids: Vec<u32> = self
+                    .words
+                    .analyze(&self.analyzer, sentence)
                     .iter()
                     .filter_map(|t| self.stem_ids.get(&t.stem).copied())
                     .collect();
