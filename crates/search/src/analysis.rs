@@ -61,83 +61,87 @@ pub fn analyze(analyzer: &TextAnalyzer, text: &str) -> Vec<Tok> {
     out
 }
 
-/// The analysis of words, remembered. The chain acts on each word alone (the tokenizer cuts
-/// at every character that is not alphanumeric, and each filter maps or drops one token), so
-/// a word's stem is computed once: the engine fills this while it reads the edition and its
-/// labels, and queries read it without writing (a word it lacks is analysed on the spot).
-/// Gives what [`analyze`] gives.
-#[derive(Debug, Clone, Default)]
+/// The analysis chain with the words it has analysed remembered. The chain acts on each
+/// word alone (its tokenizer cuts at every character that is not alphanumeric, and each
+/// filter maps or drops one token), so a word's stem is computed once: the engine fills this
+/// while it reads the edition and its labels, and queries read it without writing (a word it
+/// lacks is analysed on the spot). Gives what [`analyze`] gives with the same analyzer.
+#[derive(Clone)]
 pub struct Words {
+    analyzer: TextAnalyzer,
     /// Word as the tokenizer cuts it → its stem, `None` when the chain drops it.
     stems: rustc_hash::FxHashMap<Box<str>, Option<Box<str>>>,
 }
 
+impl std::fmt::Debug for Words {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Words")
+            .field("remembered", &self.stems.len())
+            .finish_non_exhaustive()
+    }
+}
+
 impl Words {
+    /// Nothing remembered yet, for the chain `analyzer`.
+    pub fn new(analyzer: TextAnalyzer) -> Self {
+        Words {
+            analyzer,
+            stems: Default::default(),
+        }
+    }
+
+    /// The chain.
+    pub fn analyzer(&self) -> &TextAnalyzer {
+        &self.analyzer
+    }
+
     /// Analyses `text`, remembering the words it did not know yet.
-    pub fn analyze_learning(&mut self, analyzer: &TextAnalyzer, text: &str) -> Vec<Tok> {
+    pub fn analyze_learning(&mut self, text: &str) -> Vec<Tok> {
+        let Words { analyzer, stems } = self;
         each_word(text, |word| {
-            if let Some(known) = self.stems.get(word) {
+            if let Some(known) = stems.get(word) {
                 return known.as_deref().map(str::to_owned);
             }
             let stem = stem_of_word(analyzer, word);
-            self.stems
-                .insert(word.into(), stem.as_deref().map(Box::from));
+            stems.insert(word.into(), stem.as_deref().map(Box::from));
             stem
         })
     }
 
-    /// Analyses `text` with the words remembered.
-    pub fn analyze(&self, analyzer: &TextAnalyzer, text: &str) -> Vec<Tok> {
+    /// Analyses `text` with the words remembered (the chain is copied, once, only when a
+    /// word is not).
+    pub fn analyze(&self, text: &str) -> Vec<Tok> {
+        let mut chain: Option<TextAnalyzer> = None;
         each_word(text, |word| match self.stems.get(word) {
             Some(known) => known.as_deref().map(str::to_owned),
-            None => stem_of_word(analyzer, word),
+            None => stem_of_word(chain.get_or_insert_with(|| self.analyzer.clone()), word),
         })
-    }
-
-    /// How many words are remembered.
-    pub fn len(&self) -> usize {
-        self.stems.len()
-    }
-
-    /// Whether no word is remembered.
-    pub fn is_empty(&self) -> bool {
-        self.stems.is_empty()
     }
 }
 
-/// The tokens of `text`: each maximal run of alphanumeric characters (what
-/// [`SimpleTokenizer`] cuts), with the stem `stem` gives it, `None` dropping it.
+/// The tokens of `text` as the chain's tokenizer ([`SimpleTokenizer`]) cuts them, each with
+/// the stem `stem` gives its word (`None` drops it).
 fn each_word(text: &str, mut stem: impl FnMut(&str) -> Option<String>) -> Vec<Tok> {
+    let mut tokenizer = SimpleTokenizer::default();
+    let mut stream = tokenizer.token_stream(text);
     let mut out = Vec::new();
-    let mut start = None;
-    for (i, c) in text.char_indices() {
-        if c.is_alphanumeric() {
-            start.get_or_insert(i);
-        } else if let Some(from) = start.take()
-            && let Some(s) = stem(&text[from..i])
-        {
+    while stream.advance() {
+        let t = stream.token();
+        if let Some(s) = stem(&t.text) {
             out.push(Tok {
                 stem: s,
-                from,
-                to: i,
+                from: t.offset_from,
+                to: t.offset_to,
             });
         }
-    }
-    if let Some(from) = start
-        && let Some(s) = stem(&text[from..])
-    {
-        out.push(Tok {
-            stem: s,
-            from,
-            to: text.len(),
-        });
     }
     out
 }
 
 /// The stem of one word through the whole chain (`None` when a filter drops it).
-fn stem_of_word(analyzer: &TextAnalyzer, word: &str) -> Option<String> {
-    analyze(analyzer, word).into_iter().next().map(|t| t.stem)
+fn stem_of_word(analyzer: &mut TextAnalyzer, word: &str) -> Option<String> {
+    let mut stream = analyzer.token_stream(word);
+    stream.advance().then(|| stream.token().text.clone())
 }
 
 /// Lowercase, accents folded, punctuation kept: the key used for autocomplete and for
@@ -562,14 +566,20 @@ mod tests {
             "",
             "Ω électricien·ne niveau 2, 北京 data-scientist",
         ];
-        let mut words = Words::default();
+        let mut words = Words::new(a.clone());
         for t in &texts {
-            assert_eq!(words.analyze(&a, t), analyze(&a, t), "{t}");
-            assert_eq!(words.analyze_learning(&a, t), analyze(&a, t), "{t}");
+            assert_eq!(words.analyze(t), analyze(&a, t), "{t}");
+            assert_eq!(words.analyze_learning(t), analyze(&a, t), "{t}");
         }
-        assert!(!words.is_empty());
+        // Remembered: the dropped words (stop words, inclusive fragments, the long one) too.
+        assert_eq!(words.stems.get("recherchons"), Some(&None));
+        assert_eq!(words.stems.get("Nous"), Some(&None));
+        assert_eq!(
+            words.stems.get("Cheffe").cloned(),
+            Some(Some("chef".into()))
+        );
         for t in &texts {
-            assert_eq!(words.analyze(&a, t), analyze(&a, t), "{t}");
+            assert_eq!(words.analyze(t), analyze(&a, t), "{t}");
         }
     }
 

@@ -15,7 +15,7 @@ use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
 
 use super::labels::{self, Label, heading_key, push_label, title_variants, words_of};
 use super::{Act, Engine, Occ};
-use crate::analysis::{self, Expander, Expansion};
+use crate::analysis::{self, Expander, Expansion, Words};
 use crate::bm25::Bm25Table;
 use crate::repertories::RepertoryLabel;
 use crate::vocabulary::Vocabulary;
@@ -33,8 +33,8 @@ impl Engine {
     ) -> Result<Engine, SearchError> {
         let (bm25, words) = base.map(|b| (b.bm25, b.words)).unzip();
         let (analyzer, expander) = analysis_chain(vocabulary);
-        let words = RefCell::new(words.unwrap_or_default());
-        let analyze = |text: &str| words.borrow_mut().analyze_learning(&analyzer, text);
+        let words = RefCell::new(words.unwrap_or_else(|| Words::new(analyzer)));
+        let analyze = |text: &str| words.borrow_mut().analyze_learning(text);
         let stems_of = |text: &str| labels::stems_of(&analyze, &expander, text);
 
         let mut labels = Vec::new();
@@ -56,7 +56,12 @@ impl Engine {
         } = word_weights(&occs, &mut labels);
         let bm25 = match bm25 {
             Some(table) => table,
-            None => bm25_table(referentiel, &vocab_text, &analyzer, &expander)?,
+            None => bm25_table(
+                referentiel,
+                &vocab_text,
+                words.borrow().analyzer(),
+                &expander,
+            )?,
         };
         let ActivityIds {
             stem_ids,
@@ -81,7 +86,6 @@ impl Engine {
             occs,
             labels,
             outside,
-            analyzer,
             words: words.into_inner(),
             expander,
             label_idf,

@@ -128,11 +128,7 @@ impl Engine {
             .iter()
             .filter_map(|l| {
                 let occ = self.occs.iter().position(|o| o.id == l.id)?;
-                let stems = stems_of(
-                    &|t: &str| self.words.analyze(&self.analyzer, t),
-                    &self.expander,
-                    &l.title,
-                );
+                let stems = stems_of(&|t: &str| self.words.analyze(t), &self.expander, &l.title);
                 (!stems.is_empty()).then(|| {
                     let mut label = Label {
                         occ,

@@ -21,7 +21,6 @@ use std::collections::HashMap;
 use rustc_hash::FxHashMap;
 
 use metiers_referentiel::{OccupationId, Referentiel};
-use tantivy::tokenizer::TextAnalyzer;
 
 use crate::analysis::{Expander, Tok};
 use crate::bm25::Bm25Table;
@@ -60,8 +59,7 @@ pub struct Engine {
     occs: Vec<Occ>,
     labels: Vec<Label>,
     outside: Vec<Vec<String>>,
-    analyzer: TextAnalyzer,
-    /// The stems of the words of the edition and the labels, computed once.
+    /// The analysis chain, with the stems of the words of the edition and the labels.
     words: crate::analysis::Words,
     expander: Expander,
     /// Stem → weight as a word of titles (rarer among the occupations' titles: heavier).

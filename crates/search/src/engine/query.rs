@@ -40,7 +40,7 @@ impl Engine {
     pub(super) fn analyse(&self, text: &str, mode: Mode) -> Analysed {
         let expanded = self.expander.expand(text);
         let full = expanded.as_deref().unwrap_or(text);
-        let toks = self.words.analyze(&self.analyzer, full);
+        let toks = self.words.analyze(full);
         let long = mode.reads_long(text);
         let mut stems: Vec<QStem> = Vec::new();
         // Long texts, for each token in order: where it starts, its index in `stems`, and the

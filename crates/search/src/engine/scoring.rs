@@ -532,7 +532,7 @@ impl Engine {
             .filter_map(|sentence| {
                 let mut ids: Vec<u32> = self
                     .words
-                    .analyze(&self.analyzer, sentence)
+                    .analyze(sentence)
                     .iter()
                     .filter_map(|t| self.stem_ids.get(&t.stem).copied())
                     .collect();
