@@ -21,19 +21,45 @@ use crate::repertories::RepertoryLabel;
 use crate::vocabulary::Vocabulary;
 use crate::{EvidenceKind, SearchError};
 
+/// What an engine keeps for another built from the same edition and vocabulary: the
+/// repertories' labels change none of it.
+pub(super) struct Reuse {
+    words: Words,
+    expander: Expander,
+    bm25: Bm25Table,
+}
+
 impl Engine {
-    /// Builds the engine, phase by phase (see the module's documentation); `base`, when
-    /// given, is an engine built from the same edition and vocabulary, whose BM25 table
-    /// (labels do not change it) and analysed words are kept.
+    /// The parts another engine of the same edition and vocabulary can keep.
+    pub(super) fn into_reuse(self) -> Reuse {
+        Reuse {
+            words: self.words,
+            expander: self.expander,
+            bm25: self.bm25,
+        }
+    }
+
+    /// Builds the engine, phase by phase (see the module's documentation); `reuse`, when
+    /// given, comes from an engine built from the same edition and vocabulary: its analysis
+    /// chain with the words already analysed, its expansions and its BM25 table are kept.
     pub(super) fn build_from(
         referentiel: &Referentiel,
         vocabulary: &Vocabulary,
         repertory: &[RepertoryLabel],
-        base: Option<Engine>,
+        reuse: Option<Reuse>,
     ) -> Result<Engine, SearchError> {
-        let (bm25, words) = base.map(|b| (b.bm25, b.words)).unzip();
-        let (analyzer, expander) = analysis_chain(vocabulary);
-        let words = RefCell::new(words.unwrap_or_else(|| Words::new(analyzer)));
+        let (words, expander, bm25) = match reuse {
+            Some(Reuse {
+                words,
+                expander,
+                bm25,
+            }) => (words, expander, Some(bm25)),
+            None => {
+                let (analyzer, expander) = analysis_chain(vocabulary);
+                (Words::new(analyzer), expander, None)
+            }
+        };
+        let words = RefCell::new(words);
         let analyze = |text: &str| words.borrow_mut().analyze_learning(text);
         let stems_of = |text: &str| labels::stems_of(&analyze, &expander, text);
 
@@ -443,5 +469,42 @@ fn activity_ids(occs: &[Occ], text_idf: &FxHashMap<String, f32>) -> ActivityIds 
         idf_by_id,
         act_ids,
         act_seq,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The engine with repertories keeps the analysed words, expansions and BM25 table of the
+    /// engine without them: it must answer exactly as one built from nothing with the same
+    /// labels, on real texts (titles and ads).
+    #[test]
+    fn reusing_the_first_build_answers_as_a_fresh_build() {
+        let r = metiers_referentiel::published().referentiel;
+        let vocabulary = Vocabulary::embedded().unwrap();
+        let k = metiers_knowledge::Knowledge::embedded().unwrap();
+        let base = Engine::build_from(&r, &vocabulary, &[], None).unwrap();
+        let extra = crate::repertories::labels(&base, &k);
+        assert!(
+            extra.len() > 1_000,
+            "{} libellés des répertoires",
+            extra.len()
+        );
+        let fresh = Engine::build_from(&r, &vocabulary, &extra, None).unwrap();
+        let reused = Engine::build_from(&r, &vocabulary, &extra, Some(base.into_reuse())).unwrap();
+        let texts: Vec<String> = include_str!("../../../../data/eval/dev.jsonl")
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter_map(|v| v["text"].as_str().map(str::to_owned))
+            .collect();
+        assert_eq!(texts.len(), 226);
+        for text in &texts {
+            assert_eq!(
+                reused.match_text(text, 5),
+                fresh.match_text(text, 5),
+                "{text}"
+            );
+        }
     }
 }

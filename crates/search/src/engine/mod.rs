@@ -181,8 +181,8 @@ impl Engine {
     }
 
     /// The engine `base` (built without repertories) given the labels that the repertories
-    /// give the occupations, which `base` places ([`crate::repertories`]). The BM25 table,
-    /// which the labels do not change, and the words already analysed are `base`'s.
+    /// give the occupations, which `base` places ([`crate::repertories`]). What the labels do
+    /// not change is `base`'s ([`build::Reuse`]): the analysed words, the BM25 table.
     fn with_repertories(
         base: Engine,
         referentiel: &Referentiel,
@@ -190,7 +190,7 @@ impl Engine {
         k: &metiers_knowledge::Knowledge,
     ) -> Result<Engine, SearchError> {
         let extra = crate::repertories::labels(&base, k);
-        Self::build_from(referentiel, vocabulary, &extra, Some(base))
+        Self::build_from(referentiel, vocabulary, &extra, Some(base.into_reuse()))
     }
 
     /// The thresholds of « confident » in use.
