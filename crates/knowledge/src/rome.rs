@@ -134,6 +134,7 @@ pub struct Mobility {
 pub struct Rome {
     pub fiches: Vec<RomeFiche>,
     pub appellations: Vec<Appellation>,
+    /// In the order of their fiche's code (stable: each fiche's items in the file's order).
     pub skills: Vec<RomeSkill>,
     pub mobilities: Vec<Mobility>,
     by_code: HashMap<String, usize>,
@@ -142,6 +143,9 @@ pub struct Rome {
     /// use: folding the 13,120 appellations costs more than reading them, and most processes
     /// (the matcher's start-up among them) never look an appellation up by its label.
     by_label: OnceLock<HashMap<String, Vec<usize>>>,
+    /// Fiche code → its appellations, built on first use (the matcher's start-up asks for the
+    /// appellations of the few fiches of the crosswalk only).
+    by_fiche: OnceLock<HashMap<String, Vec<usize>>>,
     /// First item of each OGR code of `skills` (an item is listed once per fiche).
     skill_by_ogr: HashMap<String, usize>,
 }
@@ -178,7 +182,9 @@ impl Rome {
             .enumerate()
             .map(|(i, a)| (a.ogr.clone(), i))
             .collect();
-        let skills: Vec<RomeSkill> = crate::read_csv("data/rome/competences.csv", skills)?;
+        let mut skills: Vec<RomeSkill> = crate::read_csv("data/rome/competences.csv", skills)?;
+        // Grouped by fiche for `skills_of` (the file already is: the sort only checks it).
+        skills.sort_by(|a, b| a.code_rome.cmp(&b.code_rome));
         let mut skill_by_ogr: HashMap<String, usize> = HashMap::new();
         for (i, s) in skills.iter().enumerate() {
             skill_by_ogr.entry(s.code_ogr.clone()).or_insert(i);
@@ -191,6 +197,7 @@ impl Rome {
             by_code,
             by_ogr,
             by_label: OnceLock::new(),
+            by_fiche: OnceLock::new(),
             skill_by_ogr,
         })
     }
@@ -220,13 +227,26 @@ impl Rome {
     }
 
     /// The appellations of a fiche.
-    pub fn appellations_of<'a>(&'a self, code: &'a str) -> impl Iterator<Item = &'a Appellation> {
-        self.appellations.iter().filter(move |a| a.code == code)
+    pub fn appellations_of<'a>(&'a self, code: &str) -> impl Iterator<Item = &'a Appellation> {
+        self.by_fiche
+            .get_or_init(|| {
+                let mut by_fiche: HashMap<String, Vec<usize>> = HashMap::new();
+                for (i, a) in self.appellations.iter().enumerate() {
+                    by_fiche.entry(a.code.clone()).or_default().push(i);
+                }
+                by_fiche
+            })
+            .get(code)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.appellations[i])
     }
 
     /// The skill items of a fiche (fiches the crosswalk names, and the M18 family).
-    pub fn skills_of<'a>(&'a self, code: &'a str) -> impl Iterator<Item = &'a RomeSkill> {
-        self.skills.iter().filter(move |s| s.code_rome == code)
+    pub fn skills_of(&self, code: &str) -> &[RomeSkill] {
+        let start = self.skills.partition_point(|s| s.code_rome.as_str() < code);
+        let len = self.skills[start..].partition_point(|s| s.code_rome == code);
+        &self.skills[start..start + len]
     }
 
     /// The fiches ROME lists as mobilities from `code`, in ROME's order.
@@ -279,4 +299,47 @@ fn labels_index(appellations: &[Appellation]) -> HashMap<String, Vec<usize>> {
         }
     }
     by_label
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The indexed lookups give what a scan of the whole slice gives, for every fiche.
+    #[test]
+    fn lookups_by_fiche_give_the_items_of_the_fiche() {
+        let rome = Rome::embedded().unwrap();
+        let mut with_skills = 0;
+        for f in &rome.fiches {
+            let skills: Vec<&RomeSkill> = rome.skills_of(&f.code).iter().collect();
+            let scanned: Vec<&RomeSkill> = rome
+                .skills
+                .iter()
+                .filter(|s| s.code_rome == f.code)
+                .collect();
+            assert_eq!(skills.len(), scanned.len(), "{}", f.code);
+            assert!(
+                skills
+                    .iter()
+                    .zip(&scanned)
+                    .all(|(a, b)| std::ptr::eq(*a, *b))
+            );
+            with_skills += usize::from(!skills.is_empty());
+            let ogr: Vec<&str> = rome
+                .appellations_of(&f.code)
+                .map(|a| a.ogr.as_str())
+                .collect();
+            let scanned: Vec<&str> = rome
+                .appellations
+                .iter()
+                .filter(|a| a.code == f.code)
+                .map(|a| a.ogr.as_str())
+                .collect();
+            assert_eq!(ogr, scanned, "{}", f.code);
+        }
+        assert_eq!(with_skills, 105, "fiches whose items are embedded");
+        assert!(rome.skills_of("Z9999").is_empty());
+        assert_eq!(rome.appellations_of("Z9999").count(), 0);
+        assert_eq!(rome.appellations_of("M1805").count(), 16);
+    }
 }
