@@ -15,11 +15,16 @@ pub enum Span {
     Place(String),
 }
 
+/// A marked place as it reads: `[À COMPLÉTER : service]`.
+pub fn placeholder(what: &str) -> String {
+    format!("[À COMPLÉTER : {what}]")
+}
+
 impl Span {
     fn plain(&self) -> String {
         match self {
             Span::Text(t) => t.clone(),
-            Span::Place(what) => crate::job_description::placeholder(what),
+            Span::Place(what) => placeholder(what),
         }
     }
 }

@@ -52,11 +52,6 @@ pub const POSITION_FIELDS: [(&str, &str); 6] = [
     ("Date de prise de poste", place::START),
 ];
 
-/// A marked place: `[À COMPLÉTER : service]`.
-pub fn placeholder(what: &str) -> String {
-    format!("[À COMPLÉTER : {what}]")
-}
-
 /// Which activities of the fiche the position includes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Selection {

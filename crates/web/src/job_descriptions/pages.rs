@@ -35,7 +35,7 @@ impl JobPage {
     fn span(&self, s: &Span) -> (String, bool) {
         match s {
             Span::Text(t) => (t.clone(), false),
-            Span::Place(what) => (metiers_hr::job_description::placeholder(what), true),
+            Span::Place(what) => (metiers_hr::document::placeholder(what), true),
         }
     }
 }
