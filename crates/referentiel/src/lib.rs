@@ -4,6 +4,8 @@
 //!   [`Activity`] and the stable [`OccupationId`].
 //! - [`parser`]: [`parse_text`] turns the published text into records plus
 //!   [`Diagnostic`]s; it never panics and never rejects a whole edition.
+//! - [`diagnostic`]: what the parser and the checks report, each [`Diagnostic`] with its
+//!   [`Severity`].
 //! - [`validate()`]: structural and data-quality checks, whatever the source.
 //! - [`export`]: canonical JSON (which loads back unchanged), CSV and Markdown.
 //! - [`registry`]: the [`Registry`](registry::Registry) of ids across editions
@@ -13,6 +15,7 @@
 //! The crate does no I/O: it works on the text or bytes it is given. The published edition
 //! is embedded ([`published`]).
 
+pub mod diagnostic;
 pub mod diff;
 pub mod export;
 pub mod model;
@@ -21,11 +24,12 @@ pub mod registry;
 pub mod text;
 pub mod validate;
 
+pub use diagnostic::{Diagnostic, Severity};
 pub use model::{
     Activity, ActivityGroup, Edition, Education, InvalidId, Occupation, OccupationId, Referentiel,
     UnknownOccupation,
 };
-pub use parser::{Diagnostic, Parsed, Severity, parse_text};
+pub use parser::{Parsed, parse_text};
 pub use validate::validate;
 
 /// The published text, verbatim (see `data/README.md` for its provenance).

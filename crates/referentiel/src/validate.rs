@@ -1,7 +1,7 @@
 //! Structural and data-quality checks of an edition, whatever its source.
 
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Referentiel;
-use crate::parser::{Diagnostic, Severity};
 use crate::text::fold;
 use std::collections::HashSet;
 
