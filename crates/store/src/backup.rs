@@ -12,8 +12,10 @@
 //!   old write-ahead log and renames: atomic.
 //!
 //! Every process that opens a SQLite workspace holds a shared lock on `FILE.lock` (see
-//! [`WorkspaceLock`]); a restore holds it exclusively, which is how each sees the other.
+//! [`crate::lock::WorkspaceLock`]); a restore holds it exclusively, which is how each sees the other.
 
+use crate::files::{io, io_reason};
+use crate::lock::WorkspaceLock;
 use crate::store::SQLITE_MIGRATIONS;
 use crate::{Result, Store, StoreError};
 use serde::Serialize;
@@ -45,65 +47,6 @@ pub struct Restored {
     pub replaced: Option<Summary>,
     /// The workspace was in use and `force` was given: its processes must be restarted.
     pub was_in_use: bool,
-}
-
-/// A shared or exclusive advisory lock on `DATABASE.lock`, released when dropped.
-#[derive(Debug)]
-pub struct WorkspaceLock {
-    _file: File,
-}
-
-impl WorkspaceLock {
-    /// The lock file of a SQLite database file.
-    pub fn path_of(database: &Path) -> PathBuf {
-        let mut name = database.as_os_str().to_owned();
-        name.push(".lock");
-        PathBuf::from(name)
-    }
-
-    /// Takes the shared lock of a process using the workspace. `Ok(None)` when the lock file
-    /// cannot be created (read-only directory): the workspace still opens, unguarded.
-    pub fn shared(database: &Path) -> Result<Option<WorkspaceLock>> {
-        let Some(file) = Self::open(database) else {
-            return Ok(None);
-        };
-        match file.try_lock_shared() {
-            Ok(()) => Ok(Some(WorkspaceLock { _file: file })),
-            Err(std::fs::TryLockError::WouldBlock) => {
-                Err(StoreError::Restoring(database.display().to_string()))
-            }
-            Err(std::fs::TryLockError::Error(_)) => Ok(None),
-        }
-    }
-
-    /// Takes the exclusive lock of a restore; `Ok(None)` when someone holds the workspace.
-    fn exclusive(database: &Path) -> Result<Option<WorkspaceLock>> {
-        let file = Self::open(database).ok_or_else(|| {
-            StoreError::Backup(format!(
-                "impossible de créer « {} » : le dossier de la base doit être accessible en écriture",
-                Self::path_of(database).display()
-            ))
-        })?;
-        match file.try_lock() {
-            Ok(()) => Ok(Some(WorkspaceLock { _file: file })),
-            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
-            Err(std::fs::TryLockError::Error(e)) => Err(io(&Self::path_of(database), &e)),
-        }
-    }
-
-    /// The lock file, created if needed; opened read-only when it belongs to another user
-    /// (a lock needs no write access).
-    fn open(database: &Path) -> Option<File> {
-        let path = Self::path_of(database);
-        std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .read(true)
-            .write(true)
-            .open(&path)
-            .or_else(|_| File::open(&path))
-            .ok()
-    }
 }
 
 impl Store {
@@ -371,22 +314,6 @@ fn sync_parent(path: &Path) {
 
 fn file_len(path: &Path) -> u64 {
     std::fs::metadata(path).map_or(0, |m| m.len())
-}
-
-fn io(path: &Path, e: &std::io::Error) -> StoreError {
-    StoreError::Backup(format!("« {} » : {}", path.display(), io_reason(e)))
-}
-
-fn io_reason(e: &std::io::Error) -> &'static str {
-    use std::io::ErrorKind;
-    match e.kind() {
-        ErrorKind::NotFound => "fichier introuvable",
-        ErrorKind::PermissionDenied => "accès refusé",
-        ErrorKind::StorageFull => "disque plein",
-        ErrorKind::ReadOnlyFilesystem => "système de fichiers en lecture seule",
-        ErrorKind::AlreadyExists => "le fichier existe déjà",
-        _ => "erreur d’entrée-sortie",
-    }
 }
 
 fn db_reason(e: &sqlx::Error) -> String {

@@ -35,8 +35,8 @@ pub enum Backend {
 pub struct Store {
     backend: Backend,
     /// The shared lock on a SQLite file's `.lock`, held while the store is open (see
-    /// [`crate::backup::WorkspaceLock`]).
-    _lock: Option<Arc<crate::backup::WorkspaceLock>>,
+    /// [`crate::lock::WorkspaceLock`]).
+    _lock: Option<Arc<crate::lock::WorkspaceLock>>,
     /// Imports of this process holding the write lock (SQLite), shared by the clones.
     imports_running: Arc<AtomicUsize>,
 }
@@ -108,7 +108,7 @@ impl Store {
             let lock = if memory {
                 None
             } else {
-                crate::backup::WorkspaceLock::shared(std::path::Path::new(path))?.map(Arc::new)
+                crate::lock::WorkspaceLock::shared(std::path::Path::new(path))?.map(Arc::new)
             };
             let mut options = SqliteConnectOptions::new()
                 .create_if_missing(true)
