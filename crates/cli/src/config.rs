@@ -646,7 +646,7 @@ settings! {
             let v = v.trim();
             (!v.is_empty()).then(|| Some(v.to_owned()))
         },
-        show: |db: &Option<String>| Some(quoted(&crate::cmd::cartographie::redact(
+        show: |db: &Option<String>| Some(quoted(&redact(
             db.clone().unwrap_or_else(metiers_store::Store::default_url).as_str(),
         ))),
     }
@@ -778,6 +778,14 @@ settings! {
         default: metiers_web::cartographie::Cartographie::SESSION_IDLE,
         parse: parse_duration,
         show: |d: &Duration| Some(quoted(&format_duration(*d))),
+    }
+}
+
+/// A database URL without its password, for messages.
+pub(crate) fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://***@{}", &url[..s], &url[at + 1..]),
+        _ => url.to_owned(),
     }
 }
 

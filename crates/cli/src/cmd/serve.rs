@@ -137,14 +137,14 @@ async fn attach(
         .with_context(|| {
             format!(
                 "ouverture de la cartographie « {} » impossible (chemin accessible ? serveur PostgreSQL démarré ? « --db aucune » sert sans cartographie)",
-                crate::cmd::cartographie::redact(&url)
+                crate::config::redact(&url)
             )
         })?;
     carto.session_ttl = settings.session_lifetime.value;
     carto.session_idle = settings.session_idle.value;
     say.info(&format!(
         "Cartographie : espace de travail {} ({})",
-        crate::cmd::cartographie::redact(&url),
+        crate::config::redact(&url),
         carto.store.kind()
     ));
     match carto.store.is_writable().await {

@@ -1,7 +1,8 @@
 //! `cartographie backup` and `restore`: a SQLite workspace copied while served and put back,
 //! checked and atomic; for PostgreSQL, the pg_dump and pg_restore commands to use.
 
-use super::{is_postgres, redact};
+use super::is_postgres;
+use crate::config::redact;
 use anyhow::Result;
 use clap::Args;
 use metiers_store::{Store, StoreError};

@@ -162,11 +162,3 @@ fn is_postgres(url: &str) -> bool {
     let url = url.trim();
     url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
-
-/// A database URL without its password, for messages.
-pub(crate) fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(s), Some(at)) if at > s => format!("{}://***@{}", &url[..s], &url[at + 1..]),
-        _ => url.to_owned(),
-    }
-}
