@@ -13,7 +13,10 @@ fn main() {
     let pairs = overlap_pairs(include_str!("../../../data/eval/dev.jsonl"), &r);
     let base = Tuning::default();
     let m = measure(&SkillSpace::with_tuning(&r, &k, base), &pairs, 5);
-    println!("en usage : {} paires sur {}, AUC {:.3}", m.found, m.pairs, m.auc);
+    println!(
+        "en usage : {} paires sur {}, AUC {:.3}",
+        m.found, m.pairs, m.auc
+    );
     let mut best_found = (0, String::new());
     let mut best_auc = (0.0, String::new());
     for related_credit in [0.3, 0.5, 0.7, 0.9] {

@@ -308,7 +308,7 @@ mod tests {
     /// The indexed lookups give what a scan of the whole slice gives, for every fiche.
     #[test]
     fn lookups_by_fiche_give_the_items_of_the_fiche() {
-        let rome = Rome::embedded().unwrap();
+        let rome = Rome::embedded().expect("ROME embarqué");
         let mut with_skills = 0;
         for f in &rome.fiches {
             let skills: Vec<&RomeSkill> = rome.skills_of(&f.code).iter().collect();

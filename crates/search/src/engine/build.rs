@@ -482,17 +482,18 @@ mod tests {
     #[test]
     fn reusing_the_first_build_answers_as_a_fresh_build() {
         let r = metiers_referentiel::published().referentiel;
-        let vocabulary = Vocabulary::embedded().unwrap();
-        let k = metiers_knowledge::Knowledge::embedded().unwrap();
-        let base = Engine::build_from(&r, &vocabulary, &[], None).unwrap();
+        let vocabulary = Vocabulary::embedded().expect("vocabulaire embarqué");
+        let k = metiers_knowledge::Knowledge::embedded().expect("répertoires embarqués");
+        let base = Engine::build_from(&r, &vocabulary, &[], None).expect("moteur sans répertoires");
         let extra = crate::repertories::labels(&base, &k);
         assert!(
             extra.len() > 1_000,
             "{} libellés des répertoires",
             extra.len()
         );
-        let fresh = Engine::build_from(&r, &vocabulary, &extra, None).unwrap();
-        let reused = Engine::build_from(&r, &vocabulary, &extra, Some(base.into_reuse())).unwrap();
+        let fresh = Engine::build_from(&r, &vocabulary, &extra, None).expect("moteur neuf");
+        let reused = Engine::build_from(&r, &vocabulary, &extra, Some(base.into_reuse()))
+            .expect("moteur qui reprend le premier");
         let texts: Vec<String> = include_str!("../../../../data/eval/dev.jsonl")
             .lines()
             .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
