@@ -164,7 +164,18 @@ fn usage_error(err: &clap::Error) -> ExitCode {
             context(ContextKind::InvalidArg)
         ),
         ErrorKind::UnknownArgument => {
-            format!("option inconnue « {} »", context(ContextKind::InvalidArg))
+            let arg = context(ContextKind::InvalidArg);
+            // A pasted text that opens with a dash (a bullet list) reads as an option.
+            let looks_like_text = !arg
+                .trim_start_matches('-')
+                .starts_with(|c: char| c.is_ascii_alphanumeric());
+            if looks_like_text {
+                format!(
+                    "option inconnue « {arg} » : un texte qui commence par un tiret se donne après « -- » (metiers match -- \"- Administrer…\")"
+                )
+            } else {
+                format!("option inconnue « {arg} »")
+            }
         }
         ErrorKind::InvalidSubcommand => {
             format!(

@@ -342,6 +342,25 @@ fn gap_between_two_occupations_and_for_a_person() {
     assert!(String::from_utf8_lossy(&free.stderr).contains("compétence reconnue"));
     let nothing = metiers(&["gaps"]);
     assert_eq!(nothing.status.code(), Some(1));
+    // A bullet list pasted as it is: its dash does not read as an option.
+    let bullets = metiers(&[
+        "gaps",
+        "--practice",
+        "- Effectuer les tests unitaires\n- Rédiger les cahiers de recette",
+        "--top",
+        "3",
+    ]);
+    assert!(ok(&bullets).contains("Testeur"), "{}", ok(&bullets));
+    // Elsewhere such a text is told how to pass it.
+    let dash = metiers(&["match", "- Administrer les serveurs"]);
+    assert_eq!(dash.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&dash.stderr).contains("après « -- »"),
+        "{}",
+        String::from_utf8_lossy(&dash.stderr)
+    );
+    let after = metiers(&["match", "--", "- Administrer les serveurs"]);
+    assert!(after.status.success());
 }
 
 #[test]

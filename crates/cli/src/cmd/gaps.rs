@@ -30,9 +30,15 @@ pub struct GapArgs {
     /// Sans B : activités de A que vous pratiquez (numéros, ou « all »).
     #[arg(long, alias = "activites", value_name = "NUMEROS")]
     activities: Option<String>,
-    /// Sans B : ce que vous faites, en texte libre (répétable) ; chaque phrase est rapprochée
-    /// d’une compétence.
-    #[arg(long, alias = "pratique", value_name = "TEXTE")]
+    /// Sans B : ce que vous faites, en texte libre (répétable) ; chaque phrase, et chaque
+    /// élément d’une énumération, est rapprochée d’une compétence. Une liste à puces collée
+    /// telle quelle (« - Administrer… ») est acceptée.
+    #[arg(
+        long,
+        alias = "pratique",
+        value_name = "TEXTE",
+        allow_hyphen_values = true
+    )]
     practice: Vec<String>,
     /// Sans B : nombre de métiers affichés.
     #[arg(long, alias = "nombre", default_value_t = 10)]
