@@ -130,31 +130,22 @@ impl SkillFinder {
         }
     }
 
-    /// The skills a text says, best sentence for each, strongest first.
+    /// The skills a text says, best sentence for each, strongest first. The text is read as
+    /// the matcher reads an ad ([`metiers_search::reading::read`]: its sentences and bullets,
+    /// without those about the employer or the offer); each sentence, and each item of an
+    /// enumeration in it (« Administration de serveurs Linux, supervision, sauvegardes »),
+    /// is compared with every skill, and says the closest one above [`SENTENCE_FLOOR`].
     pub fn find(&self, space: &SkillSpace, text: &str) -> Vec<FoundSkill> {
+        let reading = metiers_search::reading::read(text);
         let mut best: HashMap<usize, (f64, String)> = HashMap::new();
-        for sentence in sentences(text) {
-            let found = stems(&self.analyzer, &sentence);
-            if found.len() < 2 {
-                continue;
-            }
-            let v = weigh(&found, &self.idf);
-            let nv = norm(&v);
-            if nv <= 0.0 {
-                continue;
-            }
-            let scored = self
-                .vectors
-                .iter()
-                .map(|(i, sv, sn)| {
-                    let dot: f64 = v.iter().filter_map(|(s, w)| sv.get(s).map(|x| w * x)).sum();
-                    (*i, if *sn > 0.0 { dot / (nv * sn) } else { 0.0 })
-                })
-                .fold((usize::MAX, 0.0), |b, c| if c.1 > b.1 { c } else { b });
-            if scored.1 >= SENTENCE_FLOOR {
-                let e = best.entry(scored.0).or_insert((0.0, String::new()));
-                if scored.1 > e.0 {
-                    *e = (scored.1, sentence.clone());
+        for sentence in reading.title.into_iter().chain(reading.kept) {
+            for piece in pieces(&sentence) {
+                let Some((skill, score)) = self.closest(&piece) else {
+                    continue;
+                };
+                let e = best.entry(skill).or_insert((0.0, String::new()));
+                if score > e.0 {
+                    *e = (score, piece);
                 }
             }
         }
@@ -169,6 +160,33 @@ impl SkillFinder {
             .collect();
         out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
         out
+    }
+}
+
+impl SkillFinder {
+    /// The skill closest to a piece of text, when it is at least [`SENTENCE_FLOOR`] close
+    /// (the cosine of their idf-weighted stems).
+    fn closest(&self, piece: &str) -> Option<(usize, f64)> {
+        let found = stems(&self.analyzer, piece);
+        if found.len() < 2 {
+            return None;
+        }
+        let v = weigh(&found, &self.idf);
+        let nv = norm(&v);
+        if nv <= 0.0 {
+            return None;
+        }
+        self.vectors
+            .iter()
+            .map(|(i, sv, sn)| {
+                let dot: f64 = v.iter().filter_map(|(s, w)| sv.get(s).map(|x| w * x)).sum();
+                (*i, if *sn > 0.0 { dot / (nv * sn) } else { 0.0 })
+            })
+            .fold(None, |b: Option<(usize, f64)>, c| match b {
+                Some(b) if b.1 >= c.1 => Some(b),
+                _ => Some(c),
+            })
+            .filter(|c| c.1 >= SENTENCE_FLOOR)
     }
 }
 
@@ -194,13 +212,23 @@ fn norm(v: &HashMap<String, f64>) -> f64 {
     v.values().map(|w| w * w).sum::<f64>().sqrt()
 }
 
-/// The sentences and bullets of a text.
-pub fn sentences(text: &str) -> Vec<String> {
-    text.split(['\n', '.', ';', '•', '·', '!', '?'])
-        .map(|s| s.trim_matches(|c: char| c.is_whitespace() || "-–*:,".contains(c)))
-        .filter(|s| s.chars().filter(|c| c.is_alphabetic()).count() >= 6)
-        .map(str::to_owned)
-        .collect()
+/// A sentence, then each item of an enumeration in it when it has several (cut at commas
+/// and colons; items of fewer than six letters are left out): a person lists what they do.
+fn pieces(sentence: &str) -> Vec<String> {
+    let trim = |s: &str| {
+        s.trim_matches(|c: char| c.is_whitespace() || "-–—*•·:,".contains(c))
+            .to_owned()
+    };
+    let mut out = vec![trim(sentence)];
+    let items: Vec<String> = sentence
+        .split([',', ':'])
+        .map(trim)
+        .filter(|p| p.chars().filter(|c| c.is_alphabetic()).count() >= 6)
+        .collect();
+    if items.len() > 1 {
+        out.extend(items);
+    }
+    out
 }
 
 /// A person's skills as the space counts them: each skill once, at the highest level given.

@@ -96,3 +96,36 @@ fn skills_are_found_in_what_a_person_writes() {
     assert!(found.iter().all(|f| !f.sentence.is_empty()));
     assert!(finder.find(&W.space, "Bonjour.").is_empty());
 }
+
+#[test]
+fn each_item_of_an_enumeration_and_each_bullet_says_a_skill() {
+    let finder = SkillFinder::new(&W.space, &W.r, &W.k);
+    // A person lists what they do in one sentence: the item names a skill the whole
+    // sentence does not (the sentence alone reads as database administration).
+    let listed = finder.find(
+        &W.space,
+        "Administration de serveurs Linux, supervision, sauvegardes, scripts d'automatisation.",
+    );
+    assert!(
+        listed
+            .iter()
+            .any(|f| f.sentence == "Administration de serveurs Linux"),
+        "{listed:?}"
+    );
+    // A pasted bullet list: one skill per bullet, quoted without its dash; the employer's
+    // presentation is set aside as the matcher sets it aside in ads.
+    let bullets = finder.find(
+        &W.space,
+        "La direction du numérique a pour mission de moderniser les services de l’État.\n\
+         - Administrer les serveurs et le réseau\n\
+         - Gérer les sauvegardes et les restaurations\n\
+         - Traiter les incidents de production",
+    );
+    assert!(bullets.len() >= 3, "{bullets:?}");
+    assert!(
+        bullets
+            .iter()
+            .all(|f| !f.sentence.starts_with('-') && !f.sentence.contains("a pour mission")),
+        "{bullets:?}"
+    );
+}
