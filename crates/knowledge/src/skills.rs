@@ -320,14 +320,7 @@ impl Skills {
                             .iter()
                             .filter(|a| a.occupation == occupation_id)
                             .collect();
-                        let level = match (skill.kind, o) {
-                            (SkillKind::SavoirFaire, Some(o)) => activities
-                                .iter()
-                                .filter_map(|a| quote(o, a))
-                                .map(|q| level::of_activity(q.text, q.heading, q.parent))
-                                .max(),
-                            _ => None,
-                        };
+                        let level = o.and_then(|o| level_in(skill, o, &activities));
                         Held {
                             skill,
                             core,
@@ -338,6 +331,18 @@ impl Skills {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    /// The level at which an occupation of the edition `r` holds a skill, when its
+    /// activities support one (savoir-faire only); `None` when it does not hold it.
+    pub fn level_of(&self, r: &Referentiel, occupation_id: &str, skill: &Skill) -> Option<Level> {
+        let o = r.get(occupation_id)?;
+        let activities: Vec<&ActivityRef> = skill
+            .activities
+            .iter()
+            .filter(|a| a.occupation == occupation_id)
+            .collect();
+        level_in(skill, o, &activities)
     }
 
     /// The skills whose label or description holds every word of `query` (accents and case
@@ -509,4 +514,16 @@ impl Skills {
         }
         problems
     }
+}
+
+/// The highest level that an occupation's activities of a skill support (savoir-faire only).
+fn level_in(skill: &Skill, o: &Occupation, activities: &[&ActivityRef]) -> Option<Level> {
+    if skill.kind != SkillKind::SavoirFaire {
+        return None;
+    }
+    activities
+        .iter()
+        .filter_map(|a| quote(o, a))
+        .map(|q| level::of_activity(q.text, q.heading, q.parent))
+        .max()
 }

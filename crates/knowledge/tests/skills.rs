@@ -26,6 +26,16 @@ fn the_embedded_skills_graph_is_valid_for_the_published_edition() {
     for o in &r.occupations {
         let held = K.skills.of_occupation(&r, o.id.as_str());
         assert!(held.iter().any(|h| h.core), "{} sans compétence cœur", o.id);
+        // The level of one skill, read alone, is the one the occupation's list gives.
+        for h in &held {
+            assert_eq!(
+                K.skills.level_of(&r, o.id.as_str(), h.skill),
+                h.level,
+                "{} / {}",
+                o.id,
+                h.skill.id
+            );
+        }
     }
     // Shared skills: the graph is not 566 singletons.
     let shared = K

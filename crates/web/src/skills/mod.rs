@@ -126,12 +126,7 @@ pub fn detail(state: &AppState, s: &Skill) -> SkillDetail {
         .into_iter()
         .filter_map(|(id, core)| {
             let o = r.get(id)?;
-            let level = k
-                .skills
-                .of_occupation(r, id)
-                .into_iter()
-                .find(|h| h.skill.id == s.id)
-                .and_then(|h| h.level);
+            let level = k.skills.level_of(r, id, s);
             Some(SkillHolder {
                 id: id.to_owned(),
                 title: o.title.clone(),
