@@ -11,16 +11,9 @@ go to docs/PERFORMANCE.md (« Mon profil »).
 import argparse
 import json
 import os
-import re
 import subprocess
-import unicodedata
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
-
-
-def slug(text):
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
 def main():
@@ -30,21 +23,22 @@ def main():
     listed = subprocess.run(
         [args.metiers, "list", "--format", "json"], capture_output=True, text=True, check=True
     )
+    # The labels are the published titles (dev.jsonl) or ids (pep-dev.jsonl `accept`).
     ids = {}
     for o in json.loads(listed.stdout):
-        ids[slug(o["title"])] = o["id"]
+        ids[o["title"]] = o["id"]
         ids[o["id"]] = o["id"]
     items = []
     with open(os.path.join(ROOT, "data", "eval", "dev.jsonl"), encoding="utf-8") as f:
         for line in f:
             d = json.loads(line)
             if d["kind"] == "ad" and d["label"] != "NONE":
-                items.append(("dev.jsonl (annonces)", d["text"], {ids.get(slug(d["label"]))}))
+                items.append(("dev.jsonl (annonces)", d["text"], {ids.get(d["label"])}))
     with open(os.path.join(ROOT, "data", "eval", "pep-dev.jsonl"), encoding="utf-8") as f:
         for line in f:
             d = json.loads(line)
             if d["kind"] == "ad":
-                gold = {ids.get(slug(a), a) for a in d["accept"]}
+                gold = {ids.get(a, a) for a in d["accept"]}
                 items.append(("pep-dev.jsonl (missions)", d["text"], gold))
     stats = {}
     for source, text, gold in items:
