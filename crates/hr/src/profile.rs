@@ -161,9 +161,7 @@ impl SkillFinder {
         out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
         out
     }
-}
 
-impl SkillFinder {
     /// The skill closest to a piece of text, when it is at least [`SENTENCE_FLOOR`] close
     /// (the cosine of their idf-weighted stems).
     fn closest(&self, piece: &str) -> Option<(usize, f64)> {

@@ -113,19 +113,27 @@ fn each_item_of_an_enumeration_and_each_bullet_says_a_skill() {
         "{listed:?}"
     );
     // A pasted bullet list: one skill per bullet, quoted without its dash; the employer's
-    // presentation is set aside as the matcher sets it aside in ads.
+    // presentation is set aside as the matcher sets it aside in ads, though its words name a
+    // skill that no bullet names (checked first, so that the last assertion can fail).
+    let presentation = "Le service a pour mission l’administration des systèmes et des réseaux.";
+    assert!(
+        !finder
+            .find(&W.space, "L’administration des systèmes et des réseaux.")
+            .is_empty()
+    );
     let bullets = finder.find(
         &W.space,
-        "La direction du numérique a pour mission de moderniser les services de l’État.\n\
-         - Administrer les serveurs et le réseau\n\
-         - Gérer les sauvegardes et les restaurations\n\
-         - Traiter les incidents de production",
+        &format!(
+            "{presentation}\n\
+             - Gérer les sauvegardes et les restaurations\n\
+             - Traiter les incidents de production"
+        ),
     );
-    assert!(bullets.len() >= 3, "{bullets:?}");
+    assert!(bullets.len() >= 2, "{bullets:?}");
     assert!(
         bullets
             .iter()
-            .all(|f| !f.sentence.starts_with('-') && !f.sentence.contains("a pour mission")),
+            .all(|f| !f.sentence.starts_with('-') && !f.sentence.contains("pour mission")),
         "{bullets:?}"
     );
 }
