@@ -370,7 +370,7 @@ impl Crosswalk {
                 ));
             }
         }
-        for f in rome.fiches.iter().filter(|f| f.code.starts_with("M18")) {
+        for f in rome.fiches().iter().filter(|f| f.code.starts_with("M18")) {
             if !mapped.contains(f.code.as_str()) && !answered.contains(f.code.as_str()) {
                 problems.push(format!(
                     "correspondances : la fiche ROME {} « {} » de la famille informatique n’est rattachée à aucun métier et n’est pas déclarée sans métier",

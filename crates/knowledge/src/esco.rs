@@ -82,10 +82,12 @@ impl EscoRelation {
 
 /// The embedded ESCO slices, indexed.
 #[derive(Debug, Clone)]
+/// Private fields: the indexes below hold positions in these lists, so only the loader
+/// writes them; readers get slices.
 pub struct Esco {
-    pub occupations: Vec<EscoOccupation>,
-    pub skills: Vec<EscoSkill>,
-    pub relations: Vec<EscoRelation>,
+    occupations: Vec<EscoOccupation>,
+    skills: Vec<EscoSkill>,
+    relations: Vec<EscoRelation>,
     by_uri: HashMap<String, usize>,
     skill_by_uri: HashMap<String, usize>,
 }
@@ -125,6 +127,21 @@ impl Esco {
             skills,
             relations: crate::read_csv("data/esco/occupation_skills.csv", relations)?,
         })
+    }
+
+    /// Every occupation, in the file's order.
+    pub fn occupations(&self) -> &[EscoOccupation] {
+        &self.occupations
+    }
+
+    /// Every skill and knowledge item, in the file's order.
+    pub fn skills(&self) -> &[EscoSkill] {
+        &self.skills
+    }
+
+    /// Every (occupation, skill) relation, in the file's order.
+    pub fn relations(&self) -> &[EscoRelation] {
+        &self.relations
     }
 
     /// The occupation of a URI.

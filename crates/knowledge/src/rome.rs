@@ -131,12 +131,15 @@ pub struct Mobility {
 
 /// The embedded ROME slices, indexed.
 #[derive(Debug, Clone)]
+/// Private fields: the indexes below hold positions in these lists, so only the loader
+/// writes them; readers get slices.
 pub struct Rome {
-    pub fiches: Vec<RomeFiche>,
-    pub appellations: Vec<Appellation>,
-    /// In the order of their fiche's code (stable: each fiche's items in the file's order).
-    pub skills: Vec<RomeSkill>,
-    pub mobilities: Vec<Mobility>,
+    fiches: Vec<RomeFiche>,
+    appellations: Vec<Appellation>,
+    /// In the order of their fiche's code (stable: each fiche's items in the file's order):
+    /// `skills_of` finds a fiche's items by binary search.
+    skills: Vec<RomeSkill>,
+    mobilities: Vec<Mobility>,
     by_code: HashMap<String, usize>,
     by_ogr: HashMap<String, usize>,
     /// Folded long and short labels (each gendered form) → appellations; built on first
@@ -200,6 +203,27 @@ impl Rome {
             by_fiche: OnceLock::new(),
             skill_by_ogr,
         })
+    }
+
+    /// Every fiche, in the file's order.
+    pub fn fiches(&self) -> &[RomeFiche] {
+        &self.fiches
+    }
+
+    /// Every appellation, in the file's order.
+    pub fn appellations(&self) -> &[Appellation] {
+        &self.appellations
+    }
+
+    /// Every savoir-faire and savoir item, grouped by fiche (in the order of the fiches'
+    /// codes).
+    pub fn skills(&self) -> &[RomeSkill] {
+        &self.skills
+    }
+
+    /// Every mobility between fiches, in the file's order.
+    pub fn mobilities(&self) -> &[Mobility] {
+        &self.mobilities
     }
 
     /// The fiche of a code.
@@ -310,7 +334,7 @@ mod tests {
     fn lookups_by_fiche_give_the_items_of_the_fiche() {
         let rome = Rome::embedded().expect("ROME embarqué");
         let mut with_skills = 0;
-        for f in &rome.fiches {
+        for f in rome.fiches() {
             let skills: Vec<&RomeSkill> = rome.skills_of(&f.code).iter().collect();
             let scanned: Vec<&RomeSkill> = rome
                 .skills

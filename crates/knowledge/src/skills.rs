@@ -404,7 +404,7 @@ impl Skills {
         let mut problems = Vec::new();
         let mut seen_ids = HashSet::new();
         let mut cited: HashMap<ActivityRef, &str> = HashMap::new();
-        let rome_items: HashSet<&str> = rome.skills.iter().map(|s| s.code_ogr.as_str()).collect();
+        let rome_items: HashSet<&str> = rome.skills().iter().map(|s| s.code_ogr.as_str()).collect();
         for s in &self.skills {
             if !seen_ids.insert(s.id.as_str()) {
                 problems.push(format!(
