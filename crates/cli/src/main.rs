@@ -131,6 +131,14 @@ fn in_french(command: clap::Command) -> clap::Command {
     command
 }
 
+/// The subcommand that a command line names: its first argument that is the name of one
+/// (global options and their values may come before it).
+fn command_named(args: impl Iterator<Item = String>) -> Option<String> {
+    let cli = Cli::command();
+    args.take_while(|a| a != "--")
+        .find(|a| cli.find_subcommand(a).is_some())
+}
+
 /// clap's errors are in English: the help and version are printed as they are, every other
 /// error is said in French with what was wrong and where to find help (exit code 2).
 fn usage_error(err: &clap::Error) -> ExitCode {
@@ -170,8 +178,10 @@ fn usage_error(err: &clap::Error) -> ExitCode {
                 .trim_start_matches('-')
                 .starts_with(|c: char| c.is_ascii_alphanumeric());
             if looks_like_text {
+                let command =
+                    command_named(std::env::args().skip(1)).unwrap_or_else(|| "match".into());
                 format!(
-                    "option inconnue « {arg} » : un texte qui commence par un tiret se donne après « -- » (metiers match -- \"- Administrer…\")"
+                    "option inconnue « {arg} » : un texte qui commence par un tiret se donne après « -- » (metiers {command} -- \"- Administrer…\")"
                 )
             } else {
                 format!("option inconnue « {arg} »")

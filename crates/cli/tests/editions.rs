@@ -359,6 +359,10 @@ fn gap_between_two_occupations_and_for_a_person() {
         "{}",
         String::from_utf8_lossy(&dash.stderr)
     );
+    // The hint names the command used.
+    let dash = metiers(&["search", "- Administrer les serveurs"]);
+    let said = String::from_utf8_lossy(&dash.stderr);
+    assert!(said.contains("metiers search -- "), "{said}");
     let after = metiers(&["match", "--", "- Administrer les serveurs"]);
     assert!(after.status.success());
 }
