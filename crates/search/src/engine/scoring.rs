@@ -16,7 +16,6 @@ use crate::{ByteRange, Evidence, EvidenceKind, Highlight, Match, SearchHit};
 pub(super) struct LabelHit {
     label: usize,
     score: f32,
-    matched: Vec<usize>,
     /// Share of the query's title words (words known from some label) that this label
     /// explains: below 1, another occupation may be named too.
     explained: f32,
@@ -24,15 +23,6 @@ pub(super) struct LabelHit {
     weak: bool,
     /// Every word of the label is in the query: a partial hit is never sure on its own.
     complete: bool,
-}
-
-/// The query stems a label matched, in the label's order (`found`: see [`Engine::label_hit`]).
-fn matched(l: &Label, q: &Analysed, found: &[(usize, usize)]) -> Vec<usize> {
-    found
-        .iter()
-        .filter(|&&(k, qi)| k < l.stem_weights.len() && qi < q.stems.len())
-        .map(|&(_, qi)| qi)
-        .collect()
 }
 
 /// The weights of a query's stems as words of a title, computed once per query.
@@ -122,12 +112,13 @@ impl Engine {
         let n = self.occs.len();
         let mut best: Vec<Option<LabelHit>> = vec![None; n];
         let qw = QueryWeights::of(q);
-        // The best hit of each occupation; the query stems it matched are listed only then.
-        let mut keep = |mut hit: LabelHit, l: &Label, found: &[(usize, usize)]| {
+        // The best hit of each occupation (the words it matched are read again for the
+        // evidence of the few occupations shown: listing them for every better hit cost
+        // most of a title's allocations).
+        let mut keep = |hit: LabelHit, l: &Label| {
             if let Some(slot) = best.get_mut(l.occ)
                 && slot.as_ref().is_none_or(|b| hit.score > b.score)
             {
-                hit.matched = matched(l, q, found);
                 *slot = Some(hit);
             }
         };
@@ -159,7 +150,7 @@ impl Engine {
                 found.clear();
                 found.extend(group.iter().map(|&(_, k, qi)| (usize::from(k), qi)));
                 if let Some(hit) = self.label_hit(offset + li, l, q, &qw, &found) {
-                    keep(hit, l, &found);
+                    keep(hit, l);
                 }
             }
         }
@@ -353,8 +344,6 @@ impl Engine {
         Some(LabelHit {
             label: li,
             score: score * l.weight,
-            // Listed by the caller for the hits it keeps.
-            matched: Vec::new(),
             explained,
             weak,
             complete: lab_cov >= 0.99,
@@ -395,10 +384,13 @@ impl Engine {
             kind: l.kind,
             text: l.text.clone(),
             heading: None,
-            terms: hit
-                .matched
+            // The query words of the label, in the label's order: the query's stems are
+            // distinct, so each of the label's meets one at most (as in `score`'s index).
+            terms: l
+                .stems
                 .iter()
-                .filter_map(|&i| q.stems.get(i).map(|s| s.surface.clone()))
+                .filter_map(|st| q.stems.iter().find(|s| &s.stem == st))
+                .map(|s| s.surface.clone())
                 .collect(),
             via: l.via.clone(),
         })
