@@ -209,6 +209,11 @@ fn learned_titles_act_as_alternative_titles() {
     );
     assert_eq!(with.matches[0].id, id);
     assert_eq!(with.matches[0].evidence[0].kind, EvidenceKind::LearnedTitle);
+    // The words of the text that the learned title matched, as the text writes them.
+    assert_eq!(
+        with.matches[0].evidence[0].terms,
+        ["Gestionnaire", "tickets", "GLPI"]
+    );
 }
 
 #[test]
