@@ -80,10 +80,9 @@ impl EscoRelation {
     }
 }
 
-/// The embedded ESCO slices, indexed.
+/// The embedded ESCO slices, indexed. The lists are private: the indexes hold positions
+/// in them, so only the loader writes them; readers get slices.
 #[derive(Debug, Clone)]
-/// Private fields: the indexes below hold positions in these lists, so only the loader
-/// writes them; readers get slices.
 pub struct Esco {
     occupations: Vec<EscoOccupation>,
     skills: Vec<EscoSkill>,

@@ -129,10 +129,9 @@ pub struct Mobility {
     pub order: u32,
 }
 
-/// The embedded ROME slices, indexed.
+/// The embedded ROME slices, indexed. The lists are private: the indexes hold positions
+/// in them, so only the loader writes them; readers get slices.
 #[derive(Debug, Clone)]
-/// Private fields: the indexes below hold positions in these lists, so only the loader
-/// writes them; readers get slices.
 pub struct Rome {
     fiches: Vec<RomeFiche>,
     appellations: Vec<Appellation>,

@@ -112,9 +112,9 @@ impl Engine {
         let n = self.occs.len();
         let mut best: Vec<Option<LabelHit>> = vec![None; n];
         let qw = QueryWeights::of(q);
-        // The best hit of each occupation (the words it matched are read again for the
-        // evidence of the few occupations shown: listing them for every better hit cost
-        // most of a title's allocations).
+        // The best hit of each occupation. The words it matched are read again for the
+        // evidence of the few occupations shown: listing them for every better hit was a
+        // title's most frequent allocation.
         let mut keep = |hit: LabelHit, l: &Label| {
             if let Some(slot) = best.get_mut(l.occ)
                 && slot.as_ref().is_none_or(|b| hit.score > b.score)
