@@ -133,16 +133,6 @@ impl Esco {
         &self.occupations
     }
 
-    /// Every skill and knowledge item, in the file's order.
-    pub fn skills(&self) -> &[EscoSkill] {
-        &self.skills
-    }
-
-    /// Every (occupation, skill) relation, in the file's order.
-    pub fn relations(&self) -> &[EscoRelation] {
-        &self.relations
-    }
-
     /// The occupation of a URI.
     pub fn occupation(&self, uri: &str) -> Option<&EscoOccupation> {
         self.by_uri.get(uri).map(|&i| &self.occupations[i])

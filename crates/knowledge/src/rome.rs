@@ -220,11 +220,6 @@ impl Rome {
         &self.skills
     }
 
-    /// Every mobility between fiches, in the file's order.
-    pub fn mobilities(&self) -> &[Mobility] {
-        &self.mobilities
-    }
-
     /// The fiche of a code.
     pub fn fiche(&self, code: &str) -> Option<&RomeFiche> {
         self.by_code.get(code).map(|&i| &self.fiches[i])

@@ -315,11 +315,7 @@ impl Skills {
                 list.iter()
                     .map(|&(i, core)| {
                         let skill = &self.skills[i];
-                        let activities: Vec<&ActivityRef> = skill
-                            .activities
-                            .iter()
-                            .filter(|a| a.occupation == occupation_id)
-                            .collect();
+                        let activities = activities_in(skill, occupation_id);
                         let level = o.and_then(|o| level_in(skill, o, &activities));
                         Held {
                             skill,
@@ -337,12 +333,7 @@ impl Skills {
     /// activities support one (savoir-faire only); `None` when it does not hold it.
     pub fn level_of(&self, r: &Referentiel, occupation_id: &str, skill: &Skill) -> Option<Level> {
         let o = r.get(occupation_id)?;
-        let activities: Vec<&ActivityRef> = skill
-            .activities
-            .iter()
-            .filter(|a| a.occupation == occupation_id)
-            .collect();
-        level_in(skill, o, &activities)
+        level_in(skill, o, &activities_in(skill, occupation_id))
     }
 
     /// The skills whose label or description holds every word of `query` (accents and case
@@ -514,6 +505,15 @@ impl Skills {
         }
         problems
     }
+}
+
+/// The activities of a skill that come from one occupation's fiche.
+fn activities_in<'a>(skill: &'a Skill, occupation_id: &str) -> Vec<&'a ActivityRef> {
+    skill
+        .activities
+        .iter()
+        .filter(|a| a.occupation == occupation_id)
+        .collect()
 }
 
 /// The highest level that an occupation's activities of a skill support (savoir-faire only).
