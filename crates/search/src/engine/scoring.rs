@@ -112,45 +112,52 @@ impl Engine {
         let n = self.occs.len();
         let mut best: Vec<Option<LabelHit>> = vec![None; n];
         let qw = QueryWeights::of(q);
-        // The best hit of each occupation. The words it matched are read again for the
-        // evidence of the few occupations shown: listing them for every better hit was a
-        // title's most frequent allocation.
-        let mut keep = |hit: LabelHit, l: &Label| {
-            if let Some(slot) = best.get_mut(l.occ)
-                && slot.as_ref().is_none_or(|b| hit.score > b.score)
-            {
-                *slot = Some(hit);
-            }
-        };
+        // The best hit of each occupation is kept (the first of equals). The words it
+        // matched are read again for the evidence of the few occupations shown: listing
+        // them for every better hit was a title's most frequent allocation.
         // Only the labels that share a stem with the query can match: the index gives each
         // of them with the positions of its stems that the query holds (query stems are
         // distinct, so each position meets one query stem at most). The engine's labels
         // first, then the learned titles (numbered after them).
-        let mut pairs: Vec<(u32, u16, usize)> = Vec::new();
+        // Each pair is one number, (label, position, query stem) from the high bits down:
+        // sorting plain integers costs a fraction of sorting tuples by a key. Query stems
+        // past the 65,536th (none in a text of the API's 50,000 characters) are not looked up.
+        let mut pairs: Vec<u64> = Vec::new();
         let mut found: Vec<(usize, usize)> = Vec::new();
         for (labels, index, offset) in [
             (&self.labels, &self.label_index, 0),
             (&extra.labels, &extra.index, self.labels.len()),
         ] {
             pairs.clear();
-            for (qi, s) in q.stems.iter().enumerate() {
+            for (qi, s) in q.stems.iter().enumerate().take(usize::from(u16::MAX) + 1) {
                 if let Some(list) = index.get(&s.stem) {
-                    pairs.extend(list.iter().map(|&(li, k)| (li, k, qi)));
+                    pairs.extend(
+                        list.iter()
+                            .map(|&(li, k)| u64::from(li) << 32 | u64::from(k) << 16 | qi as u64),
+                    );
                 }
             }
-            // (label, position) is unique: one key orders them. Each stem's list is already
-            // in that order (the index is built label by label), so `pairs` is a few sorted
-            // runs, which the stable sort merges for less than the unstable one would spend.
-            pairs.sort_by_key(|&(li, k, _)| (u64::from(li) << 16) | u64::from(k));
-            for group in pairs.chunk_by(|a, b| a.0 == b.0) {
-                let li = group[0].0 as usize;
+            // (label, position) is unique, so the order is total whatever the sort.
+            pairs.sort_unstable();
+            for group in pairs.chunk_by(|a, b| a >> 32 == b >> 32) {
+                let li = (group[0] >> 32) as usize;
                 let Some(l) = labels.get(li) else {
                     continue;
                 };
                 found.clear();
-                found.extend(group.iter().map(|&(_, k, qi)| (usize::from(k), qi)));
-                if let Some(hit) = self.label_hit(offset + li, l, q, &qw, &found) {
-                    keep(hit, l);
+                found.extend(
+                    group
+                        .iter()
+                        .map(|&p| (((p >> 16) & 0xFFFF) as usize, (p & 0xFFFF) as usize)),
+                );
+                let Some(slot) = best.get_mut(l.occ) else {
+                    continue;
+                };
+                let to_beat = slot.as_ref().map(|b| b.score);
+                if let Some(hit) = self.label_hit(offset + li, l, q, &qw, &found, to_beat)
+                    && to_beat.is_none_or(|b| hit.score > b)
+                {
+                    *slot = Some(hit);
                 }
             }
         }
@@ -238,7 +245,8 @@ impl Engine {
     }
 
     /// How label `li` matches `q`, given `found`: the positions of its stems that the query
-    /// holds and the query stem at each, in the label's order.
+    /// holds and the query stem at each, in the label's order. `None` as well when the hit
+    /// could not score above `to_beat`, the best of the occupation so far.
     fn label_hit(
         &self,
         li: usize,
@@ -246,6 +254,7 @@ impl Engine {
         q: &Analysed,
         qw: &QueryWeights,
         found: &[(usize, usize)],
+        to_beat: Option<f32>,
     ) -> Option<LabelHit> {
         let mut matched_head = false;
         let mut count = 0;
@@ -289,6 +298,12 @@ impl Engine {
             }
             (lab_total / 6.0).min(1.0)
         } else {
+            // A title's score is the share of the label matched times factors of at most 1
+            // (and float products are monotonic): a label that cannot do better than the
+            // occupation's best so far is not read further. Most labels of a title are.
+            if to_beat.is_some_and(|b| lab_cov * l.weight <= b) {
+                return None;
+            }
             // Sums in the query's order, whatever the label's.
             let is_matched = |qi: usize| {
                 if q.stems.len() <= 128 {
