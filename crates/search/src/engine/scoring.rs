@@ -456,15 +456,22 @@ impl Engine {
             .iter()
             .map(|s| self.text_idf.get(&s.stem).copied().unwrap_or(0.0))
             .collect();
+        // One bit per query id modulo 64: most words of an activity are not the query's,
+        // and the bit says so without a lookup.
+        let mask = qids.keys().fold(0_u64, |m, &id| m | 1 << (id % 64));
+        let in_query = |id: &u32| {
+            (mask & 1 << (id % 64) != 0)
+                .then(|| qids.get(id).copied())
+                .flatten()
+        };
         let seqs = self.act_seq.get(s.occ).map_or(&[][..], Vec::as_slice);
         let mut acts: Vec<(f32, &Act, Vec<usize>)> = o
             .activities
             .iter()
             .zip(seqs)
             .filter_map(|(a, seq)| {
-                let hits: Vec<usize> = seq.iter().filter_map(|id| qids.get(id).copied()).collect();
-                let w: f32 = hits.iter().map(|&i| qidf[i]).sum();
-                (w >= 2.0).then_some((w, a, hits))
+                let w: f32 = seq.iter().filter_map(in_query).map(|i| qidf[i]).sum();
+                (w >= 2.0).then(|| (w, a, seq.iter().filter_map(in_query).collect()))
             })
             .collect();
         acts.sort_by(|a, b| b.0.total_cmp(&a.0));
