@@ -14,7 +14,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
 
 use super::labels::{self, Label, heading_key, push_label, title_variants, words_of};
-use super::{Act, Engine, Occ};
+use super::{Act, Engine, Occ, query};
 use crate::analysis::{self, Expander, Expansion, Words};
 use crate::bm25::Bm25Table;
 use crate::repertories::RepertoryLabel;
@@ -95,12 +95,14 @@ impl Engine {
             act_ids,
             act_seq,
         } = activity_ids(&occs, &text_idf);
-        let outside_forms = vocabulary
-            .outside
-            .iter()
-            .flat_map(|o| o.forms.iter())
-            .map(|f| analysis::fold(f))
-            .collect();
+        let outside_forms = query::OutsideForms::new(
+            vocabulary
+                .outside
+                .iter()
+                .flat_map(|o| o.forms.iter())
+                .map(|f| analysis::fold(f))
+                .collect(),
+        );
 
         Ok(Engine {
             calibration: crate::Calibration::FITTED,

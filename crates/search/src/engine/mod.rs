@@ -81,7 +81,7 @@ pub struct Engine {
     /// Idf by stem id.
     idf_by_id: Vec<f32>,
     /// Folded forms that mark an occupation outside the référentiel (`serveuse`).
-    outside_forms: Vec<String>,
+    outside_forms: query::OutsideForms,
     /// When a first match is confident.
     calibration: Calibration,
 }

@@ -92,7 +92,7 @@ impl Engine {
         }
         let head = stems.iter().position(|s| s.title_word);
         let folded = analysis::fold(text);
-        let outside = self.outside_forms.iter().any(|f| contains_word(&folded, f))
+        let outside = self.outside_forms.found_in(&folded)
             || (!long
                 && self
                     .outside
@@ -259,6 +259,29 @@ fn char_counts(word: &str) -> [u8; 64] {
 }
 
 /// Whether `word` occurs in `text` between non-alphanumeric characters (both folded).
+/// Folded forms of words that mark an occupation outside the référentiel.
+pub(super) struct OutsideForms {
+    forms: Vec<String>,
+    /// Whether a text holds any of the forms at all, in one pass: most texts hold none, and
+    /// only those that do are searched form by form for a whole word.
+    any: Option<aho_corasick::AhoCorasick>,
+}
+
+impl OutsideForms {
+    pub(super) fn new(forms: Vec<String>) -> Self {
+        // Building fails only past sizes that a few words never reach; without it, every
+        // text is searched form by form.
+        let any = aho_corasick::AhoCorasick::new(&forms).ok();
+        OutsideForms { forms, any }
+    }
+
+    /// Whether `folded` holds one of the forms as a whole word.
+    pub(super) fn found_in(&self, folded: &str) -> bool {
+        self.any.as_ref().is_none_or(|ac| ac.is_match(folded))
+            && self.forms.iter().any(|f| contains_word(folded, f))
+    }
+}
+
 fn contains_word(text: &str, word: &str) -> bool {
     text.match_indices(word).any(|(at, _)| {
         let before = text[..at].chars().next_back();
