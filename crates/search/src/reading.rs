@@ -7,6 +7,8 @@
 //! aside when it carries such a cue and no sign of a task (an infinitive opening a bullet,
 //! « vous serez chargé », « missions »…).
 
+use std::sync::LazyLock;
+
 use crate::analysis::fold;
 
 /// A long text as the matcher reads it.
@@ -277,13 +279,32 @@ fn push(out: &mut Vec<String>, cur: &mut String) {
 /// job.
 pub fn is_boilerplate(sentence: &str) -> bool {
     let f = format!(" {} ", words(&fold(sentence)));
-    let cue = BOILERPLATE.iter().any(|c| f.contains(&format!(" {c} ")));
-    if !cue {
-        return false;
-    }
-    let task = TASK.iter().any(|c| f.contains(&format!(" {c} ")));
-    !task
+    BOILERPLATE_CUES.holds(&f) && !TASK_CUES.holds(&f)
 }
+
+/// Cues as whole words: each between spaces, all looked for in one pass over a sentence
+/// (its words between single spaces, with a space at each end).
+struct Cues(Option<aho_corasick::AhoCorasick>, &'static [&'static str]);
+
+impl Cues {
+    fn new(cues: &'static [&'static str]) -> Self {
+        let padded = cues.iter().map(|c| format!(" {c} "));
+        // Building fails only past sizes that a few hundred words never reach; without it,
+        // each cue is looked for in turn.
+        Cues(aho_corasick::AhoCorasick::new(padded).ok(), cues)
+    }
+
+    /// Whether one of the cues occurs in `spaced`.
+    fn holds(&self, spaced: &str) -> bool {
+        match &self.0 {
+            Some(any) => any.is_match(spaced),
+            None => self.1.iter().any(|c| spaced.contains(&format!(" {c} "))),
+        }
+    }
+}
+
+static BOILERPLATE_CUES: LazyLock<Cues> = LazyLock::new(|| Cues::new(BOILERPLATE));
+static TASK_CUES: LazyLock<Cues> = LazyLock::new(|| Cues::new(TASK));
 
 /// The words of a folded text, separated by single spaces (apostrophes kept).
 fn words(folded: &str) -> String {
