@@ -330,6 +330,8 @@ impl Engine {
             }
         };
         let certainty = scoring::certainty(kind, eligible && !body.outside, &scored);
+        // The sentences' stems, read once for all the matches shown.
+        let sentence_ids = std::cell::OnceCell::new();
         let matches: Vec<Match> = scored
             .iter()
             .filter(|s| s.raw > 0.0)
@@ -345,7 +347,8 @@ impl Engine {
                     m.evidence.retain(|x| x.text != e.text);
                     m.evidence.insert(0, e);
                 }
-                m.sentences = self.deciding_sentences(s.occ(), &reading.kept);
+                let ids = sentence_ids.get_or_init(|| self.sentence_ids(&reading.kept));
+                m.sentences = self.deciding_sentences(s.occ(), &reading.kept, ids);
                 m
             })
             .collect();

@@ -58,6 +58,29 @@ impl QueryWeights {
     }
 }
 
+/// The weights of a long text's stems over the occupations' whole text, and their sum, read
+/// once per text rather than once per occupation.
+#[derive(Default)]
+struct QueryIdf {
+    weights: Vec<f32>,
+    total: f32,
+}
+
+impl QueryIdf {
+    fn of(engine: &Engine, q: &Analysed) -> QueryIdf {
+        let weights: Vec<f32> = q
+            .stems
+            .iter()
+            .map(|s| engine.text_idf.get(&s.stem).copied().unwrap_or(0.0))
+            .collect();
+        let mut total = 0.0;
+        for w in &weights {
+            total += w;
+        }
+        QueryIdf { weights, total }
+    }
+}
+
 /// An occupation's score for a query.
 #[derive(Debug, Clone)]
 pub(super) struct Scored {
@@ -164,6 +187,11 @@ impl Engine {
         let bm = self.bm25(q);
         let top_bm = bm.iter().copied().fold(0.0_f32, f32::max);
         let align = if q.long { self.align(q) } else { vec![0.0; n] };
+        let idf = if q.long {
+            QueryIdf::of(self, q)
+        } else {
+            QueryIdf::default()
+        };
         let top_align = align.iter().copied().fold(0.0_f32, f32::max);
         let mut out: Vec<Scored> = (0..n)
             .map(|i| {
@@ -176,7 +204,7 @@ impl Engine {
                         0.0
                     };
                     tune::LONG_LABEL * lab
-                        + tune::LONG_TEXT * text * self.text_evidence(q, i)
+                        + tune::LONG_TEXT * text * self.text_evidence(q, i, &idf)
                         + tune::LONG_ALIGN * al * (top_align / tune::ALIGN_FULL).min(1.0)
                 } else {
                     tune::TITLE_LABEL * lab + tune::TITLE_TEXT * text * lab.max(0.3)
@@ -227,13 +255,12 @@ impl Engine {
     }
 
     /// How much of a long text the fiche explains, in [0, 1].
-    fn text_evidence(&self, q: &Analysed, occ: usize) -> f32 {
+    fn text_evidence(&self, q: &Analysed, occ: usize, idf: &QueryIdf) -> f32 {
         let tf = &self.occs[occ].tf;
-        let (mut hit, mut total) = (0.0, 0.0);
-        for s in &q.stems {
-            let w = self.text_idf.get(&s.stem).copied().unwrap_or(0.0);
-            total += w;
-            if tf.contains_key(&s.stem) {
+        let (mut hit, total) = (0.0, idf.total);
+        // A stem of weight 0 adds nothing: it is not looked up.
+        for (s, &w) in q.stems.iter().zip(&idf.weights) {
+            if w != 0.0 && tf.contains_key(&s.stem) {
                 hit += w;
             }
         }
@@ -538,12 +565,12 @@ impl Engine {
         (out, title_labels)
     }
 
-    /// The sentences of a long text closest to an occupation's activities (idf-weighted
-    /// shared stems, at least two), best first.
-    pub(super) fn deciding_sentences(&self, occ: usize, sentences: &[String]) -> Vec<String> {
-        let mut scored: Vec<(f32, &String)> = sentences
+    /// The stems of each sentence of a long text as sorted, distinct ids, read once for
+    /// [`Engine::deciding_sentences`] (empty for a sentence with fewer than two known stems).
+    pub(super) fn sentence_ids(&self, sentences: &[String]) -> Vec<Vec<u32>> {
+        sentences
             .iter()
-            .filter_map(|sentence| {
+            .map(|sentence| {
                 let mut ids: Vec<u32> = self
                     .words
                     .analyze(sentence)
@@ -553,11 +580,30 @@ impl Engine {
                 ids.sort_unstable();
                 ids.dedup();
                 if ids.len() < 2 {
-                    return None;
+                    ids.clear();
                 }
+                ids
+            })
+            .collect()
+    }
+
+    /// The sentences of a long text closest to an occupation's activities (idf-weighted
+    /// shared stems, at least two), best first; `ids` are the sentences' as
+    /// [`Engine::sentence_ids`] reads them.
+    pub(super) fn deciding_sentences(
+        &self,
+        occ: usize,
+        sentences: &[String],
+        ids: &[Vec<u32>],
+    ) -> Vec<String> {
+        let mut scored: Vec<(f32, &String)> = sentences
+            .iter()
+            .zip(ids)
+            .filter(|(_, ids)| !ids.is_empty())
+            .filter_map(|(sentence, ids)| {
                 let best = self.act_ids[occ]
                     .iter()
-                    .map(|(a, _)| shared_weight(&ids, a, &self.idf_by_id))
+                    .map(|(a, _)| shared_weight(ids, a, &self.idf_by_id))
                     .fold(0.0_f32, f32::max);
                 (best >= tune::SENTENCE_MIN).then_some((best, sentence))
             })
