@@ -109,12 +109,25 @@ impl Words {
     }
 
     /// Analyses `text` with the words remembered (the chain is copied, once, only when a
-    /// word is not).
+    /// word is not). In a long text, such a word is analysed once however often it recurs;
+    /// a title's few are not worth remembering.
     pub fn analyze(&self, text: &str) -> Vec<Tok> {
+        const REMEMBER_FROM_BYTES: usize = 512;
         let mut chain: Option<TextAnalyzer> = None;
+        let mut unknown: Option<rustc_hash::FxHashMap<String, Option<String>>> =
+            (text.len() >= REMEMBER_FROM_BYTES).then(Default::default);
         each_word(text, |word| match self.stems.get(word) {
             Some(known) => known.as_deref().map(str::to_owned),
-            None => stem_of_word(chain.get_or_insert_with(|| self.analyzer.clone()), word),
+            None => {
+                if let Some(stem) = unknown.as_ref().and_then(|u| u.get(word)) {
+                    return stem.clone();
+                }
+                let stem = stem_of_word(chain.get_or_insert_with(|| self.analyzer.clone()), word);
+                if let Some(u) = unknown.as_mut() {
+                    u.insert(word.to_owned(), stem.clone());
+                }
+                stem
+            }
         })
     }
 }
