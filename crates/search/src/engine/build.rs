@@ -94,6 +94,7 @@ impl Engine {
             idf_by_id,
             act_ids,
             act_seq,
+            act_postings,
         } = activity_ids(&occs, &text_idf);
         let outside_forms = query::OutsideForms::new(
             vocabulary
@@ -109,6 +110,7 @@ impl Engine {
             stem_ids,
             act_ids,
             act_seq,
+            act_postings,
             idf_by_id,
             outside_forms,
             occs,
@@ -429,10 +431,12 @@ struct ActivityIds {
     idf_by_id: Vec<f32>,
     act_ids: Vec<Vec<(Vec<u32>, f32)>>,
     act_seq: Vec<Vec<Vec<u32>>>,
+    act_postings: Vec<Vec<u32>>,
 }
 
 /// Phase 5: every stem of an activity gets an id; each activity becomes its sorted ids and
-/// their idf norm, and its ids in the order of its words (for the evidence).
+/// their idf norm, and its ids in the order of its words (for the evidence); each id lists
+/// the activities holding it, numbered across the occupations in order.
 fn activity_ids(occs: &[Occ], text_idf: &FxHashMap<String, f32>) -> ActivityIds {
     let mut stem_ids: FxHashMap<String, u32> = FxHashMap::default();
     let mut idf_by_id: Vec<f32> = Vec::new();
@@ -466,11 +470,23 @@ fn activity_ids(occs: &[Occ], text_idf: &FxHashMap<String, f32>) -> ActivityIds 
         act_ids.push(per);
         act_seq.push(seqs);
     }
+    let mut act_postings: Vec<Vec<u32>> = vec![Vec::new(); idf_by_id.len()];
+    for (flat, (ids, _)) in act_ids.iter().flatten().enumerate() {
+        let Ok(flat) = u32::try_from(flat) else {
+            break;
+        };
+        for &id in ids {
+            if let Some(list) = act_postings.get_mut(id as usize) {
+                list.push(flat);
+            }
+        }
+    }
     ActivityIds {
         stem_ids,
         idf_by_id,
         act_ids,
         act_seq,
+        act_postings,
     }
 }
 

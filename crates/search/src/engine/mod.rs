@@ -78,6 +78,8 @@ pub struct Engine {
     act_ids: Vec<Vec<(Vec<u32>, f32)>>,
     /// Per occupation, per activity: the stem ids in the order of its words.
     act_seq: Vec<Vec<Vec<u32>>>,
+    /// Stem id → the activities holding it, numbered in the order of `act_ids` flattened.
+    act_postings: Vec<Vec<u32>>,
     /// Idf by stem id.
     idf_by_id: Vec<f32>,
     /// Folded forms that mark an occupation outside the référentiel (`serveuse`).

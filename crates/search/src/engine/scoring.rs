@@ -228,6 +228,10 @@ impl Engine {
         if q.segments.is_empty() {
             return out;
         }
+        // The weight each activity shares with a segment, summed from the activities that
+        // hold each of the segment's stems (rather than comparing the segment with every
+        // activity): stems in ascending order, as a merge of the two sorted lists would.
+        let mut shared = vec![0.0_f32; self.act_ids.iter().map(Vec::len).sum()];
         for seg in &q.segments {
             let seg_norm = seg
                 .iter()
@@ -237,13 +241,20 @@ impl Engine {
             if seg_norm <= 0.0 {
                 continue;
             }
+            shared.iter_mut().for_each(|x| *x = 0.0);
+            for &id in seg {
+                let w = self.idf_by_id[id as usize].powi(2);
+                for &a in self.act_postings.get(id as usize).into_iter().flatten() {
+                    shared[a as usize] += w;
+                }
+            }
+            let mut flat = shared.iter();
             for (o, acts) in self.act_ids.iter().enumerate() {
                 let mut best = 0.0_f32;
-                for (ids, norm) in acts {
+                for ((_, norm), &shared) in acts.iter().zip(flat.by_ref()) {
                     if *norm <= 0.0 {
                         continue;
                     }
-                    let shared = shared_weight(seg, ids, &self.idf_by_id);
                     best = best.max(shared / (seg_norm * norm));
                 }
                 out[o] += best;
