@@ -2,6 +2,8 @@
 //! weights, its head word, whether it names an occupation outside the référentiel, and the
 //! segments of a long text.
 
+use rustc_hash::FxHashMap;
+
 use super::{Engine, Mode, tune};
 use crate::analysis;
 
@@ -46,13 +48,23 @@ impl Engine {
         // Long texts, for each token in order: where it starts, its index in `stems`, and the
         // id of its stem as analysed (before typo correction) for the segments.
         let mut tokens: Vec<Token> = Vec::new();
+        // Stem → its index in `stems` (which holds each stem once): a long text's hundreds of
+        // stems are found without a scan of the list per word; a title's few are scanned.
+        let mut index: FxHashMap<String, usize> = FxHashMap::default();
+        let find = |stems: &[QStem], index: &FxHashMap<String, usize>, stem: &str| {
+            if long {
+                index.get(stem).copied()
+            } else {
+                stems.iter().position(|s| s.stem == stem)
+            }
+        };
         for (pos, t) in toks.into_iter().enumerate() {
             let id = if long {
                 self.stem_ids.get(&t.stem).copied()
             } else {
                 None
             };
-            if let Some(qi) = stems.iter().position(|s| s.stem == t.stem) {
+            if let Some(qi) = find(&stems, &index, &t.stem) {
                 stems[qi].tf += 1;
                 if long {
                     tokens.push((t.from, qi, id));
@@ -67,7 +79,7 @@ impl Engine {
                     None => (t.stem.clone(), false),
                 },
             };
-            if let Some(qi) = stems.iter().position(|s| s.stem == stem) {
+            if let Some(qi) = find(&stems, &index, &stem) {
                 stems[qi].tf += 1;
                 if long {
                     tokens.push((t.from, qi, id));
@@ -79,6 +91,9 @@ impl Engine {
             }
             let weight =
                 self.weight_of(&stem).unwrap_or(tune::UNKNOWN) * if fuzzy { 0.7 } else { 1.0 };
+            if long {
+                index.insert(stem.clone(), stems.len());
+            }
             stems.push(QStem {
                 original: t.stem.clone(),
                 title_word: self.label_idf.contains_key(&stem),
