@@ -349,7 +349,7 @@ impl Engine {
                     m.evidence.retain(|x| x.text != e.text);
                     m.evidence.insert(0, e);
                 }
-                let ids = sentence_ids.get_or_init(|| self.sentence_ids(&reading.kept));
+                let ids = sentence_ids.get_or_init(|| Self::sentence_ids(&body, &reading.kept));
                 m.sentences = self.deciding_sentences(s.occ(), &reading.kept, ids);
                 m
             })

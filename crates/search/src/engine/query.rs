@@ -35,6 +35,9 @@ pub(super) struct Analysed {
     /// Long texts: where each stem of `stems` occurs, as (segment, token position); empty
     /// for a title.
     pub(super) occurrences: Vec<Vec<(u32, u32)>>,
+    /// Long texts: each token's start in the text (expansions appended after it) and the id
+    /// of its stem as analysed; empty for a title.
+    pub(super) token_ids: Vec<(usize, Option<u32>)>,
 }
 
 impl Engine {
@@ -125,6 +128,7 @@ impl Engine {
             outside,
             segments,
             occurrences,
+            token_ids: tokens.iter().map(|&(from, _, id)| (from, id)).collect(),
         }
     }
 

@@ -576,18 +576,29 @@ impl Engine {
         (out, title_labels)
     }
 
-    /// The stems of each sentence of a long text as sorted, distinct ids, read once for
-    /// [`Engine::deciding_sentences`] (empty for a sentence with fewer than two known stems).
-    pub(super) fn sentence_ids(&self, sentences: &[String]) -> Vec<Vec<u32>> {
+    /// The stems of each sentence of a long text as sorted, distinct ids (empty for a
+    /// sentence with fewer than two known stems), for [`Engine::deciding_sentences`]: read
+    /// from `body`, the analysis of the sentences joined by line breaks (each word is
+    /// analysed alone, so its tokens are the sentences' own, in order).
+    pub(super) fn sentence_ids(body: &Analysed, sentences: &[String]) -> Vec<Vec<u32>> {
+        let mut tokens = body.token_ids.iter().peekable();
+        let mut start = 0;
         sentences
             .iter()
             .map(|sentence| {
-                let mut ids: Vec<u32> = self
-                    .words
-                    .analyze(sentence)
-                    .iter()
-                    .filter_map(|t| self.stem_ids.get(&t.stem).copied())
-                    .collect();
+                let end = start + sentence.len();
+                let mut ids: Vec<u32> = Vec::new();
+                while let Some(&&(from, id)) = tokens.peek() {
+                    if from >= end {
+                        break;
+                    }
+                    if from >= start {
+                        ids.extend(id);
+                    }
+                    tokens.next();
+                }
+                // The line break that joined the sentences.
+                start = end + 1;
                 ids.sort_unstable();
                 ids.dedup();
                 if ids.len() < 2 {
