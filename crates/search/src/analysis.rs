@@ -9,7 +9,7 @@
 //! form the fiches use) → [`Stemmer`] (French).
 
 use std::collections::HashSet;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
@@ -64,13 +64,18 @@ pub fn analyze(analyzer: &TextAnalyzer, text: &str) -> Vec<Tok> {
 /// The analysis chain with the words it has analysed remembered. The chain acts on each
 /// word alone (its tokenizer cuts at every character that is not alphanumeric, and each
 /// filter maps or drops one token), so a word's stem is computed once: the engine fills this
-/// while it reads the edition and its labels, and queries read it without writing (a word it
-/// lacks is analysed on the spot). Gives what [`analyze`] gives with the same analyzer.
+/// while it reads the edition and its labels; a word that queries bring is analysed on the
+/// spot and kept apart, in a bounded cache shared by the clones. Gives what [`analyze`]
+/// gives with the same analyzer.
 #[derive(Clone)]
 pub struct Words {
     analyzer: TextAnalyzer,
     /// Word as the tokenizer cuts it → its stem, `None` when the chain drops it.
     stems: rustc_hash::FxHashMap<Box<str>, Option<Box<str>>>,
+    /// The same for words met in queries, shared by the threads that match, up to
+    /// [`Words::MET_MAX`] words: the common words of ads and CVs that no fiche uses are
+    /// analysed once for all texts rather than once per text.
+    met: Arc<RwLock<rustc_hash::FxHashMap<Box<str>, Option<Box<str>>>>>,
 }
 
 impl std::fmt::Debug for Words {
@@ -87,8 +92,12 @@ impl Words {
         Words {
             analyzer,
             stems: Default::default(),
+            met: Default::default(),
         }
     }
+
+    /// Words met in queries kept at most (~100 bytes each: ~5 MB when full).
+    pub const MET_MAX: usize = 50_000;
 
     /// The chain.
     pub fn analyzer(&self) -> &TextAnalyzer {
@@ -97,7 +106,9 @@ impl Words {
 
     /// Analyses `text`, remembering the words it did not know yet.
     pub fn analyze_learning(&mut self, text: &str) -> Vec<Tok> {
-        let Words { analyzer, stems } = self;
+        let Words {
+            analyzer, stems, ..
+        } = self;
         each_word(text, |word| {
             if let Some(known) = stems.get(word) {
                 return known.as_deref().map(str::to_owned);
@@ -109,26 +120,42 @@ impl Words {
     }
 
     /// Analyses `text` with the words remembered (the chain is copied, once, only when a
-    /// word is not). In a long text, such a word is analysed once however often it recurs;
-    /// a title's few are not worth remembering.
+    /// word is not). A word that is not is analysed once per text however often it recurs,
+    /// and remembered for the texts that follow while there is room.
     pub fn analyze(&self, text: &str) -> Vec<Tok> {
-        const REMEMBER_FROM_BYTES: usize = 512;
         let mut chain: Option<TextAnalyzer> = None;
-        let mut unknown: Option<rustc_hash::FxHashMap<String, Option<String>>> =
-            (text.len() >= REMEMBER_FROM_BYTES).then(Default::default);
-        each_word(text, |word| match self.stems.get(word) {
-            Some(known) => known.as_deref().map(str::to_owned),
-            None => {
-                if let Some(stem) = unknown.as_ref().and_then(|u| u.get(word)) {
-                    return stem.clone();
-                }
-                let stem = stem_of_word(chain.get_or_insert_with(|| self.analyzer.clone()), word);
-                if let Some(u) = unknown.as_mut() {
-                    u.insert(word.to_owned(), stem.clone());
-                }
-                stem
+        let mut new: rustc_hash::FxHashMap<Box<str>, Option<Box<str>>> = Default::default();
+        let toks = each_word(text, |word| {
+            if let Some(known) = self.stems.get(word) {
+                return known.as_deref().map(str::to_owned);
             }
-        })
+            if let Some(known) = new.get(word) {
+                return known.as_deref().map(str::to_owned);
+            }
+            // A lock poisoned by a panic elsewhere leaves the words met unused, not wrong.
+            if let Some(known) = self.met.read().ok().and_then(|met| {
+                met.get(word)
+                    .map(|known| known.as_deref().map(str::to_owned))
+            }) {
+                return known;
+            }
+            let stem = stem_of_word(chain.get_or_insert_with(|| self.analyzer.clone()), word);
+            new.insert(word.into(), stem.as_deref().map(Box::from));
+            stem
+        });
+        let full = || {
+            self.met
+                .read()
+                .map_or(true, |met| met.len() >= Self::MET_MAX)
+        };
+        if !new.is_empty()
+            && !full()
+            && let Ok(mut met) = self.met.write()
+        {
+            let room = Self::MET_MAX.saturating_sub(met.len());
+            met.extend(new.into_iter().take(room));
+        }
+        toks
     }
 }
 
@@ -594,6 +621,29 @@ mod tests {
         for t in &texts {
             assert_eq!(words.analyze(t), analyze(&a, t), "{t}");
         }
+    }
+
+    #[test]
+    fn words_met_in_queries_are_remembered_up_to_a_bound() {
+        let a = french_analyzer(&[]);
+        let words = Words::new(a.clone());
+        let t = "Nous recherchons un(e) administratrice réseaux expérimentée";
+        assert_eq!(words.analyze(t), analyze(&a, t));
+        let met = |w: &str| words.met.read().expect("verrou").get(w).cloned();
+        let stem = analyze(&a, "administratrice").remove(0).stem;
+        assert_eq!(met("administratrice"), Some(Some(stem.into())));
+        assert_eq!(met("un"), Some(None), "les mots vides aussi");
+        // Read back from the cache: the same tokens, and a clone shares it.
+        assert_eq!(words.clone().analyze(t), analyze(&a, t));
+        // Past the bound, words are analysed but no longer kept.
+        let many: String = (0..Words::MET_MAX + 10)
+            .map(|i| format!("motinconnu{i} "))
+            .collect();
+        let _ = words.analyze(&many);
+        assert_eq!(words.met.read().expect("verrou").len(), Words::MET_MAX);
+        let t = "zythologue";
+        assert_eq!(words.analyze(t), analyze(&a, t));
+        assert_eq!(met("zythologue"), None);
     }
 
     #[test]
