@@ -61,6 +61,9 @@ pub fn analyze(analyzer: &TextAnalyzer, text: &str) -> Vec<Tok> {
     out
 }
 
+/// Word as the tokenizer cuts it → its stem, `None` when the chain drops it.
+type Stems = rustc_hash::FxHashMap<Box<str>, Option<Box<str>>>;
+
 /// The analysis chain with the words it has analysed remembered. The chain acts on each
 /// word alone (its tokenizer cuts at every character that is not alphanumeric, and each
 /// filter maps or drops one token), so a word's stem is computed once: the engine fills this
@@ -70,12 +73,12 @@ pub fn analyze(analyzer: &TextAnalyzer, text: &str) -> Vec<Tok> {
 #[derive(Clone)]
 pub struct Words {
     analyzer: TextAnalyzer,
-    /// Word as the tokenizer cuts it → its stem, `None` when the chain drops it.
-    stems: rustc_hash::FxHashMap<Box<str>, Option<Box<str>>>,
+    /// The words of the edition and its labels.
+    stems: Stems,
     /// The same for words met in queries, shared by the threads that match, up to
     /// [`Words::MET_MAX`] words: the common words of ads and CVs that no fiche uses are
     /// analysed once for all texts rather than once per text.
-    met: Arc<RwLock<rustc_hash::FxHashMap<Box<str>, Option<Box<str>>>>>,
+    met: Arc<RwLock<Stems>>,
 }
 
 impl std::fmt::Debug for Words {
@@ -124,7 +127,7 @@ impl Words {
     /// and remembered for the texts that follow while there is room.
     pub fn analyze(&self, text: &str) -> Vec<Tok> {
         let mut chain: Option<TextAnalyzer> = None;
-        let mut new: rustc_hash::FxHashMap<Box<str>, Option<Box<str>>> = Default::default();
+        let mut new = Stems::default();
         let toks = each_word(text, |word| {
             if let Some(known) = self.stems.get(word) {
                 return known.as_deref().map(str::to_owned);

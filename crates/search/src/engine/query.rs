@@ -277,7 +277,6 @@ fn char_counts(word: &str) -> [u8; 64] {
     counts
 }
 
-/// Whether `word` occurs in `text` between non-alphanumeric characters (both folded).
 /// Folded forms of words that mark an occupation outside the référentiel.
 pub(super) struct OutsideForms {
     forms: Vec<String>,
@@ -301,6 +300,7 @@ impl OutsideForms {
     }
 }
 
+/// Whether `word` occurs in `text` between non-alphanumeric characters (both folded).
 fn contains_word(text: &str, word: &str) -> bool {
     text.match_indices(word).any(|(at, _)| {
         let before = text[..at].chars().next_back();
