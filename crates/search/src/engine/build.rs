@@ -107,6 +107,7 @@ impl Engine {
 
         Ok(Engine {
             calibration: crate::Calibration::FITTED,
+            corrections: Default::default(),
             stem_ids,
             act_ids,
             act_seq,

@@ -68,7 +68,7 @@ pub struct Engine {
     label_index: FxHashMap<String, Vec<(u32, u16)>>,
     /// Stem → inverse document frequency over the occupations' whole text.
     text_idf: FxHashMap<String, f32>,
-    /// Every stem the engine knows, by length, for typo correction.
+    /// Every stem the engine knows, by length (each list sorted), for typo correction.
     known_by_len: FxHashMap<usize, Vec<String>>,
     /// BM25 of every stem of the index, per field and occupation.
     bm25: Bm25Table,
@@ -86,6 +86,10 @@ pub struct Engine {
     outside_forms: query::OutsideForms,
     /// When a first match is confident.
     calibration: Calibration,
+    /// Typo corrections of the unknown stems met in queries (a function of the stem and the
+    /// engine), up to [`Engine::CORRECTIONS_MAX`]: a word that no fiche uses is compared with
+    /// the known stems once, not in every text that holds it.
+    corrections: std::sync::RwLock<FxHashMap<String, Option<String>>>,
 }
 
 impl std::fmt::Debug for Engine {

@@ -77,7 +77,7 @@ impl Engine {
             let surface = full.get(t.from..t.to).unwrap_or(&t.stem).to_owned();
             let (stem, fuzzy) = match self.weight_of(&t.stem) {
                 Some(_) => (t.stem.clone(), false),
-                None => match self.correct(&t.stem) {
+                None => match self.corrected(&t.stem) {
                     Some(c) => (c, true),
                     None => (t.stem.clone(), false),
                 },
@@ -141,6 +141,33 @@ impl Engine {
         }
     }
 
+    /// Typo corrections kept at most (~100 bytes each).
+    pub(super) const CORRECTIONS_MAX: usize = 50_000;
+
+    /// [`Engine::correct`], remembered for the texts that follow while there is room (a
+    /// poisoned lock leaves the corrections unremembered, not wrong).
+    fn corrected(&self, stem: &str) -> Option<String> {
+        if stem.chars().count() < 6 {
+            return None;
+        }
+        let known = self
+            .corrections
+            .read()
+            .ok()
+            .map(|c| (c.get(stem).cloned(), c.len() >= Self::CORRECTIONS_MAX));
+        if let Some((Some(correction), _)) = known {
+            return correction;
+        }
+        let correction = self.correct(stem);
+        if let Some((None, false)) = known
+            && let Ok(mut c) = self.corrections.write()
+            && c.len() < Self::CORRECTIONS_MAX
+        {
+            c.insert(stem.to_owned(), correction.clone());
+        }
+        correction
+    }
+
     /// The known stem one typo away from an unknown one (two for long words).
     fn correct(&self, stem: &str) -> Option<String> {
         let len = stem.chars().count();
@@ -148,14 +175,18 @@ impl Engine {
             return None;
         }
         let max = if len >= 10 { 2 } else { 1 };
-        let first = stem.chars().next();
+        let first = stem.chars().next()?;
+        let mut utf8 = [0_u8; 4];
+        let first_str: &str = first.encode_utf8(&mut utf8);
         let counts = char_counts(stem);
         let mut best: Option<(usize, &String)> = None;
         for l in len.saturating_sub(max)..=len + max {
-            for cand in self.known_by_len.get(&l).into_iter().flatten() {
-                if cand.chars().next() != first {
-                    continue;
-                }
+            let Some(known) = self.known_by_len.get(&l) else {
+                continue;
+            };
+            // Each list is sorted: the stems sharing the first letter are one run of it.
+            let from = known.partition_point(|c| c.as_str() < first_str);
+            for cand in known[from..].iter().take_while(|c| c.starts_with(first)) {
                 // An edit changes the counts of characters by two at most: a cheap bound
                 // that spares most of the distances.
                 let other = char_counts(cand);
@@ -307,4 +338,44 @@ fn contains_word(text: &str, word: &str) -> bool {
         let after = text[at + word.len()..].chars().next();
         !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A typo corrected once is remembered, and the text gets the same answer from memory.
+    #[test]
+    fn typo_corrections_are_remembered_and_answer_alike() {
+        let engine = Engine::build_with(
+            &metiers_referentiel::published().referentiel,
+            &crate::vocabulary::Vocabulary::embedded().expect("vocabulaire embarqué"),
+            None,
+        )
+        .expect("moteur");
+        let text = "administrateru réseaux";
+        let first = engine.match_text(text, 3);
+        let stem = engine.words.analyze("administrateru").remove(0).stem;
+        let remembered = engine
+            .corrections
+            .read()
+            .expect("verrou")
+            .get(&stem)
+            .cloned();
+        assert_eq!(remembered, Some(engine.correct(&stem)));
+        assert!(
+            remembered.flatten().is_some(),
+            "« {stem} » est corrigé vers un radical connu"
+        );
+        assert_eq!(engine.match_text(text, 3), first);
+        // Short words are never corrected, nor remembered.
+        assert_eq!(engine.corrected("zqx"), None);
+        assert!(
+            !engine
+                .corrections
+                .read()
+                .expect("verrou")
+                .contains_key("zqx")
+        );
+    }
 }
