@@ -9,7 +9,7 @@
 //! form the fiches use) → [`Stemmer`] (French).
 
 use std::collections::HashSet;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
@@ -78,7 +78,7 @@ pub struct Words {
     /// The same for words met in queries, shared by the threads that match, up to
     /// [`Words::MET_MAX`] words: the common words of ads and CVs that no fiche uses are
     /// analysed once for all texts rather than once per text.
-    met: Arc<RwLock<Stems>>,
+    met: Arc<crate::memo::Memo<Option<Box<str>>>>,
 }
 
 impl std::fmt::Debug for Words {
@@ -95,7 +95,7 @@ impl Words {
         Words {
             analyzer,
             stems: Default::default(),
-            met: Default::default(),
+            met: Arc::new(crate::memo::Memo::new(Self::MET_MAX)),
         }
     }
 
@@ -135,28 +135,18 @@ impl Words {
             if let Some(known) = new.get(word) {
                 return known.as_deref().map(str::to_owned);
             }
-            // A lock poisoned by a panic elsewhere leaves the words met unused, not wrong.
-            if let Some(known) = self.met.read().ok().and_then(|met| {
-                met.get(word)
-                    .map(|known| known.as_deref().map(str::to_owned))
-            }) {
+            if let Some(known) = self
+                .met
+                .read(word, |known| known.as_deref().map(str::to_owned))
+            {
                 return known;
             }
             let stem = stem_of_word(chain.get_or_insert_with(|| self.analyzer.clone()), word);
             new.insert(word.into(), stem.as_deref().map(Box::from));
             stem
         });
-        let full = || {
-            self.met
-                .read()
-                .map_or(true, |met| met.len() >= Self::MET_MAX)
-        };
-        if !new.is_empty()
-            && !full()
-            && let Ok(mut met) = self.met.write()
-        {
-            let room = Self::MET_MAX.saturating_sub(met.len());
-            met.extend(new.into_iter().take(room));
+        if !new.is_empty() {
+            self.met.remember(new);
         }
         toks
     }
@@ -632,7 +622,7 @@ mod tests {
         let words = Words::new(a.clone());
         let t = "Nous recherchons un(e) administratrice réseaux expérimentée";
         assert_eq!(words.analyze(t), analyze(&a, t));
-        let met = |w: &str| words.met.read().expect("verrou").get(w).cloned();
+        let met = |w: &str| words.met.read(w, Clone::clone);
         let stem = analyze(&a, "administratrice").remove(0).stem;
         assert_eq!(met("administratrice"), Some(Some(stem.into())));
         assert_eq!(met("un"), Some(None), "les mots vides aussi");
@@ -643,7 +633,7 @@ mod tests {
             .map(|i| format!("motinconnu{i} "))
             .collect();
         let _ = words.analyze(&many);
-        assert_eq!(words.met.read().expect("verrou").len(), Words::MET_MAX);
+        assert_eq!(words.met.len(), Words::MET_MAX);
         let t = "zythologue";
         assert_eq!(words.analyze(t), analyze(&a, t));
         assert_eq!(met("zythologue"), None);

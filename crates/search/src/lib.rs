@@ -20,6 +20,7 @@ mod bm25;
 pub mod calibration;
 mod engine;
 pub mod eval;
+mod memo;
 pub mod reading;
 mod repertories;
 pub mod vocabulary;

@@ -284,21 +284,25 @@ pub fn is_boilerplate(sentence: &str) -> bool {
 
 /// Cues as whole words: each between spaces, all looked for in one pass over a sentence
 /// (its words between single spaces, with a space at each end).
-struct Cues(Option<aho_corasick::AhoCorasick>, &'static [&'static str]);
+struct Cues {
+    padded: Vec<String>,
+    /// Building fails only past sizes that a few hundred words never reach; without it,
+    /// each cue is looked for in turn.
+    any: Option<aho_corasick::AhoCorasick>,
+}
 
 impl Cues {
-    fn new(cues: &'static [&'static str]) -> Self {
-        let padded = cues.iter().map(|c| format!(" {c} "));
-        // Building fails only past sizes that a few hundred words never reach; without it,
-        // each cue is looked for in turn.
-        Cues(aho_corasick::AhoCorasick::new(padded).ok(), cues)
+    fn new(cues: &[&str]) -> Self {
+        let padded: Vec<String> = cues.iter().map(|c| format!(" {c} ")).collect();
+        let any = aho_corasick::AhoCorasick::new(&padded).ok();
+        Cues { padded, any }
     }
 
     /// Whether one of the cues occurs in `spaced`.
     fn holds(&self, spaced: &str) -> bool {
-        match &self.0 {
+        match &self.any {
             Some(any) => any.is_match(spaced),
-            None => self.1.iter().any(|c| spaced.contains(&format!(" {c} "))),
+            None => self.padded.iter().any(|c| spaced.contains(c.as_str())),
         }
     }
 }

@@ -107,7 +107,7 @@ impl Engine {
 
         Ok(Engine {
             calibration: crate::Calibration::FITTED,
-            corrections: Default::default(),
+            corrections: crate::memo::Memo::new(Engine::CORRECTIONS_MAX),
             stem_ids,
             act_ids,
             act_seq,

@@ -89,7 +89,7 @@ pub struct Engine {
     /// Typo corrections of the unknown stems met in queries (a function of the stem and the
     /// engine), up to [`Engine::CORRECTIONS_MAX`]: a word that no fiche uses is compared with
     /// the known stems once, not in every text that holds it.
-    corrections: std::sync::RwLock<FxHashMap<String, Option<String>>>,
+    corrections: crate::memo::Memo<Option<String>>,
 }
 
 impl std::fmt::Debug for Engine {

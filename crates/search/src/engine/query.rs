@@ -144,27 +144,17 @@ impl Engine {
     /// Typo corrections kept at most (~100 bytes each).
     pub(super) const CORRECTIONS_MAX: usize = 50_000;
 
-    /// [`Engine::correct`], remembered for the texts that follow while there is room (a
-    /// poisoned lock leaves the corrections unremembered, not wrong).
+    /// [`Engine::correct`], remembered for the texts that follow while there is room.
     fn corrected(&self, stem: &str) -> Option<String> {
         if stem.chars().count() < 6 {
             return None;
         }
-        let known = self
-            .corrections
-            .read()
-            .ok()
-            .map(|c| (c.get(stem).cloned(), c.len() >= Self::CORRECTIONS_MAX));
-        if let Some((Some(correction), _)) = known {
+        if let Some(correction) = self.corrections.read(stem, Clone::clone) {
             return correction;
         }
         let correction = self.correct(stem);
-        if let Some((None, false)) = known
-            && let Ok(mut c) = self.corrections.write()
-            && c.len() < Self::CORRECTIONS_MAX
-        {
-            c.insert(stem.to_owned(), correction.clone());
-        }
+        self.corrections
+            .remember([(Box::from(stem), correction.clone())]);
         correction
     }
 
@@ -356,12 +346,7 @@ mod tests {
         let text = "administrateru réseaux";
         let first = engine.match_text(text, 3);
         let stem = engine.words.analyze("administrateru").remove(0).stem;
-        let remembered = engine
-            .corrections
-            .read()
-            .expect("verrou")
-            .get(&stem)
-            .cloned();
+        let remembered = engine.corrections.read(&stem, Clone::clone);
         assert_eq!(remembered, Some(engine.correct(&stem)));
         assert!(
             remembered.flatten().is_some(),
@@ -370,12 +355,6 @@ mod tests {
         assert_eq!(engine.match_text(text, 3), first);
         // Short words are never corrected, nor remembered.
         assert_eq!(engine.corrected("zqx"), None);
-        assert!(
-            !engine
-                .corrections
-                .read()
-                .expect("verrou")
-                .contains_key("zqx")
-        );
+        assert_eq!(engine.corrections.read("zqx", |_| ()), None);
     }
 }

@@ -58,8 +58,8 @@ impl QueryWeights {
     }
 }
 
-/// The weights of a long text's stems over the occupations' whole text, and their sum, read
-/// once per text rather than once per occupation.
+/// The weights of a query's stems over the occupations' whole text, and their sum (a long
+/// text's are read once, not once per occupation).
 #[derive(Default)]
 struct QueryIdf {
     weights: Vec<f32>,
@@ -489,11 +489,7 @@ impl Engine {
             .enumerate()
             .filter_map(|(i, s)| self.stem_ids.get(&s.stem).map(|&id| (id, i)))
             .collect();
-        let qidf: Vec<f32> = q
-            .stems
-            .iter()
-            .map(|s| self.text_idf.get(&s.stem).copied().unwrap_or(0.0))
-            .collect();
+        let qidf = QueryIdf::of(self, q).weights;
         // One bit per query id modulo 64: most words of an activity are not the query's,
         // and the bit says so without a lookup.
         let mask = qids.keys().fold(0_u64, |m, &id| m | 1 << (id % 64));
