@@ -99,7 +99,8 @@ impl Words {
         }
     }
 
-    /// Words met in queries kept at most (~100 bytes each: ~5 MB when full).
+    /// Words met in queries kept at most (estimated, not measured: ~100 bytes each, ~5 MB
+    /// when full).
     pub const MET_MAX: usize = 50_000;
 
     /// The chain.

@@ -141,7 +141,7 @@ impl Engine {
         }
     }
 
-    /// Typo corrections kept at most (~100 bytes each).
+    /// Typo corrections kept at most (estimated ~100 bytes each).
     pub(super) const CORRECTIONS_MAX: usize = 50_000;
 
     /// [`Engine::correct`], remembered for the texts that follow while there is room.
