@@ -53,17 +53,11 @@ pub fn measure(space: &SkillSpace, pairs: &[(String, String)], top: usize) -> Ov
         let Some(a) = space.profile(id) else {
             return Vec::new();
         };
-        let mut scored: Vec<(f64, &str)> = space
-            .occupations
-            .iter()
-            .filter(|b| b.id != a.id)
-            .map(|b| (space.similarity(a, b), b.id.as_str()))
-            .collect();
-        scored.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(y.1)));
-        scored
+        space
+            .closest(a)
             .into_iter()
             .take(top)
-            .map(|(_, id)| id.to_owned())
+            .map(|(_, b)| b.id.as_str().to_owned())
             .collect()
     };
     let found = pairs

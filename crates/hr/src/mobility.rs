@@ -129,23 +129,17 @@ impl Mobility<'_> {
     /// id.
     pub fn closest(&self, id: &str) -> Option<Vec<Close>> {
         let a = self.space.profile(id)?;
-        let mut out: Vec<Close> = self
-            .space
-            .occupations
-            .iter()
-            .filter(|b| b.id != a.id)
-            .map(|b| self.close(a, b))
-            .collect();
-        out.sort_by(|x, y| {
-            y.score
-                .total_cmp(&x.score)
-                .then_with(|| x.id.as_str().cmp(y.id.as_str()))
-        });
-        Some(out)
+        Some(
+            self.space
+                .closest(a)
+                .into_iter()
+                .map(|(s, b)| self.close(a, b, s))
+                .collect(),
+        )
     }
 
-    fn close(&self, a: &Profile, b: &Profile) -> Close {
-        let score = round2(self.space.similarity(a, b));
+    fn close(&self, a: &Profile, b: &Profile, similarity: f64) -> Close {
+        let score = round2(similarity);
         let core: Vec<&Held> = b.held.iter().filter(|h| h.core).collect();
         let (shared, missing): (Vec<&Held>, Vec<&Held>) = core
             .into_iter()

@@ -287,7 +287,9 @@ pub fn from_activities(
 
 /// The occupations ranked for a person's skills, best covered first, with what is missing.
 pub fn rank(m: &Mobility<'_>, held: &[Held], top: usize) -> Vec<Fit> {
-    let mut out: Vec<Fit> = m
+    // Ranked on the exact coverage: the two decimals shown tie often, and a tie broken by
+    // id put the occupations early in the alphabet first.
+    let mut out: Vec<(f64, Fit)> = m
         .space
         .occupations
         .iter()
@@ -302,23 +304,26 @@ pub fn rank(m: &Mobility<'_>, held: &[Held], top: usize) -> Vec<Fit> {
             missing.sort_by(|a, b| b.core.cmp(&a.core).then(a.covered.total_cmp(&b.covered)));
             let covered = p.held.len() - missing.len();
             missing.truncate(MISSING_SHOWN);
-            Some(Fit {
-                id: p.id.clone(),
-                title: p.title.clone(),
-                coverage: round2(m.space.coverage(held, &p.held)),
-                covered,
-                total: p.held.len(),
-                missing,
-            })
+            let coverage = m.space.coverage(held, &p.held);
+            Some((
+                coverage,
+                Fit {
+                    id: p.id.clone(),
+                    title: p.title.clone(),
+                    coverage: round2(coverage),
+                    covered,
+                    total: p.held.len(),
+                    missing,
+                },
+            ))
         })
         .collect();
-    out.sort_by(|a, b| {
-        b.coverage
-            .total_cmp(&a.coverage)
+    out.sort_by(|(ca, a), (cb, b)| {
+        cb.total_cmp(ca)
             .then_with(|| a.id.as_str().cmp(b.id.as_str()))
     });
     out.truncate(top);
-    out
+    out.into_iter().map(|(_, fit)| fit).collect()
 }
 
 /// The fiches that hold a skill (core ones first), each with its first sentence in the skill.

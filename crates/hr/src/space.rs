@@ -215,6 +215,20 @@ impl SkillSpace {
         out
     }
 
+    /// The other occupations, closest to `a` first, with their exact similarity (ties by
+    /// id). What « Métiers proches » shows and what `eval` measures: ranked on the exact
+    /// value, not the two decimals shown, which tie often.
+    pub fn closest(&self, a: &Profile) -> Vec<(f64, &Profile)> {
+        let mut out: Vec<(f64, &Profile)> = self
+            .occupations
+            .iter()
+            .filter(|b| b.id != a.id)
+            .map(|b| (self.similarity(a, b), b))
+            .collect();
+        out.sort_by(|(sx, x), (sy, y)| sy.total_cmp(sx).then_with(|| x.id.cmp(&y.id)));
+        out
+    }
+
     /// How close two occupations are, in [0, 1]: the soft cosine of their weighted skills
     /// (related skills count for each other at their credit), mixed with the cosine of
     /// their repertories' skills.
