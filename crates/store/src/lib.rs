@@ -37,6 +37,7 @@ mod positions;
 mod reviews;
 mod store;
 mod time;
+mod title_keys;
 
 pub use auth::SessionRecord;
 pub use classify::{Candidate, Classification, Classifier, ClassifyInput, HrHints};

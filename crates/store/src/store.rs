@@ -4,7 +4,8 @@
 //! What a workspace answers lives beside this file, each in `impl Store` blocks of its own:
 //! `positions.rs` (the positions and their pages), `imports.rs` (writing an import,
 //! reclassifying), `reviews.rs` (decisions and learned titles), `dashboard.rs` (counts),
-//! `auth.rs` (settings and the portal's sessions), `backup.rs` (backup and restore).
+//! `auth.rs` (settings and the portal's sessions), `backup.rs` (backup and restore),
+//! `title_keys.rs` (the stored normalised titles kept in step with the rules of the day).
 
 use crate::{Result, StoreError};
 use sqlx::Connection;
@@ -142,6 +143,9 @@ impl Store {
                 imports_running: Arc::default(),
             }
         };
+        // Keys written under older rules of normalisation are rewritten before any review
+        // reads them.
+        store.rekey_titles_if_stale().await?;
         Ok(store)
     }
 

@@ -25,6 +25,7 @@ on_both_backends!(
     positions_are_filtered_and_paged,
     admin_token_and_sessions,
     workspace_survives_reopening,
+    keys_written_under_older_rules_are_rewritten_at_opening,
 );
 
 async fn import(
@@ -788,4 +789,82 @@ async fn a_review_reclassifies_the_same_title_at_once_and_its_removal_undoes_it(
     assert_eq!(status("B2").await, (None, Status::ToReview));
     assert_eq!(status("B1").await.1, Status::Corrected);
     assert_eq!(status("B3").await.1, Status::Corrected);
+}
+
+async fn keys_written_under_older_rules_are_rewritten_at_opening(db: &TestDb) {
+    let store = &db.store;
+    let rules = metiers_referentiel::text::SLUG_RULES.to_string();
+    // A new workspace records the rules of its keys.
+    assert_eq!(
+        store.setting("title_key_rules").await.expect("setting"),
+        Some(rules.clone())
+    );
+    let file = "Identifiant;Intitulé du poste\r\n\
+                B1;Chargé de la bidouille numérique\r\n\
+                B2;CHARGÉ DE LA BIDOUILLE NUMÉRIQUE\r\n\
+                Z1;Chargé du bricolage\r\n"
+        .as_bytes()
+        .to_vec();
+    import(store, "bidouille.csv", file)
+        .await
+        .expect("imported");
+    let b1 = position(store, "B1").await;
+    review(store, b1.id, "testeur", "Alice").await;
+
+    // As if written by a release whose rules differed: every key stale, the rules older, and
+    // an older lesson of the same title, in another writing, that the old rules kept apart.
+    for sql in [
+        "UPDATE positions SET title_key = 'ancienne-' || title_key",
+        "UPDATE learned_titles SET title_key = 'ancienne-cle'",
+        "UPDATE settings SET value = '0' WHERE key = 'title_key_rules'",
+        "INSERT INTO learned_titles (title, title_key, occupation_id, learned_by, learned_at) \
+         VALUES ('Chargé de la bidouille-numérique', 'autre-ancienne-cle', 'specialiste-ihm', \
+         'Bruno', '2020-01-01T00:00:00Z')",
+    ] {
+        execute(store, sql).await.expect(sql);
+    }
+
+    let reopened = Store::open(&db.url).await.expect("reopened");
+    assert_eq!(
+        reopened.setting("title_key_rules").await.expect("setting"),
+        Some(rules)
+    );
+    let keyed =
+        "SELECT COUNT(*) FROM positions WHERE title_key = 'charge-de-la-bidouille-numerique'";
+    assert_eq!(count(&reopened, keyed).await, 2, "B1 and B2 keyed anew");
+    let stale = "SELECT COUNT(*) FROM positions WHERE title_key LIKE 'ancienne-%'";
+    assert_eq!(count(&reopened, stale).await, 0);
+    // One lesson per title stays active: Alice's, the latest; Bruno's older one is removed,
+    // with who removed it.
+    let active = reopened.active_learned().await.expect("learned");
+    assert_eq!(active.len(), 1);
+    assert_eq!(active[0].occupation_id, "testeur");
+    let removed = "SELECT COUNT(*) FROM learned_titles WHERE occupation_id = 'specialiste-ihm' \
+                   AND removed_at IS NOT NULL AND removed_by LIKE 'Métiers SIC%'";
+    assert_eq!(count(&reopened, removed).await, 1);
+
+    // Reviews meet the rewritten keys: deciding B2 otherwise supersedes Alice's lesson.
+    let b2 = position(&reopened, "B2").await;
+    review(&reopened, b2.id, "specialiste-ihm", "Chloé").await;
+    let active = reopened.active_learned().await.expect("learned");
+    assert_eq!(active.len(), 1);
+    assert_eq!(active[0].occupation_id, "specialiste-ihm");
+
+    // Current keys: a second opening changes nothing.
+    let before = count(
+        &reopened,
+        "SELECT COUNT(*) FROM learned_titles WHERE removed_at IS NULL",
+    )
+    .await;
+    let again = Store::open(&db.url).await.expect("reopened again");
+    assert_eq!(
+        count(
+            &again,
+            "SELECT COUNT(*) FROM learned_titles WHERE removed_at IS NULL"
+        )
+        .await,
+        before
+    );
+    again.close().await;
+    reopened.close().await;
 }

@@ -1,0 +1,267 @@
+//! The normalised titles (`title_key`) that the workspace stores, kept in step with the rules
+//! that compute them ([`metiers_referentiel::text::slug`], versioned by
+//! [`metiers_referentiel::text::SLUG_RULES`]).
+//!
+//! A review finds the unreviewed positions of its title, and supersedes the lesson of the same
+//! title, by the key stored at import or review. Were the rules to change (a new release, a
+//! new `deunicode`), keys stored under the old ones would no longer meet the new: a review
+//! would miss positions and leave two lessons active for one title. So the settings record
+//! under which rules the keys were written, and opening a workspace written under others
+//! rewrites them, in one transaction, before anything reads them.
+
+use crate::store::on_pool;
+use crate::{Result, Store, StoreError, Unavailable};
+
+/// The setting that names the rules of the stored keys.
+pub(crate) const RULES_SETTING: &str = "title_key_rules";
+
+/// Positions rewritten per statement (two parameters each).
+const REKEY_BATCH: usize = 500;
+
+/// Who removes a lesson that another lesson of the same title outlives after a rewrite.
+const REWRITER: &str = "Métiers SIC (nouvelle normalisation des intitulés)";
+
+/// What a rewrite changed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Rekeyed {
+    /// Positions whose key was missing or written under other rules.
+    pub positions: usize,
+    /// Lessons (learned titles) whose key changed.
+    pub lessons: usize,
+    /// Active lessons removed because a later lesson now has the same key.
+    pub superseded: usize,
+}
+
+impl Store {
+    /// Rewrites the stored keys when they were written under other rules than the current
+    /// ones (or before the rules were recorded), and records the current rules; nothing when
+    /// they are current. A read-only or busy workspace is left as it is (its keys are
+    /// rewritten at the next opening that can write): `None` then, with a warning.
+    pub(crate) async fn rekey_titles_if_stale(&self) -> Result<Option<Rekeyed>> {
+        let current = metiers_referentiel::text::SLUG_RULES.to_string();
+        if self.setting(RULES_SETTING).await?.as_deref() == Some(current.as_str()) {
+            return Ok(Some(Rekeyed::default()));
+        }
+        match self.rekey_titles(&current).await {
+            Ok(done) => {
+                if done != Rekeyed::default() {
+                    tracing::info!(
+                        positions = done.positions,
+                        lessons = done.lessons,
+                        superseded = done.superseded,
+                        "intitulés normalisés réécrits selon les règles en vigueur"
+                    );
+                }
+                Ok(Some(done))
+            }
+            Err(e)
+                if matches!(
+                    e.unavailable(),
+                    Some(Unavailable::ReadOnly | Unavailable::Busy)
+                ) =>
+            {
+                tracing::warn!(
+                    "intitulés normalisés non réécrits (espace en lecture seule ou occupé) : {e}"
+                );
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The rewrite itself, in one transaction: a process killed meanwhile leaves the keys and
+    /// the recorded rules as they were, and the next opening starts again.
+    async fn rekey_titles(&self, rules: &str) -> Result<Rekeyed> {
+        let now = crate::now_utc();
+        let mut done = Rekeyed::default();
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            // Another process may have done it since the check.
+            let recorded: Option<String> =
+                sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+                    .bind(RULES_SETTING)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if recorded.as_deref() != Some(rules) {
+                let positions: Vec<(i64, String, Option<String>)> =
+                    sqlx::query_as("SELECT id, title, title_key FROM positions")
+                        .fetch_all(&mut *tx)
+                        .await?;
+                let changed: Vec<(i64, String)> = positions
+                    .into_iter()
+                    .filter_map(|(id, title, key)| {
+                        let new = metiers_referentiel::text::slug(&title);
+                        (key.as_deref() != Some(new.as_str())).then_some((id, new))
+                    })
+                    .collect();
+                // By batches (one statement per row took 6 s for 100,000 positions).
+                for part in changed.chunks(REKEY_BATCH) {
+                    let mut qb = sqlx::QueryBuilder::new(
+                        "UPDATE positions SET title_key = v.column2 FROM (VALUES ",
+                    );
+                    let mut rows = qb.separated(", ");
+                    for (id, key) in part {
+                        rows.push("(");
+                        rows.push_bind_unseparated(*id);
+                        rows.push_unseparated(", ");
+                        rows.push_bind_unseparated(key);
+                        rows.push_unseparated(")");
+                    }
+                    qb.push(") AS v WHERE positions.id = v.column1");
+                    qb.build().execute(&mut *tx).await?;
+                }
+                done.positions = changed.len();
+
+                // Lessons: at most one active per key. Where several active lessons now share
+                // a key, the latest decision stands, as a new review would have made it.
+                let lessons: Vec<(i64, String, String, bool, String)> = sqlx::query_as(
+                    "SELECT id, title, title_key, removed_at IS NULL, learned_at FROM learned_titles",
+                )
+                .fetch_all(&mut *tx)
+                .await?;
+                let plan = plan_lessons(&lessons);
+                for id in &plan.superseded {
+                    sqlx::query(
+                        "UPDATE learned_titles SET removed_at = $1, removed_by = $2 WHERE id = $3",
+                    )
+                    .bind(&now)
+                    .bind(REWRITER)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                // Two passes, so that keys exchanged between active lessons never meet in
+                // the unique index on the way.
+                for (id, _) in &plan.rekeyed {
+                    sqlx::query("UPDATE learned_titles SET title_key = $1 WHERE id = $2")
+                        .bind(format!("\u{1}rewriting-{id}"))
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                for (id, key) in &plan.rekeyed {
+                    sqlx::query("UPDATE learned_titles SET title_key = $1 WHERE id = $2")
+                        .bind(key)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                done.lessons = plan.rekeyed.len();
+                done.superseded = plan.superseded.len();
+
+                sqlx::query(
+                    "INSERT INTO settings (key, value) VALUES ($1, $2) \
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                )
+                .bind(RULES_SETTING)
+                .bind(rules)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await.map_err(StoreError::from)?;
+        });
+        Ok(done)
+    }
+}
+
+/// What to change in the lessons: the active lessons that a later one of the same new key
+/// outlives, and every lesson whose key changes.
+#[derive(Debug, Default, PartialEq)]
+struct LessonPlan {
+    superseded: Vec<i64>,
+    rekeyed: Vec<(i64, String)>,
+}
+
+/// `lessons`: (id, title, stored key, active, learned at `YYYY-MM-DDTHH:MM:SSZ`).
+fn plan_lessons(lessons: &[(i64, String, String, bool, String)]) -> LessonPlan {
+    let mut plan = LessonPlan::default();
+    // The latest active lesson of each new key: learned last, then the highest id.
+    let mut latest: std::collections::HashMap<String, (&str, i64)> =
+        std::collections::HashMap::new();
+    for (id, title, _, active, learned_at) in lessons {
+        if *active {
+            let key = metiers_referentiel::text::slug(title);
+            let e = latest.entry(key).or_insert((learned_at.as_str(), *id));
+            if (learned_at.as_str(), *id) > *e {
+                *e = (learned_at.as_str(), *id);
+            }
+        }
+    }
+    for (id, title, key, active, _) in lessons {
+        let new = metiers_referentiel::text::slug(title);
+        if *active && latest.get(&new).is_some_and(|&(_, winner)| winner != *id) {
+            plan.superseded.push(*id);
+        } else if *key != new {
+            plan.rekeyed.push((*id, new));
+        }
+    }
+    plan
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lesson(
+        id: i64,
+        title: &str,
+        key: &str,
+        active: bool,
+        at: &str,
+    ) -> (i64, String, String, bool, String) {
+        (id, title.to_owned(), key.to_owned(), active, at.to_owned())
+    }
+
+    #[test]
+    fn the_latest_active_lesson_of_a_key_stands() {
+        let lessons = [
+            // Learned under old rules, two ways of writing one title: the later stands.
+            lesson(
+                1,
+                "Chargé de la bidouille",
+                "old-a",
+                true,
+                "2026-01-02T00:00:00Z",
+            ),
+            lesson(
+                2,
+                "CHARGÉ DE LA BIDOUILLE",
+                "old-b",
+                true,
+                "2026-03-01T00:00:00Z",
+            ),
+            // Removed long ago: rekeyed, never « superseded » again.
+            lesson(
+                3,
+                "Chargé de la bidouille",
+                "old-a",
+                false,
+                "2025-01-01T00:00:00Z",
+            ),
+            // Already current: untouched.
+            lesson(4, "Testeur", "testeur", true, "2026-01-01T00:00:00Z"),
+        ];
+        assert_eq!(
+            plan_lessons(&lessons),
+            LessonPlan {
+                superseded: vec![1],
+                rekeyed: vec![
+                    (2, "charge-de-la-bidouille".to_owned()),
+                    (3, "charge-de-la-bidouille".to_owned())
+                ],
+            }
+        );
+    }
+
+    #[test]
+    fn same_time_lessons_are_decided_by_id() {
+        let at = "2026-01-01T00:00:00Z";
+        let lessons = [
+            lesson(7, "Intégrateur", "x", true, at),
+            lesson(5, "integrateur", "y", true, at),
+        ];
+        let plan = plan_lessons(&lessons);
+        assert_eq!(plan.superseded, vec![5]);
+        assert_eq!(plan.rekeyed, vec![(7, "integrateur".to_owned())]);
+    }
+}
