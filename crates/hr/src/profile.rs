@@ -132,17 +132,29 @@ impl SkillFinder {
 
     /// The skills a text says, best sentence for each, strongest first. The text is read as
     /// the matcher reads an ad ([`metiers_search::reading::read`]: its sentences and bullets,
-    /// without those about the employer or the offer); each sentence, and each item of an
-    /// enumeration in it (« Administration de serveurs Linux, supervision, sauvegardes »),
-    /// is compared with every skill, and says the closest one above [`SENTENCE_FLOOR`].
+    /// without those about the employer or the offer); each item of an enumeration
+    /// (« Administration de serveurs Linux, supervision, sauvegardes »), or the sentence
+    /// whole when none of its items says a skill, is compared with every skill, and says the
+    /// closest one above [`SENTENCE_FLOOR`].
     pub fn find(&self, space: &SkillSpace, text: &str) -> Vec<FoundSkill> {
         let reading = metiers_search::reading::read(text);
         let mut best: HashMap<usize, (f64, String)> = HashMap::new();
         for sentence in reading.title.into_iter().chain(reading.kept) {
-            for piece in pieces(&sentence) {
-                let Some((skill, score)) = self.closest(&piece) else {
-                    continue;
-                };
+            let (whole, items) = pieces(&sentence);
+            let mut said: Vec<(usize, f64, String)> = items
+                .into_iter()
+                .filter_map(|p| self.closest(&p).map(|(skill, score)| (skill, score, p)))
+                .collect();
+            // An enumeration says several things: read whole, it matched one skill that
+            // none of its items says (« Administration de serveurs Linux, supervision,
+            // sauvegardes » read as database administration). The whole sentence speaks
+            // only when no item does.
+            if said.is_empty()
+                && let Some((skill, score)) = self.closest(&whole)
+            {
+                said.push((skill, score, whole));
+            }
+            for (skill, score, piece) in said {
                 let e = best.entry(skill).or_insert((0.0, String::new()));
                 if score > e.0 {
                     *e = (score, piece);
@@ -210,23 +222,20 @@ fn norm(v: &HashMap<String, f64>) -> f64 {
     v.values().map(|w| w * w).sum::<f64>().sqrt()
 }
 
-/// A sentence, then each item of an enumeration in it when it has several (cut at commas
-/// and colons; items of fewer than six letters are left out): a person lists what they do.
-fn pieces(sentence: &str) -> Vec<String> {
+/// A sentence, and each item of an enumeration in it when it has several (cut at commas and
+/// colons; items of fewer than six letters are left out): a person lists what they do.
+fn pieces(sentence: &str) -> (String, Vec<String>) {
     let trim = |s: &str| {
         s.trim_matches(|c: char| c.is_whitespace() || "-–—*•·:,".contains(c))
             .to_owned()
     };
-    let mut out = vec![trim(sentence)];
     let items: Vec<String> = sentence
         .split([',', ':'])
         .map(trim)
         .filter(|p| p.chars().filter(|c| c.is_alphabetic()).count() >= 6)
         .collect();
-    if items.len() > 1 {
-        out.extend(items);
-    }
-    out
+    let items = if items.len() > 1 { items } else { Vec::new() };
+    (trim(sentence), items)
 }
 
 /// A person's skills as the space counts them: each skill once, at the highest level given.

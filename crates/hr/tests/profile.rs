@@ -101,15 +101,29 @@ fn skills_are_found_in_what_a_person_writes() {
 fn each_item_of_an_enumeration_and_each_bullet_says_a_skill() {
     let finder = SkillFinder::new(&W.space, &W.r, &W.k);
     // A person lists what they do in one sentence: the item names a skill the whole
-    // sentence does not (the sentence alone reads as database administration).
-    let listed = finder.find(
-        &W.space,
-        "Administration de serveurs Linux, supervision, sauvegardes, scripts d'automatisation.",
+    // sentence does not. Read whole, the sentence reads as database administration (checked
+    // first, so that the last assertion can fail): its items speak instead.
+    let whole =
+        "Administration de serveurs Linux, supervision, sauvegardes, scripts d'automatisation.";
+    let without_commas = whole.replace(',', "");
+    let read_whole = finder.find(&W.space, &without_commas);
+    assert!(
+        read_whole
+            .iter()
+            .any(|f| f.id == "administration-bases-de-donnees"),
+        "{read_whole:?}"
     );
+    let listed = finder.find(&W.space, whole);
     assert!(
         listed
             .iter()
             .any(|f| f.sentence == "Administration de serveurs Linux"),
+        "{listed:?}"
+    );
+    assert!(
+        !listed
+            .iter()
+            .any(|f| f.id == "administration-bases-de-donnees"),
         "{listed:?}"
     );
     // A pasted bullet list: one skill per bullet, quoted without its dash; the employer's
