@@ -114,8 +114,9 @@ impl Store {
 
                 // Lessons: at most one active per key. Where several active lessons now share
                 // a key, the latest decision stands, as a new review would have made it.
-                let lessons: Vec<(i64, String, String, bool, String)> = sqlx::query_as(
-                    "SELECT id, title, title_key, removed_at IS NULL, learned_at FROM learned_titles",
+                let lessons: Vec<StoredLesson> = sqlx::query_as(
+                    "SELECT id, title, title_key, removed_at IS NULL AS active, learned_at \
+                     FROM learned_titles",
                 )
                 .fetch_all(&mut *tx)
                 .await?;
@@ -172,27 +173,35 @@ struct LessonPlan {
     rekeyed: Vec<(i64, String)>,
 }
 
-/// `lessons`: (id, title, stored key, active, learned at `YYYY-MM-DDTHH:MM:SSZ`).
-fn plan_lessons(lessons: &[(i64, String, String, bool, String)]) -> LessonPlan {
+/// A learned title as stored, with its key.
+#[derive(Debug, sqlx::FromRow)]
+struct StoredLesson {
+    id: i64,
+    title: String,
+    title_key: String,
+    active: bool,
+    /// `YYYY-MM-DDTHH:MM:SSZ`: ordered as text.
+    learned_at: String,
+}
+
+fn plan_lessons(lessons: &[StoredLesson]) -> LessonPlan {
     let mut plan = LessonPlan::default();
     // The latest active lesson of each new key: learned last, then the highest id.
     let mut latest: std::collections::HashMap<String, (&str, i64)> =
         std::collections::HashMap::new();
-    for (id, title, _, active, learned_at) in lessons {
-        if *active {
-            let key = metiers_referentiel::text::slug(title);
-            let e = latest.entry(key).or_insert((learned_at.as_str(), *id));
-            if (learned_at.as_str(), *id) > *e {
-                *e = (learned_at.as_str(), *id);
-            }
+    for l in lessons.iter().filter(|l| l.active) {
+        let key = metiers_referentiel::text::slug(&l.title);
+        let e = latest.entry(key).or_insert((l.learned_at.as_str(), l.id));
+        if (l.learned_at.as_str(), l.id) > *e {
+            *e = (l.learned_at.as_str(), l.id);
         }
     }
-    for (id, title, key, active, _) in lessons {
-        let new = metiers_referentiel::text::slug(title);
-        if *active && latest.get(&new).is_some_and(|&(_, winner)| winner != *id) {
-            plan.superseded.push(*id);
-        } else if *key != new {
-            plan.rekeyed.push((*id, new));
+    for l in lessons {
+        let new = metiers_referentiel::text::slug(&l.title);
+        if l.active && latest.get(&new).is_some_and(|&(_, winner)| winner != l.id) {
+            plan.superseded.push(l.id);
+        } else if l.title_key != new {
+            plan.rekeyed.push((l.id, new));
         }
     }
     plan
@@ -202,14 +211,14 @@ fn plan_lessons(lessons: &[(i64, String, String, bool, String)]) -> LessonPlan {
 mod tests {
     use super::*;
 
-    fn lesson(
-        id: i64,
-        title: &str,
-        key: &str,
-        active: bool,
-        at: &str,
-    ) -> (i64, String, String, bool, String) {
-        (id, title.to_owned(), key.to_owned(), active, at.to_owned())
+    fn lesson(id: i64, title: &str, key: &str, active: bool, at: &str) -> StoredLesson {
+        StoredLesson {
+            id,
+            title: title.to_owned(),
+            title_key: key.to_owned(),
+            active,
+            learned_at: at.to_owned(),
+        }
     }
 
     #[test]
