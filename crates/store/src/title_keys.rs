@@ -44,7 +44,16 @@ impl Store {
         }
         match self.rekey_titles(&current).await {
             Ok(done) => {
-                if done != Rekeyed::default() {
+                if done.superseded > 0 {
+                    // The positions of those titles keep the proposal of the removed lesson
+                    // until they are classified again (this layer has no classifier).
+                    tracing::warn!(
+                        superseded = done.superseded,
+                        "intitulés appris en double retirés après la nouvelle normalisation : \
+                         lancez « metiers cartographie reclassify » pour rapprocher de nouveau \
+                         les postes non relus"
+                    );
+                } else if done != Rekeyed::default() {
                     tracing::info!(
                         positions = done.positions,
                         lessons = done.lessons,
