@@ -51,6 +51,7 @@ pub use model::{
 pub use reviews::{LearnedRemoval, ReviewOutcome};
 pub use store::{Backend, Store};
 pub use time::{now_utc, utc_in};
+pub use title_keys::RewrittenKeys;
 
 /// Why a store operation failed.
 #[derive(Debug, thiserror::Error)]

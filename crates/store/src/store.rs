@@ -40,6 +40,8 @@ pub struct Store {
     _lock: Option<Arc<crate::lock::WorkspaceLock>>,
     /// Imports of this process holding the write lock (SQLite), shared by the clones.
     imports_running: Arc<AtomicUsize>,
+    /// What the opening rewrote of the stored title keys, when it rewrote anything.
+    rewritten: Option<crate::RewrittenKeys>,
 }
 
 /// Marks an import as holding the write lock while it lives.
@@ -83,7 +85,7 @@ impl Store {
     /// set with `?options[search_path]=SCHEMA`.
     pub async fn open(url: &str) -> Result<Store> {
         let url = url.trim();
-        let store = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let mut store = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let pool = PgPoolOptions::new()
                 .max_connections(8)
                 .acquire_timeout(Duration::from_secs(30))
@@ -94,6 +96,7 @@ impl Store {
                 backend: Backend::Postgres(pool),
                 _lock: None,
                 imports_running: Arc::default(),
+                rewritten: None,
             }
         } else {
             let path = url
@@ -141,12 +144,22 @@ impl Store {
                 backend: Backend::Sqlite(pool),
                 _lock: lock,
                 imports_running: Arc::default(),
+                rewritten: None,
             }
         };
         // Keys written under older rules of normalisation are rewritten before any review
         // reads them.
-        store.rekey_titles_if_stale().await?;
+        store.rewritten = store
+            .rekey_titles_if_stale()
+            .await?
+            .filter(|r| *r != crate::RewrittenKeys::default());
         Ok(store)
+    }
+
+    /// What opening this workspace rewrote of its stored title keys (written under older
+    /// rules of normalisation), when it rewrote anything.
+    pub fn rewritten_keys(&self) -> Option<crate::RewrittenKeys> {
+        self.rewritten
     }
 
     /// `"SQLite"` or `"PostgreSQL"`.

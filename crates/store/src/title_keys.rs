@@ -21,9 +21,9 @@ const REKEY_BATCH: usize = 500;
 /// Who removes a lesson that another lesson of the same title outlives after a rewrite.
 const REWRITER: &str = "Métiers SIC (nouvelle normalisation des intitulés)";
 
-/// What a rewrite changed.
+/// What the opening of a workspace rewrote ([`Store::rewritten_keys`]).
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Rekeyed {
+pub struct RewrittenKeys {
     /// Positions whose key was missing or written under other rules.
     pub positions: usize,
     /// Lessons (learned titles) whose key changed.
@@ -37,10 +37,10 @@ impl Store {
     /// ones (or before the rules were recorded), and records the current rules; nothing when
     /// they are current. A read-only or busy workspace is left as it is (its keys are
     /// rewritten at the next opening that can write): `None` then, with a warning.
-    pub(crate) async fn rekey_titles_if_stale(&self) -> Result<Option<Rekeyed>> {
+    pub(crate) async fn rekey_titles_if_stale(&self) -> Result<Option<RewrittenKeys>> {
         let current = metiers_referentiel::text::SLUG_RULES.to_string();
         if self.setting(RULES_SETTING).await?.as_deref() == Some(current.as_str()) {
-            return Ok(Some(Rekeyed::default()));
+            return Ok(Some(RewrittenKeys::default()));
         }
         match self.rekey_titles(&current).await {
             Ok(done) => {
@@ -53,7 +53,7 @@ impl Store {
                          lancez « metiers cartographie reclassify » pour rapprocher de nouveau \
                          les postes non relus"
                     );
-                } else if done != Rekeyed::default() {
+                } else if done != RewrittenKeys::default() {
                     tracing::info!(
                         positions = done.positions,
                         lessons = done.lessons,
@@ -80,9 +80,9 @@ impl Store {
 
     /// The rewrite itself, in one transaction: a process killed meanwhile leaves the keys and
     /// the recorded rules as they were, and the next opening starts again.
-    async fn rekey_titles(&self, rules: &str) -> Result<Rekeyed> {
+    async fn rekey_titles(&self, rules: &str) -> Result<RewrittenKeys> {
         let now = crate::now_utc();
-        let mut done = Rekeyed::default();
+        let mut done = RewrittenKeys::default();
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             // Another process may have done it since the check.

@@ -826,6 +826,15 @@ async fn keys_written_under_older_rules_are_rewritten_at_opening(db: &TestDb) {
 
     let reopened = Store::open(&db.url).await.expect("reopened");
     assert_eq!(
+        reopened.rewritten_keys(),
+        Some(metiers_store::RewrittenKeys {
+            positions: 3,
+            lessons: 1,
+            superseded: 1,
+        }),
+        "the three positions, Alice's lesson rekeyed, Bruno's removed"
+    );
+    assert_eq!(
         reopened.setting("title_key_rules").await.expect("setting"),
         Some(rules)
     );
@@ -857,6 +866,7 @@ async fn keys_written_under_older_rules_are_rewritten_at_opening(db: &TestDb) {
     )
     .await;
     let again = Store::open(&db.url).await.expect("reopened again");
+    assert_eq!(again.rewritten_keys(), None);
     assert_eq!(
         count(
             &again,
