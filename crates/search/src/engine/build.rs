@@ -14,7 +14,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
 
 use super::labels::{self, Label, heading_key, push_label, title_variants, words_of};
-use super::{Act, Engine, Occ, query};
+use super::{Act, Engine, Heading, Occ, query};
 use crate::analysis::{self, Expander, Expansion, Words};
 use crate::bm25::Bm25Table;
 use crate::repertories::RepertoryLabel;
@@ -64,7 +64,14 @@ impl Engine {
         let stems_of = |text: &str| labels::stems_of(&analyze, &expander, text);
 
         let mut labels = Vec::new();
-        let occs = occupations(referentiel, &analyze, &stems_of, &mut labels);
+        let mut heading_words = FxHashMap::default();
+        let occs = occupations(
+            referentiel,
+            &analyze,
+            &stems_of,
+            &mut labels,
+            &mut heading_words,
+        );
         let vocab_text = vocabulary_labels(vocabulary, &occs, &stems_of, &mut labels)?;
         repertory_labels(repertory, &occs, &stems_of, &mut labels);
         let outside = vocabulary
@@ -113,6 +120,7 @@ impl Engine {
             act_seq,
             act_postings,
             idf_by_id,
+            heading_words,
             outside_forms,
             occs,
             labels,
@@ -158,12 +166,14 @@ fn analysis_chain(vocabulary: &Vocabulary) -> (TextAnalyzer, Expander) {
 }
 
 /// Phase 2a: the occupations as the engine reads them, their titles and alternative titles
-/// (and the variants of both) pushed onto `labels`.
+/// (and the variants of both) pushed onto `labels`, the words of their headings numbered in
+/// `heading_words`.
 fn occupations(
     referentiel: &Referentiel,
     analyze: &dyn Fn(&str) -> Vec<analysis::Tok>,
     stems_of: &dyn Fn(&str) -> Vec<String>,
     labels: &mut Vec<Label>,
+    heading_words: &mut FxHashMap<String, u32>,
 ) -> Vec<Occ> {
     let mut occs = Vec::new();
     for (i, o) in referentiel.occupations.iter().enumerate() {
@@ -189,7 +199,18 @@ fn occupations(
         for g in &o.activity_groups {
             if let Some(h) = &g.heading {
                 count(h);
-                headings.push((h.clone(), heading_key(h), stems_of(h)));
+                let words = stems_of(h)
+                    .into_iter()
+                    .map(|s| {
+                        let next = heading_words.len() as u32;
+                        *heading_words.entry(s).or_insert(next)
+                    })
+                    .collect();
+                headings.push(Heading {
+                    text: h.clone(),
+                    key: heading_key(h),
+                    words,
+                });
             }
             for a in &g.activities {
                 let full = std::iter::once(a.text.as_str())

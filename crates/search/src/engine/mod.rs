@@ -82,6 +82,8 @@ pub struct Engine {
     act_postings: Vec<Vec<u32>>,
     /// Idf by stem id.
     idf_by_id: Vec<f32>,
+    /// Stem → id, for the words of the headings (their evidence is read by id).
+    heading_words: FxHashMap<String, u32>,
     /// Folded forms that mark an occupation outside the référentiel (`serveuse`).
     outside_forms: query::OutsideForms,
     /// When a first match is confident.
@@ -106,11 +108,21 @@ struct Occ {
     id: OccupationId,
     title: String,
     max_level: Option<u8>,
-    /// Heading as published, folded key, stems.
-    headings: Vec<(String, String, Vec<String>)>,
+    headings: Vec<Heading>,
     activities: Vec<Act>,
     /// Stem → count over headings, summary and activities.
     tf: FxHashMap<String, u32>,
+}
+
+/// A heading of a fiche.
+#[derive(Debug)]
+struct Heading {
+    /// As published.
+    text: String,
+    /// Folded, to compare headings across fiches.
+    key: String,
+    /// Its stems, in order, as ids of [`Engine::heading_words`].
+    words: Vec<u32>,
 }
 
 #[derive(Debug)]

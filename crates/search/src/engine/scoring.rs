@@ -461,23 +461,35 @@ impl Engine {
         {
             evidence.push(e);
         }
-        let qmap: FxHashMap<&str, usize> = q
+        // A heading is evidence when the query has half of its words at least. The query's
+        // stems that are words of headings, by id (sorted): each heading's words are read
+        // against them without hashing a string, and its terms written only when it counts.
+        let mut in_headings: Vec<(u32, usize)> = q
             .stems
             .iter()
             .enumerate()
-            .map(|(i, s)| (s.stem.as_str(), i))
+            .filter_map(|(i, s)| self.heading_words.get(&s.stem).map(|&id| (id, i)))
             .collect();
-        for (h, _, hs) in &o.headings {
-            let terms: Vec<String> = hs
-                .iter()
-                .filter_map(|st| qmap.get(st.as_str()).map(|&i| q.stems[i].surface.clone()))
-                .collect();
-            if !terms.is_empty() && terms.len() * 2 >= hs.len() {
+        in_headings.sort_unstable();
+        let query_stem = |id: &u32| {
+            in_headings
+                .binary_search_by_key(id, |&(h, _)| h)
+                .ok()
+                .map(|k| in_headings[k].1)
+        };
+        for h in &o.headings {
+            let found = h.words.iter().filter(|id| query_stem(id).is_some()).count();
+            if found > 0 && found * 2 >= h.words.len() {
                 evidence.push(Evidence {
                     kind: EvidenceKind::Heading,
-                    text: h.clone(),
+                    text: h.text.clone(),
                     heading: None,
-                    terms,
+                    terms: h
+                        .words
+                        .iter()
+                        .filter_map(query_stem)
+                        .map(|i| q.stems[i].surface.clone())
+                        .collect(),
                     via: None,
                 });
             }

@@ -38,8 +38,8 @@ impl Engine {
         let shared_headings: Vec<String> = ob
             .headings
             .iter()
-            .filter(|(_, kb, _)| oa.headings.iter().any(|(_, ka, _)| ka == kb))
-            .map(|(h, _, _)| h.clone())
+            .filter(|hb| oa.headings.iter().any(|ha| ha.key == hb.key))
+            .map(|h| h.text.clone())
             .fold(Vec::new(), |mut acc, h| {
                 if !acc.contains(&h) {
                     acc.push(h);
