@@ -33,7 +33,7 @@ pub struct ProfileRequest {
     post,
     path = "/api/v1/profile",
     summary = "Mon profil : métiers accessibles selon mes compétences",
-    description = "Des compétences cochées (identifiants de `/api/v1/skills`) et/ou ce que la personne fait, en phrases (chaque phrase, et chaque élément d’une énumération, est rapproché d’une compétence et rendu avec elle ; la présentation d’un service est mise de côté) : les métiers classés selon la part pondérée de leurs compétences que la personne a, avec ce qui manque pour chacun, et les compétences manquantes comme besoins de formation avec les fiches où elles figurent. Rien n’est enregistré.",
+    description = "Des compétences cochées (identifiants de `/api/v1/skills`) et/ou ce que la personne fait, en phrases (chaque phrase est rapprochée d’une compétence et rendue avec elle, une énumération élément par élément ; la présentation d’un service est mise de côté) : les métiers classés selon la part pondérée de leurs compétences que la personne a, avec ce qui manque pour chacun, et les compétences manquantes comme besoins de formation avec les fiches où elles figurent. Rien n’est enregistré.",
     operation_id = "rankOccupationsForProfile",
     tag = "competences",
     request_body = ProfileRequest,
