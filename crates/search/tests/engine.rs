@@ -478,3 +478,33 @@ fn a_long_text_mentions_a_label_only_with_its_words_together() {
         "{together:?}"
     );
 }
+
+#[test]
+fn a_heading_is_evidence_when_the_query_has_half_of_its_words() {
+    // The network technician's evidence for a text (it is among the first five of both).
+    let evidence = |text: &str| {
+        engine()
+            .match_text(text, 5)
+            .matches
+            .into_iter()
+            .find(|m| m.id.as_str() == "technicien-reseaux-telecoms-multimedias")
+            .map(|m| m.evidence)
+            .unwrap_or_else(|| panic!("the network technician among the first five for « {text} »"))
+    };
+    // « ADMINISTRATION ET SECURITE » has two words; « sécurité » is one of them.
+    let with = evidence("Technicien sécurité informatique");
+    let heading = with
+        .iter()
+        .find(|e| e.kind == EvidenceKind::Heading)
+        .expect("a heading among its evidence");
+    assert_eq!(heading.text, "ADMINISTRATION ET SECURITE");
+    assert_eq!(heading.terms, ["sécurité"]);
+    // Without one of its words, that heading is not evidence.
+    let without = evidence("Technicien réseaux");
+    assert!(
+        !without
+            .iter()
+            .any(|e| e.kind == EvidenceKind::Heading && e.text == "ADMINISTRATION ET SECURITE"),
+        "{without:?}"
+    );
+}

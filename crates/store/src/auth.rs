@@ -92,13 +92,19 @@ pub struct SessionRecord {
     pub reviewer: String,
 }
 
+/// A setting's value (`$1`: its key); also read inside transactions.
+pub(crate) const SELECT_SETTING: &str = "SELECT value FROM settings WHERE key = $1";
+/// Stores a setting (`$1`, `$2`), replacing any previous value; also run inside transactions.
+pub(crate) const UPSERT_SETTING: &str = "INSERT INTO settings (key, value) VALUES ($1, $2) \
+     ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+
 impl Store {
     // ----- settings (key and value; the administrator token's hash) ------------------------
 
     /// A stored setting.
     pub async fn setting(&self, key: &str) -> Result<Option<String>> {
         Ok(on_pool!(self, pool => {
-            sqlx::query_scalar("SELECT value FROM settings WHERE key = $1").bind(key).fetch_optional(pool).await?
+            sqlx::query_scalar(SELECT_SETTING).bind(key).fetch_optional(pool).await?
         }))
     }
 
@@ -117,7 +123,7 @@ impl Store {
     /// Stores `value` under `key`, replacing any previous one.
     pub async fn set_setting(&self, key: &str, value: &str) -> Result<()> {
         on_pool!(self, pool => {
-            sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+            sqlx::query(UPSERT_SETTING)
                 .bind(key)
                 .bind(value)
                 .execute(pool)

@@ -149,10 +149,7 @@ impl Store {
         };
         // Keys written under older rules of normalisation are rewritten before any review
         // reads them.
-        store.rewritten = store
-            .rekey_titles_if_stale()
-            .await?
-            .filter(|r| *r != crate::RewrittenKeys::default());
+        store.rewritten = store.rekey_titles_if_stale().await?;
         Ok(store)
     }
 

@@ -32,34 +32,45 @@ pub struct RewrittenKeys {
     pub superseded: usize,
 }
 
+impl std::fmt::Display for RewrittenKeys {
+    /// What the rewrite did, in French, as the CLI prints it and `serve` logs it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "intitulés normalisés réécrits selon les règles en vigueur : {} poste(s), {} intitulé(s) appris",
+            self.positions, self.lessons
+        )?;
+        if self.superseded > 0 {
+            // The positions of those titles keep the proposal of the removed lesson until
+            // they are classified again (this layer has no classifier).
+            write!(
+                f,
+                " ; {} intitulé(s) appris en double retiré(s) (la décision la plus récente est gardée) : lancez « metiers cartographie reclassify » pour rapprocher de nouveau les postes non relus",
+                self.superseded
+            )?;
+        }
+        Ok(())
+    }
+}
+
 impl Store {
     /// Rewrites the stored keys when they were written under other rules than the current
-    /// ones (or before the rules were recorded), and records the current rules; nothing when
-    /// they are current. A read-only or busy workspace is left as it is (its keys are
-    /// rewritten at the next opening that can write): `None` then, with a warning.
+    /// ones (or before the rules were recorded), and records the current rules. What it
+    /// rewrote, when anything; `None` as well when the keys are current, or when the
+    /// workspace is read-only or busy (its keys are rewritten at the next opening that can
+    /// write; logged).
     pub(crate) async fn rekey_titles_if_stale(&self) -> Result<Option<RewrittenKeys>> {
         let current = metiers_referentiel::text::SLUG_RULES.to_string();
         if self.setting(RULES_SETTING).await?.as_deref() == Some(current.as_str()) {
-            return Ok(Some(RewrittenKeys::default()));
+            return Ok(None);
         }
         match self.rekey_titles(&current).await {
+            Ok(done) if done == RewrittenKeys::default() => Ok(None),
             Ok(done) => {
                 if done.superseded > 0 {
-                    // The positions of those titles keep the proposal of the removed lesson
-                    // until they are classified again (this layer has no classifier).
-                    tracing::warn!(
-                        superseded = done.superseded,
-                        "intitulés appris en double retirés après la nouvelle normalisation : \
-                         lancez « metiers cartographie reclassify » pour rapprocher de nouveau \
-                         les postes non relus"
-                    );
-                } else if done != RewrittenKeys::default() {
-                    tracing::info!(
-                        positions = done.positions,
-                        lessons = done.lessons,
-                        superseded = done.superseded,
-                        "intitulés normalisés réécrits selon les règles en vigueur"
-                    );
+                    tracing::warn!("{done}");
+                } else {
+                    tracing::info!("{done}");
                 }
                 Ok(Some(done))
             }
@@ -87,7 +98,7 @@ impl Store {
             let mut tx = pool.begin().await?;
             // Another process may have done it since the check.
             let recorded: Option<String> =
-                sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+                sqlx::query_scalar(crate::auth::SELECT_SETTING)
                     .bind(RULES_SETTING)
                     .fetch_optional(&mut *tx)
                     .await?;
@@ -159,10 +170,7 @@ impl Store {
                 done.lessons = plan.rekeyed.len();
                 done.superseded = plan.superseded.len();
 
-                sqlx::query(
-                    "INSERT INTO settings (key, value) VALUES ($1, $2) \
-                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                )
+                sqlx::query(crate::auth::UPSERT_SETTING)
                 .bind(RULES_SETTING)
                 .bind(rules)
                 .execute(&mut *tx)
@@ -268,6 +276,33 @@ mod tests {
                     (3, "charge-de-la-bidouille".to_owned())
                 ],
             }
+        );
+    }
+
+    #[test]
+    fn the_report_advises_to_reclassify_only_after_removing_a_lesson() {
+        let plain = RewrittenKeys {
+            positions: 999,
+            lessons: 0,
+            superseded: 0,
+        };
+        assert_eq!(
+            plain.to_string(),
+            "intitulés normalisés réécrits selon les règles en vigueur : 999 poste(s), 0 intitulé(s) appris"
+        );
+        let removed = RewrittenKeys {
+            superseded: 1,
+            ..plain
+        };
+        assert!(
+            removed
+                .to_string()
+                .contains("1 intitulé(s) appris en double retiré(s)")
+        );
+        assert!(
+            removed
+                .to_string()
+                .contains("metiers cartographie reclassify")
         );
     }
 

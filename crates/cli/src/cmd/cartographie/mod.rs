@@ -107,17 +107,8 @@ pub fn cartographie(global: &Global, args: &CartographieArgs) -> Result<ExitCode
         let store = Store::open(&url).await.with_context(|| {
             format!("ouverture de l’espace de travail « {url} » impossible (chemin accessible ? serveur PostgreSQL démarré ?)")
         })?;
-        if let Some(r) = store.rewritten_keys() {
-            eprintln!(
-                "intitulés normalisés réécrits selon les règles en vigueur : {} poste(s), {} intitulé(s) appris",
-                r.positions, r.lessons
-            );
-            if r.superseded > 0 {
-                eprintln!(
-                    "{} intitulé(s) appris en double retiré(s) (la décision la plus récente est gardée) : lancez « metiers cartographie reclassify » pour rapprocher de nouveau les postes non relus",
-                    r.superseded
-                );
-            }
+        if let Some(rewritten) = store.rewritten_keys() {
+            eprintln!("{rewritten}");
         }
         let result = run(global, &store, &url, &args.command).await;
         store.close().await;
