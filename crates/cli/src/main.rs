@@ -62,6 +62,13 @@ enum Command {
     Eval(cmd::search::EvalArgs),
 }
 
+/// jemalloc rather than glibc's malloc: under load the server allocates and frees small
+/// buffers on every request, often on different worker threads, where glibc's arenas take a
+/// lock; jemalloc's thread caches do not, and it kept the soak's memory lower than glibc did
+/// (mimalloc, tried before, kept more: docs/PERFORMANCE.md, « Allocateur »).
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     let command = in_french(Cli::command()).disable_version_flag(true).arg(
         Arg::new("version")
