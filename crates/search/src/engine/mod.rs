@@ -292,11 +292,15 @@ impl Engine {
         let scored = self.score(&q, learned);
         let certainty =
             scoring::certainty(TextKind::Title, scoring::eligible(&q, &scored), &scored);
+        let qe = std::cell::OnceCell::new();
         let matches: Vec<Match> = scored
             .iter()
             .filter(|s| s.raw > 0.0)
             .take(top)
-            .map(|s| self.to_match(s, &q, learned))
+            .map(|s| {
+                let qe = qe.get_or_init(|| scoring::QueryEvidence::of(self, &q));
+                self.to_match(s, &q, qe, learned)
+            })
             .collect();
         MatchResult {
             query: text.to_owned(),
@@ -348,14 +352,16 @@ impl Engine {
             }
         };
         let certainty = scoring::certainty(kind, eligible && !body.outside, &scored);
-        // The sentences' stems, read once for all the matches shown.
+        // The sentences' stems and the body's words, read once for all the matches shown.
         let sentence_ids = std::cell::OnceCell::new();
+        let body_evidence = std::cell::OnceCell::new();
         let matches: Vec<Match> = scored
             .iter()
             .filter(|s| s.raw > 0.0)
             .take(top)
             .map(|s| {
-                let mut m = self.to_match(s, &body, extra);
+                let qe = body_evidence.get_or_init(|| scoring::QueryEvidence::of(self, &body));
+                let mut m = self.to_match(s, &body, qe, extra);
                 // The label that the title line names comes first.
                 let title_evidence = tq
                     .as_ref()

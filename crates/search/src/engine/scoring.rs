@@ -81,6 +81,63 @@ impl QueryIdf {
     }
 }
 
+/// What the evidence of every match shown reads of the query, computed once per query
+/// rather than for each match: its stems that are words of headings and of activities, by
+/// id, and their weights.
+pub(super) struct QueryEvidence {
+    /// (heading word id, query stem), sorted.
+    in_headings: Vec<(u32, usize)>,
+    /// Activity word id → query stem.
+    in_activities: FxHashMap<u32, usize>,
+    /// One bit per activity word id of the query, modulo 64: most words of an activity are
+    /// not the query's, and the bit says so without a lookup.
+    mask: u64,
+    /// The query stems' weights in the activities' text.
+    idf: Vec<f32>,
+}
+
+impl QueryEvidence {
+    pub(super) fn of(engine: &Engine, q: &Analysed) -> QueryEvidence {
+        let mut in_headings: Vec<(u32, usize)> = q
+            .stems
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| engine.heading_words.get(&s.stem).map(|&id| (id, i)))
+            .collect();
+        in_headings.sort_unstable();
+        let in_activities: FxHashMap<u32, usize> = q
+            .stems
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| engine.stem_ids.get(&s.stem).map(|&id| (id, i)))
+            .collect();
+        let mask = in_activities
+            .keys()
+            .fold(0_u64, |m, &id| m | 1 << (id % 64));
+        QueryEvidence {
+            in_headings,
+            in_activities,
+            mask,
+            idf: QueryIdf::of(engine, q).weights,
+        }
+    }
+
+    /// The query stem that a heading word is, if any.
+    fn heading_stem(&self, id: &u32) -> Option<usize> {
+        self.in_headings
+            .binary_search_by_key(id, |&(h, _)| h)
+            .ok()
+            .map(|k| self.in_headings[k].1)
+    }
+
+    /// The query stem that an activity word is, if any.
+    fn activity_stem(&self, id: &u32) -> Option<usize> {
+        (self.mask & 1 << (id % 64) != 0)
+            .then(|| self.in_activities.get(id).copied())
+            .flatten()
+    }
+}
+
 /// An occupation's score for a query.
 #[derive(Debug, Clone)]
 pub(super) struct Scored {
@@ -451,7 +508,13 @@ impl Engine {
 
     /// A match and its evidence: the label that matched, the headings and the (at most
     /// three) activities that share the most with the query, or else its words the fiche holds.
-    pub(super) fn to_match(&self, s: &Scored, q: &Analysed, extra: &Learned) -> Match {
+    pub(super) fn to_match(
+        &self,
+        s: &Scored,
+        q: &Analysed,
+        qe: &QueryEvidence,
+        extra: &Learned,
+    ) -> Match {
         let o = &self.occs[s.occ];
         let mut evidence = Vec::new();
         if let Some(e) = s
@@ -461,24 +524,14 @@ impl Engine {
         {
             evidence.push(e);
         }
-        // A heading is evidence when the query has half of its words at least. The query's
-        // stems that are words of headings, by id (sorted): each heading's words are read
-        // against them without hashing a string, and its terms written only when it counts.
-        let mut in_headings: Vec<(u32, usize)> = q
-            .stems
-            .iter()
-            .enumerate()
-            .filter_map(|(i, s)| self.heading_words.get(&s.stem).map(|&id| (id, i)))
-            .collect();
-        in_headings.sort_unstable();
-        let query_stem = |id: &u32| {
-            in_headings
-                .binary_search_by_key(id, |&(h, _)| h)
-                .ok()
-                .map(|k| in_headings[k].1)
-        };
+        // A heading is evidence when the query has half of its words at least: each
+        // heading's words are read against the query's by id.
         for h in &o.headings {
-            let found = h.words.iter().filter(|id| query_stem(id).is_some()).count();
+            let found = h
+                .words
+                .iter()
+                .filter(|id| qe.heading_stem(id).is_some())
+                .count();
             if found > 0 && found * 2 >= h.words.len() {
                 evidence.push(Evidence {
                     kind: EvidenceKind::Heading,
@@ -487,36 +540,21 @@ impl Engine {
                     terms: h
                         .words
                         .iter()
-                        .filter_map(query_stem)
+                        .filter_map(|id| qe.heading_stem(id))
                         .map(|i| q.stems[i].surface.clone())
                         .collect(),
                     via: None,
                 });
             }
         }
-        // The activities' words as ids: the query stems by id, and their weights, once.
-        let qids: FxHashMap<u32, usize> = q
-            .stems
-            .iter()
-            .enumerate()
-            .filter_map(|(i, s)| self.stem_ids.get(&s.stem).map(|&id| (id, i)))
-            .collect();
-        let qidf = QueryIdf::of(self, q).weights;
-        // One bit per query id modulo 64: most words of an activity are not the query's,
-        // and the bit says so without a lookup.
-        let mask = qids.keys().fold(0_u64, |m, &id| m | 1 << (id % 64));
-        let in_query = |id: &u32| {
-            (mask & 1 << (id % 64) != 0)
-                .then(|| qids.get(id).copied())
-                .flatten()
-        };
         let seqs = self.act_seq.get(s.occ).map_or(&[][..], Vec::as_slice);
         let mut acts: Vec<(f32, &Act, Vec<usize>)> = o
             .activities
             .iter()
             .zip(seqs)
             .filter_map(|(a, seq)| {
-                let w: f32 = seq.iter().filter_map(in_query).map(|i| qidf[i]).sum();
+                let in_query = |id: &u32| qe.activity_stem(id);
+                let w: f32 = seq.iter().filter_map(in_query).map(|i| qe.idf[i]).sum();
                 (w >= 2.0).then(|| (w, a, seq.iter().filter_map(in_query).collect()))
             })
             .collect();
