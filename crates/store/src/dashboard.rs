@@ -1,6 +1,5 @@
-//! Figures of a workspace: the store's counts ([`Store::occupation_counts`],
-//! [`Store::status_counts`]) and the dashboard built from them, per occupation, group and
-//! education level.
+//! Figures of a workspace: the store's counts ([`Store::counts`]) and the dashboard built
+//! from them, per occupation, group and education level.
 
 use crate::store::on_pool;
 use crate::{Result, Status, Store};
@@ -80,48 +79,61 @@ pub struct OccupationCount {
     pub reviewed: i64,
 }
 
+/// The counts of a workspace: per retained occupation and per status.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Counts {
+    /// Per retained occupation (`None`: no occupation suggested yet), one line each.
+    pub by_occupation: Vec<OccupationCount>,
+    /// Per status, in [`Status::ALL`] order (zero included).
+    pub by_status: Vec<StatusCount>,
+}
+
 impl Store {
-    /// Positions, agents and reviewed positions per retained occupation.
-    pub async fn occupation_counts(&self) -> Result<Vec<OccupationCount>> {
-        let rows: Vec<(Option<String>, i64, Option<f64>, i64)> = on_pool!(self, pool => {
+    /// Positions, agents and reviewed positions per retained occupation and per status, read
+    /// in one query: the two agree even while positions are being written, and the covering
+    /// index `positions_counts (occupation_id, status, headcount)` answers it in its order.
+    pub async fn counts(&self) -> Result<Counts> {
+        let rows: Vec<(Option<String>, String, i64, Option<f64>)> = on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT occupation_id, COUNT(*), SUM(COALESCE(headcount, 1.0)), \
-                 SUM(CASE WHEN status IN ('confirmed', 'corrected') THEN 1 ELSE 0 END) \
-                 FROM positions GROUP BY occupation_id ORDER BY occupation_id",
+                "SELECT occupation_id, status, COUNT(*), SUM(COALESCE(headcount, 1.0)) \
+                 FROM positions GROUP BY occupation_id, status ORDER BY occupation_id, status",
             )
             .fetch_all(pool)
             .await?
         });
-        Ok(rows
-            .into_iter()
-            .map(
-                |(occupation_id, positions, agents, reviewed)| OccupationCount {
-                    occupation_id,
-                    positions,
-                    agents: agents.unwrap_or(0.0),
-                    reviewed,
-                },
-            )
-            .collect())
-    }
-
-    /// Number of positions per status, in [`Status::ALL`] order (zero included).
-    pub async fn status_counts(&self) -> Result<Vec<StatusCount>> {
-        let rows: Vec<(String, i64)> = on_pool!(self, pool => {
-            sqlx::query_as("SELECT status, COUNT(*) FROM positions GROUP BY status").fetch_all(pool).await?
-        });
-        Ok(Status::ALL
+        let mut by_occupation: Vec<OccupationCount> = Vec::new();
+        let mut by_status: Vec<StatusCount> = Status::ALL
             .iter()
-            .map(|&s| {
-                StatusCount::new(
-                    s,
-                    rows.iter()
-                        .filter(|(k, _)| k == s.as_str())
-                        .map(|(_, n)| *n)
-                        .sum(),
-                )
-            })
-            .collect())
+            .map(|&s| StatusCount::new(s, 0))
+            .collect();
+        for (occupation_id, status, positions, agents) in rows {
+            let status = Status::parse(&status);
+            if let Some(c) = by_status.iter_mut().find(|c| Some(c.status) == status) {
+                c.positions += positions;
+            }
+            if by_occupation
+                .last()
+                .is_none_or(|c| c.occupation_id != occupation_id)
+            {
+                by_occupation.push(OccupationCount {
+                    occupation_id,
+                    positions: 0,
+                    agents: 0.0,
+                    reviewed: 0,
+                });
+            }
+            if let Some(c) = by_occupation.last_mut() {
+                c.positions += positions;
+                c.agents += agents.unwrap_or(0.0);
+                if status.is_some_and(Status::is_reviewed) {
+                    c.reviewed += positions;
+                }
+            }
+        }
+        Ok(Counts {
+            by_occupation,
+            by_status,
+        })
     }
 }
 
@@ -129,12 +141,9 @@ impl Store {
 pub const UNCLASSIFIED: &str = "Sans métier proposé";
 
 /// Builds the dashboard from the store's counts.
-pub fn build(
-    referentiel: &Referentiel,
-    counts: &[OccupationCount],
-    statuses: &[StatusCount],
-    groups: &[GroupRef<'_>],
-) -> Dashboard {
+pub fn build(referentiel: &Referentiel, counts: &Counts, groups: &[GroupRef<'_>]) -> Dashboard {
+    let statuses = &counts.by_status;
+    let counts = &counts.by_occupation;
     let title = |id: &str| {
         referentiel.get(id).map_or_else(
             || format!("{id} (absent de l’édition)"),
@@ -264,7 +273,14 @@ mod tests {
     #[test]
     fn an_empty_workspace_has_zero_agents_not_minus_zero() {
         let r = metiers_referentiel::published().referentiel;
-        let d = build(&r, &[], &[], &[]);
+        let empty = Counts {
+            by_occupation: Vec::new(),
+            by_status: Status::ALL
+                .iter()
+                .map(|&s| StatusCount::new(s, 0))
+                .collect(),
+        };
+        let d = build(&r, &empty, &[]);
         assert_eq!((d.positions, d.unreviewed), (0, 0));
         assert!(
             d.agents == 0.0 && d.agents.is_sign_positive(),

@@ -483,9 +483,8 @@ async fn dashboard_counts_positions_agents_and_what_is_left(db: &TestDb) {
         title: "Études et développement",
         occupations: &groups_ids,
     }];
-    let counts = store.occupation_counts().await.expect("counts");
-    let statuses = store.status_counts().await.expect("statuses");
-    let d = metiers_store::dashboard::build(&r, &counts, &statuses, &groups);
+    let counts = store.counts().await.expect("counts");
+    let d = metiers_store::dashboard::build(&r, &counts, &groups);
     assert_eq!(d.positions, 6);
     assert!(
         (d.agents - 8.5).abs() < 1e-9,
@@ -527,6 +526,26 @@ async fn dashboard_counts_positions_agents_and_what_is_left(db: &TestDb) {
     assert_eq!(d.by_group[0].positions, 1);
     assert!(d.by_group.iter().any(|g| g.label == "Autres métiers"));
     assert_eq!(d.by_education.iter().map(|l| l.positions).sum::<i64>(), 6);
+
+    // An occupation with positions in two statuses is one line (the counts are read per
+    // occupation and status).
+    let moved = execute(
+        store,
+        "UPDATE positions SET occupation_id = 'concepteur-developpeur' WHERE external_id = 'P006'",
+    )
+    .await
+    .expect("P006 retained as concepteur-developpeur, still to review");
+    assert_eq!(moved, 1);
+    let d = metiers_store::dashboard::build(&r, &store.counts().await.expect("counts"), &groups);
+    let dev: Vec<_> = d
+        .by_occupation
+        .iter()
+        .filter(|l| l.key == "concepteur-developpeur")
+        .map(|l| (l.positions, l.reviewed))
+        .collect();
+    assert_eq!(dev, [(2, 1)], "confirmed P001 and P006 to review, one line");
+    assert_eq!(d.positions, 6);
+    assert_eq!((d.by_group[0].positions, d.by_group[0].reviewed), (2, 1));
 }
 
 async fn exports_read_back(db: &TestDb) {

@@ -14,8 +14,7 @@ use crate::view::{Layout, Page, render};
 
 /// The dashboard's figures.
 pub async fn figures(state: &AppState, c: &Cartographie) -> Result<Dashboard, AppError> {
-    let counts = c.store.occupation_counts().await?;
-    let statuses = c.store.status_counts().await?;
+    let counts = c.store.counts().await?;
     let groups: Vec<GroupRef<'_>> = state
         .groups
         .groups
@@ -29,7 +28,6 @@ pub async fn figures(state: &AppState, c: &Cartographie) -> Result<Dashboard, Ap
     Ok(metiers_store::dashboard::build(
         &state.referentiel,
         &counts,
-        &statuses,
         &groups,
     ))
 }

@@ -93,7 +93,7 @@ pub(super) async fn import(
             eprintln!("remarque : {w}");
         }
     }
-    let statuses = store.status_counts().await?;
+    let statuses = store.counts().await?.by_status;
     let count = |s: Status| {
         statuses
             .iter()

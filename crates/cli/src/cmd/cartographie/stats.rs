@@ -26,9 +26,8 @@ pub(super) async fn stats(global: &Global, store: &Store, args: &StatsArgs) -> R
             occupations: &g.occupations,
         })
         .collect();
-    let counts = store.occupation_counts().await?;
-    let statuses = store.status_counts().await?;
-    let d = metiers_store::dashboard::build(&r, &counts, &statuses, &refs);
+    let counts = store.counts().await?;
+    let d = metiers_store::dashboard::build(&r, &counts, &refs);
     if args.json {
         write_stdout(&(serde_json::to_string_pretty(&d)? + "\n"))?;
         return Ok(ExitCode::SUCCESS);
