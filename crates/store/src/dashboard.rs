@@ -79,13 +79,26 @@ pub struct OccupationCount {
     pub reviewed: i64,
 }
 
-/// The counts of a workspace: per retained occupation and per status.
+/// The counts of a workspace: per retained occupation and per status (by default, those of
+/// an empty workspace).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Counts {
     /// Per retained occupation (`None`: no occupation suggested yet), one line each.
     pub by_occupation: Vec<OccupationCount>,
     /// Per status, in [`Status::ALL`] order (zero included).
     pub by_status: Vec<StatusCount>,
+}
+
+impl Default for Counts {
+    fn default() -> Self {
+        Counts {
+            by_occupation: Vec::new(),
+            by_status: Status::ALL
+                .iter()
+                .map(|&s| StatusCount::new(s, 0))
+                .collect(),
+        }
+    }
 }
 
 impl Store {
@@ -101,11 +114,10 @@ impl Store {
             .fetch_all(pool)
             .await?
         });
-        let mut by_occupation: Vec<OccupationCount> = Vec::new();
-        let mut by_status: Vec<StatusCount> = Status::ALL
-            .iter()
-            .map(|&s| StatusCount::new(s, 0))
-            .collect();
+        let Counts {
+            mut by_occupation,
+            mut by_status,
+        } = Counts::default();
         for (occupation_id, status, positions, agents) in rows {
             let status = Status::parse(&status);
             if let Some(c) = by_status.iter_mut().find(|c| Some(c.status) == status) {
@@ -273,14 +285,7 @@ mod tests {
     #[test]
     fn an_empty_workspace_has_zero_agents_not_minus_zero() {
         let r = metiers_referentiel::published().referentiel;
-        let empty = Counts {
-            by_occupation: Vec::new(),
-            by_status: Status::ALL
-                .iter()
-                .map(|&s| StatusCount::new(s, 0))
-                .collect(),
-        };
-        let d = build(&r, &empty, &[]);
+        let d = build(&r, &Counts::default(), &[]);
         assert_eq!((d.positions, d.unreviewed), (0, 0));
         assert!(
             d.agents == 0.0 && d.agents.is_sign_positive(),
