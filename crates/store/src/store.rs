@@ -155,8 +155,8 @@ impl Store {
 
     /// What opening this workspace rewrote of its stored title keys (written under older
     /// rules of normalisation), when it rewrote anything.
-    pub fn rewritten_keys(&self) -> Option<crate::RewrittenKeys> {
-        self.rewritten
+    pub fn rewritten_keys(&self) -> Option<&crate::RewrittenKeys> {
+        self.rewritten.as_ref()
     }
 
     /// `"SQLite"` or `"PostgreSQL"`.

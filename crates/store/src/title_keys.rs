@@ -10,7 +10,8 @@
 //! rewrites them, in one transaction, before anything reads them.
 
 use crate::store::on_pool;
-use crate::{Result, Store, StoreError, Unavailable};
+use crate::{Classifier, Result, Store, StoreError, Unavailable};
+use std::sync::Arc;
 
 /// The setting that names the rules of the stored keys.
 pub(crate) const RULES_SETTING: &str = "title_key_rules";
@@ -22,7 +23,7 @@ const REKEY_BATCH: usize = 500;
 const REWRITER: &str = "Métiers SIC (nouvelle normalisation des intitulés)";
 
 /// What the opening of a workspace rewrote ([`Store::rewritten_keys`]).
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct RewrittenKeys {
     /// Positions whose key was missing or written under other rules.
     pub positions: usize,
@@ -30,6 +31,9 @@ pub struct RewrittenKeys {
     pub lessons: usize,
     /// Active lessons removed because a later lesson now has the same key.
     pub superseded: usize,
+    /// The keys of their titles, whose unreviewed positions may hold the removed lesson's
+    /// proposal until [`Store::reclassify_superseded`] classifies them again.
+    pub superseded_titles: Vec<String>,
 }
 
 impl std::fmt::Display for RewrittenKeys {
@@ -41,11 +45,9 @@ impl std::fmt::Display for RewrittenKeys {
             self.positions, self.lessons
         )?;
         if self.superseded > 0 {
-            // The positions of those titles keep the proposal of the removed lesson until
-            // they are classified again (this layer has no classifier).
             write!(
                 f,
-                " ; {} intitulé(s) appris en double retiré(s) (la décision la plus récente est gardée) : lancez « metiers cartographie reclassify » pour rapprocher de nouveau les postes non relus",
+                " ; {} intitulé(s) appris en double retiré(s) (la décision la plus récente est gardée)",
                 self.superseded
             )?;
         }
@@ -66,14 +68,8 @@ impl Store {
         }
         match self.rekey_titles(&current).await {
             Ok(done) if done == RewrittenKeys::default() => Ok(None),
-            Ok(done) => {
-                if done.superseded > 0 {
-                    tracing::warn!("{done}");
-                } else {
-                    tracing::info!("{done}");
-                }
-                Ok(Some(done))
-            }
+            // Said by the callers (the CLI's commands, `serve`), which also classify again.
+            Ok(done) => Ok(Some(done)),
             Err(e)
                 if matches!(
                     e.unavailable(),
@@ -87,6 +83,21 @@ impl Store {
             }
             Err(e) => Err(e),
         }
+    }
+
+    /// Classifies again the unreviewed positions of the titles whose duplicate lessons this
+    /// opening removed ([`RewrittenKeys::superseded_titles`]): they may still hold the
+    /// removed lesson's proposal. Returns how many were updated (0 when none was removed).
+    pub async fn reclassify_superseded(&self, classifier: Arc<dyn Classifier>) -> Result<usize> {
+        let mut updated = 0;
+        for key in self
+            .rewritten_keys()
+            .into_iter()
+            .flat_map(|r| &r.superseded_titles)
+        {
+            updated += self.reclassify_title(classifier.clone(), key).await?;
+        }
+        Ok(updated)
     }
 
     /// The rewrite itself, in one transaction: a process killed meanwhile leaves the keys and
@@ -141,7 +152,7 @@ impl Store {
                 .fetch_all(&mut *tx)
                 .await?;
                 let plan = plan_lessons(&lessons);
-                for id in &plan.superseded {
+                for (id, _) in &plan.superseded {
                     sqlx::query(
                         "UPDATE learned_titles SET removed_at = $1, removed_by = $2 WHERE id = $3",
                     )
@@ -169,6 +180,9 @@ impl Store {
                 }
                 done.lessons = plan.rekeyed.len();
                 done.superseded = plan.superseded.len();
+                done.superseded_titles = plan.superseded.into_iter().map(|(_, key)| key).collect();
+                done.superseded_titles.sort_unstable();
+                done.superseded_titles.dedup();
 
                 sqlx::query(crate::auth::UPSERT_SETTING)
                 .bind(RULES_SETTING)
@@ -186,7 +200,8 @@ impl Store {
 /// outlives, and every lesson whose key changes.
 #[derive(Debug, Default, PartialEq)]
 struct LessonPlan {
-    superseded: Vec<i64>,
+    /// (id, new key).
+    superseded: Vec<(i64, String)>,
     rekeyed: Vec<(i64, String)>,
 }
 
@@ -216,7 +231,7 @@ fn plan_lessons(lessons: &[StoredLesson]) -> LessonPlan {
     for l in lessons {
         let new = metiers_referentiel::text::slug(&l.title);
         if l.active && latest.get(&new).is_some_and(|&(_, winner)| winner != l.id) {
-            plan.superseded.push(l.id);
+            plan.superseded.push((l.id, new));
         } else if l.title_key != new {
             plan.rekeyed.push((l.id, new));
         }
@@ -270,7 +285,7 @@ mod tests {
         assert_eq!(
             plan_lessons(&lessons),
             LessonPlan {
-                superseded: vec![1],
+                superseded: vec![(1, "charge-de-la-bidouille".to_owned())],
                 rekeyed: vec![
                     (2, "charge-de-la-bidouille".to_owned()),
                     (3, "charge-de-la-bidouille".to_owned())
@@ -280,11 +295,12 @@ mod tests {
     }
 
     #[test]
-    fn the_report_advises_to_reclassify_only_after_removing_a_lesson() {
+    fn the_report_says_when_lessons_were_removed() {
         let plain = RewrittenKeys {
             positions: 999,
             lessons: 0,
             superseded: 0,
+            superseded_titles: Vec::new(),
         };
         assert_eq!(
             plain.to_string(),
@@ -292,17 +308,13 @@ mod tests {
         );
         let removed = RewrittenKeys {
             superseded: 1,
+            superseded_titles: vec!["testeur".to_owned()],
             ..plain
         };
         assert!(
             removed
                 .to_string()
                 .contains("1 intitulé(s) appris en double retiré(s)")
-        );
-        assert!(
-            removed
-                .to_string()
-                .contains("metiers cartographie reclassify")
         );
     }
 
@@ -314,7 +326,7 @@ mod tests {
             lesson(5, "integrateur", "y", true, at),
         ];
         let plan = plan_lessons(&lessons);
-        assert_eq!(plan.superseded, vec![5]);
+        assert_eq!(plan.superseded, vec![(5, "integrateur".to_owned())]);
         assert_eq!(plan.rekeyed, vec![(7, "integrateur".to_owned())]);
     }
 }

@@ -839,6 +839,9 @@ async fn keys_written_under_older_rules_are_rewritten_at_opening(db: &TestDb) {
         "INSERT INTO learned_titles (title, title_key, occupation_id, learned_by, learned_at) \
          VALUES ('Chargé de la bidouille-numérique', 'autre-ancienne-cle', 'specialiste-ihm', \
          'Bruno', '2020-01-01T00:00:00Z')",
+        // B2 as Bruno's lesson classified it.
+        "UPDATE positions SET occupation_id = 'specialiste-ihm', status = 'proposed' \
+         WHERE external_id = 'B2'",
     ] {
         execute(store, sql).await.expect(sql);
     }
@@ -846,12 +849,29 @@ async fn keys_written_under_older_rules_are_rewritten_at_opening(db: &TestDb) {
     let reopened = Store::open(&db.url).await.expect("reopened");
     assert_eq!(
         reopened.rewritten_keys(),
-        Some(metiers_store::RewrittenKeys {
+        Some(&metiers_store::RewrittenKeys {
             positions: 3,
             lessons: 1,
             superseded: 1,
+            superseded_titles: vec!["charge-de-la-bidouille-numerique".to_owned()],
         }),
         "the three positions, Alice's lesson rekeyed, Bruno's removed"
+    );
+    // B2 holds the removed lesson's proposal until it is classified again with the kept one.
+    let b2 = position(&reopened, "B2").await;
+    assert_eq!(b2.occupation_id.as_deref(), Some("specialiste-ihm"));
+    let reclassified = reopened
+        .reclassify_superseded(FakeClassifier::shared())
+        .await
+        .expect("reclassified");
+    assert_eq!(
+        reclassified, 1,
+        "B2 only: B1 was reviewed, Z1 is another title"
+    );
+    let b2 = position(&reopened, "B2").await;
+    assert_eq!(
+        (b2.occupation_id.as_deref(), b2.status),
+        (Some("testeur"), Status::Proposed)
     );
     assert_eq!(
         reopened.setting("title_key_rules").await.expect("setting"),

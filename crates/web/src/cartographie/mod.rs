@@ -146,7 +146,7 @@ pub fn carto(state: &AppState) -> Result<&Cartographie, AppError> {
 
 /// The classifier of the state: the search engine, with what the HR columns of a file say
 /// (catégorie against education level, ROME code through the crosswalk).
-pub(crate) fn classifier(state: &AppState) -> Arc<dyn metiers_store::Classifier> {
+pub fn classifier(state: &AppState) -> Arc<dyn metiers_store::Classifier> {
     Arc::new(metiers_store::HrSignals::new(
         state.engine.clone(),
         state.referentiel.clone(),

@@ -109,6 +109,9 @@ pub fn cartographie(global: &Global, args: &CartographieArgs) -> Result<ExitCode
         })?;
         if let Some(rewritten) = store.rewritten_keys() {
             eprintln!("{rewritten}");
+            if !rewritten.superseded_titles.is_empty() {
+                reclassify_superseded(global, &store).await;
+            }
         }
         let result = run(global, &store, &url, &args.command).await;
         store.close().await;
@@ -133,6 +136,24 @@ async fn run(
         CartographieCommand::Reclassify => import::reclassify(global, store).await,
         CartographieCommand::Backup(a) => backup::backup(store, url, a).await,
         CartographieCommand::Restore(a) => backup::restore(url, a).await,
+    }
+}
+
+/// Classifies again the positions of the titles whose duplicate lessons the opening removed
+/// (they may hold the removed lesson's proposal); on failure, says how to do it later and
+/// goes on with the command.
+async fn reclassify_superseded(global: &Global, store: &Store) {
+    let done = async {
+        let r = global.referentiel()?;
+        anyhow::Ok(store.reclassify_superseded(classifier(&r)?).await?)
+    };
+    match done.await {
+        Ok(n) => eprintln!(
+            "{n} poste(s) non relu(s) de ces intitulés rapproché(s) de nouveau avec la décision gardée"
+        ),
+        Err(e) => eprintln!(
+            "attention : postes de ces intitulés non rapprochés de nouveau ({e:#}) ; lancez « metiers cartographie reclassify »"
+        ),
     }
 }
 
