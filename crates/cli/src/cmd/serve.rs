@@ -147,18 +147,11 @@ async fn attach(
         crate::config::redact(&url),
         carto.store.kind()
     ));
-    if let Some(rewritten) = carto.store.rewritten_keys() {
-        say.info(&format!("Cartographie : {rewritten}"));
-        if !rewritten.superseded_titles.is_empty() {
-            let classifier = metiers_web::cartographie::classifier(&state);
-            match carto.store.reclassify_superseded(classifier).await {
-                Ok(n) => say.info(&format!(
-                    "Cartographie : {n} poste(s) non relu(s) de ces intitulés rapproché(s) de nouveau avec la décision gardée"
-                )),
-                Err(e) => say.warn(&format!(
-                    "Attention : postes de ces intitulés non rapprochés de nouveau ({e}) ; lancez « metiers cartographie reclassify »"
-                )),
-            }
+    let classifier = || Ok(metiers_web::cartographie::classifier(&state));
+    for line in super::cartographie::report_rewritten_keys(&carto.store, classifier).await {
+        match line {
+            Ok(line) => say.info(&format!("Cartographie : {line}")),
+            Err(line) => say.warn(&format!("Attention : {line}")),
         }
     }
     match carto.store.is_writable().await {

@@ -107,10 +107,10 @@ pub fn cartographie(global: &Global, args: &CartographieArgs) -> Result<ExitCode
         let store = Store::open(&url).await.with_context(|| {
             format!("ouverture de l’espace de travail « {url} » impossible (chemin accessible ? serveur PostgreSQL démarré ?)")
         })?;
-        if let Some(rewritten) = store.rewritten_keys() {
-            eprintln!("{rewritten}");
-            if !rewritten.superseded_titles.is_empty() {
-                reclassify_superseded(global, &store).await;
+        for line in report_rewritten_keys(&store, || classifier(&global.referentiel()?)).await {
+            match line {
+                Ok(line) => eprintln!("{line}"),
+                Err(line) => eprintln!("attention : {line}"),
             }
         }
         let result = run(global, &store, &url, &args.command).await;
@@ -139,22 +139,34 @@ async fn run(
     }
 }
 
-/// Classifies again the positions of the titles whose duplicate lessons the opening removed
-/// (they may hold the removed lesson's proposal); on failure, says how to do it later and
-/// goes on with the command.
-async fn reclassify_superseded(global: &Global, store: &Store) {
-    let done = async {
-        let r = global.referentiel()?;
-        anyhow::Ok(store.reclassify_superseded(classifier(&r)?).await?)
+/// After opening a workspace (the cartographie's commands and `serve`): what the opening
+/// rewrote of the stored title keys, and the unreviewed positions of the titles whose
+/// duplicate lesson it removed classified again (they may hold that lesson's proposal), with
+/// `classifier`, built only then. French lines, `Err` for a warning (the command goes on);
+/// none when nothing was rewritten.
+pub(crate) async fn report_rewritten_keys(
+    store: &Store,
+    classifier: impl FnOnce() -> Result<Arc<dyn metiers_store::Classifier>>,
+) -> Vec<std::result::Result<String, String>> {
+    let Some(rewritten) = store.rewritten_keys() else {
+        return Vec::new();
     };
-    match done.await {
-        Ok(n) => eprintln!(
-            "{n} poste(s) non relu(s) de ces intitulés rapproché(s) de nouveau avec la décision gardée"
-        ),
-        Err(e) => eprintln!(
-            "attention : postes de ces intitulés non rapprochés de nouveau ({e:#}) ; lancez « metiers cartographie reclassify »"
-        ),
+    let mut lines = vec![Ok(rewritten.to_string())];
+    if !rewritten.superseded_titles.is_empty() {
+        let done = match classifier() {
+            Ok(c) => store.reclassify_superseded(c).await.map_err(Into::into),
+            Err(e) => Err(e),
+        };
+        lines.push(match done {
+            Ok(n) => Ok(format!(
+                "{n} poste(s) non relu(s) de ces intitulés rapproché(s) de nouveau avec la décision gardée"
+            )),
+            Err(e) => Err(format!(
+                "postes de ces intitulés non rapprochés de nouveau ({e:#}) ; lancez « metiers cartographie reclassify »"
+            )),
+        });
     }
+    lines
 }
 
 /// The matcher over the edition, as the store's classifier, with what the HR columns of a
