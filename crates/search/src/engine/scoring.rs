@@ -217,23 +217,30 @@ impl Engine {
                     );
                 }
             }
-            // (label, position) is unique, so the order is total whatever the sort.
-            pairs.sort_unstable();
+            // (label, position) is unique, so the order is total whatever the sort. Each
+            // stem's list is in label order, so `pairs` is one ascending run per query stem:
+            // the stable sort merges these runs rather than sorting from scratch.
+            pairs.sort();
             for group in pairs.chunk_by(|a, b| a >> 32 == b >> 32) {
                 let li = (group[0] >> 32) as usize;
                 let Some(l) = labels.get(li) else {
                     continue;
                 };
+                let Some(slot) = best.get_mut(l.occ) else {
+                    continue;
+                };
+                let to_beat = slot.as_ref().map(|b| b.score);
+                // A hit scores at most its label's weight (its other factors are at most 1):
+                // a label whose weight cannot beat the occupation's best is not read at all.
+                if to_beat.is_some_and(|b| l.weight <= b) {
+                    continue;
+                }
                 found.clear();
                 found.extend(
                     group
                         .iter()
                         .map(|&p| (((p >> 16) & 0xFFFF) as usize, (p & 0xFFFF) as usize)),
                 );
-                let Some(slot) = best.get_mut(l.occ) else {
-                    continue;
-                };
-                let to_beat = slot.as_ref().map(|b| b.score);
                 if let Some(hit) = self.label_hit(offset + li, l, q, &qw, &found, to_beat)
                     && to_beat.is_none_or(|b| hit.score > b)
                 {
@@ -274,7 +281,9 @@ impl Engine {
                 }
             })
             .collect();
-        out.sort_by(|a, b| b.raw.total_cmp(&a.raw).then(a.occ.cmp(&b.occ)));
+        // A total order (occupations are distinct): the unstable sort gives the same list
+        // without the stable sort's scratch buffer.
+        out.sort_unstable_by(|a, b| b.raw.total_cmp(&a.raw).then(a.occ.cmp(&b.occ)));
         out
     }
 
