@@ -75,11 +75,15 @@ impl Engine {
                 continue;
             }
             let surface = full.get(t.from..t.to).unwrap_or(&t.stem).to_owned();
-            let (stem, fuzzy) = match self.weight_of(&t.stem) {
-                Some(_) => (t.stem.clone(), false),
+            // The stem as the engine knows it, and its weight (looked up once).
+            let (stem, known, fuzzy) = match self.weight_of(&t.stem) {
+                Some(w) => (t.stem.clone(), Some(w), false),
                 None => match self.corrected(&t.stem) {
-                    Some(c) => (c, true),
-                    None => (t.stem.clone(), false),
+                    Some(c) => {
+                        let w = self.weight_of(&c);
+                        (c, w, true)
+                    }
+                    None => (t.stem.clone(), None, false),
                 },
             };
             if let Some(qi) = find(&stems, &index, &stem) {
@@ -92,8 +96,7 @@ impl Engine {
             if long {
                 tokens.push((t.from, stems.len(), id));
             }
-            let weight =
-                self.weight_of(&stem).unwrap_or(tune::UNKNOWN) * if fuzzy { 0.7 } else { 1.0 };
+            let weight = known.unwrap_or(tune::UNKNOWN) * if fuzzy { 0.7 } else { 1.0 };
             if long {
                 index.insert(stem.clone(), stems.len());
             }
