@@ -154,15 +154,17 @@ pub const UNCLASSIFIED: &str = "Sans métier proposé";
 
 /// Builds the dashboard from the store's counts.
 pub fn build(referentiel: &Referentiel, counts: &Counts, groups: &[GroupRef<'_>]) -> Dashboard {
-    let statuses = &counts.by_status;
-    let counts = &counts.by_occupation;
+    let Counts {
+        by_occupation: occupations,
+        by_status: statuses,
+    } = counts;
     let title = |id: &str| {
         referentiel.get(id).map_or_else(
             || format!("{id} (absent de l’édition)"),
             |o| o.title.clone(),
         )
     };
-    let mut by_occupation: Vec<Line> = counts
+    let mut by_occupation: Vec<Line> = occupations
         .iter()
         .map(|c| Line {
             key: c.occupation_id.clone().unwrap_or_default(),
@@ -208,7 +210,7 @@ pub fn build(referentiel: &Referentiel, counts: &Counts, groups: &[GroupRef<'_>]
         reviewed: 0,
     };
     let mut education: BTreeMap<(u8, u8, String), Line> = BTreeMap::new();
-    for c in counts {
+    for c in occupations {
         let Some(id) = c.occupation_id.as_deref() else {
             add(&mut unclassified, c);
             continue;
@@ -262,8 +264,8 @@ pub fn build(referentiel: &Referentiel, counts: &Counts, groups: &[GroupRef<'_>]
         .map(|s| s.positions)
         .sum();
     Dashboard {
-        positions: counts.iter().map(|c| c.positions).sum(),
-        agents: counts.iter().map(|c| c.agents).fold(0.0, |a, b| a + b),
+        positions: occupations.iter().map(|c| c.positions).sum(),
+        agents: occupations.iter().map(|c| c.agents).fold(0.0, |a, b| a + b),
         by_status,
         unreviewed,
         by_occupation,

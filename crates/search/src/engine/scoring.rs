@@ -219,7 +219,7 @@ impl Engine {
             }
             // (label, position) is unique, so the order is total whatever the sort. Each
             // stem's list is in label order, so `pairs` is one ascending run per query stem:
-            // the stable sort merges these runs rather than sorting from scratch.
+            // the stable sort merges the long runs (short ones it sorts as usual).
             pairs.sort();
             for group in pairs.chunk_by(|a, b| a >> 32 == b >> 32) {
                 let li = (group[0] >> 32) as usize;
