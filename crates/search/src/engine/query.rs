@@ -75,13 +75,14 @@ impl Engine {
                 continue;
             }
             let surface = full.get(t.from..t.to).unwrap_or(&t.stem).to_owned();
-            // The stem as the engine knows it, and its weight (looked up once).
-            let (stem, known, fuzzy) = match self.weight_of(&t.stem) {
-                Some(w) => (t.stem.clone(), Some(w), false),
+            // The stem as the engine knows it, its weight and whether a label has it
+            // (looked up once).
+            let (stem, known, fuzzy) = match self.known(&t.stem) {
+                Some(k) => (t.stem.clone(), Some(k), false),
                 None => match self.corrected(&t.stem) {
                     Some(c) => {
-                        let w = self.weight_of(&c);
-                        (c, w, true)
+                        let k = self.known(&c);
+                        (c, k, true)
                     }
                     None => (t.stem.clone(), None, false),
                 },
@@ -96,13 +97,13 @@ impl Engine {
             if long {
                 tokens.push((t.from, stems.len(), id));
             }
-            let weight = known.unwrap_or(tune::UNKNOWN) * if fuzzy { 0.7 } else { 1.0 };
+            let weight = known.map_or(tune::UNKNOWN, |k| k.weight) * if fuzzy { 0.7 } else { 1.0 };
             if long {
                 index.insert(stem.clone(), stems.len());
             }
             stems.push(QStem {
                 original: t.stem.clone(),
-                title_word: self.label_idf.contains_key(&stem),
+                title_word: known.is_some_and(|k| k.in_labels),
                 stem,
                 surface,
                 weight,
@@ -137,11 +138,22 @@ impl Engine {
 
     /// Weight of a known stem as a query word; `None` when no fiche or entry knows it.
     pub(super) fn weight_of(&self, stem: &str) -> Option<f32> {
-        match (self.label_idf.get(stem), self.text_idf.get(stem)) {
-            (Some(l), _) => Some(*l),
-            (None, Some(t)) => Some(0.5 * t),
-            (None, None) => None,
+        self.known(stem).map(|k| k.weight)
+    }
+
+    /// A known stem's weight as a query word, and whether a label has it (its weight is
+    /// then the label one); `None` when no fiche or entry knows it.
+    fn known(&self, stem: &str) -> Option<Known> {
+        if let Some(&weight) = self.label_idf.get(stem) {
+            return Some(Known {
+                weight,
+                in_labels: true,
+            });
         }
+        self.text_idf.get(stem).map(|t| Known {
+            weight: 0.5 * t,
+            in_labels: false,
+        })
     }
 
     /// Typo corrections kept at most (estimated ~100 bytes each).
@@ -331,6 +343,14 @@ fn contains_word(text: &str, word: &str) -> bool {
         let after = text[at + word.len()..].chars().next();
         !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
     })
+}
+
+/// What [`Engine::known`] tells of a stem.
+#[derive(Debug, Clone, Copy)]
+struct Known {
+    weight: f32,
+    /// A label (title, other title, curated or repertory label) has the stem.
+    in_labels: bool,
 }
 
 #[cfg(test)]
