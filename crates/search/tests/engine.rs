@@ -216,6 +216,56 @@ fn learned_titles_act_as_alternative_titles() {
     );
 }
 
+/// A title that a person of the organisation decided (a learned title of the same
+/// normalised form: case, accents and punctuation aside) is matched as decided, confidently,
+/// even where a label of the fiches names another occupation in full; a title of another
+/// form is only helped by the lesson, as by any label.
+#[test]
+fn a_decided_title_is_matched_as_decided_whatever_its_writing() {
+    let e = engine();
+    let title = "Gestionnaire de parc informatique";
+    let plain = e.match_text(title, 3);
+    let fiche = plain.matches[0].id.clone();
+    let id = OccupationId::parse("technicien-support-utilisateurs").expect("id");
+    assert_ne!(fiche, id, "the fiches name another occupation: {plain:?}");
+    let learned = e.learned(&[LearnedTitle {
+        id: id.clone(),
+        title: title.to_owned(),
+    }]);
+    for text in [
+        title,
+        "GESTIONNAIRE DE PARC INFORMATIQUE",
+        "gestionnaire  de parc-informatique",
+    ] {
+        let r = e.match_learned(text, 3, &learned);
+        assert_eq!(r.matches[0].id, id, "{text}: {r:?}");
+        assert!(r.confident, "{text}: {r:?}");
+        assert_eq!(r.matches[0].evidence[0].kind, EvidenceKind::LearnedTitle);
+        assert_eq!(r.matches[0].evidence[0].text, title);
+        // The fiches' answer stays in sight, second.
+        assert!(r.matches[1..].iter().any(|m| m.id == fiche), "{r:?}");
+    }
+    // Another title: no decision taken for it.
+    let near = e.match_learned(
+        "Gestionnaire de parc informatique et téléphonie",
+        3,
+        &learned,
+    );
+    assert!(
+        !(near.confident && near.matches[0].id == id),
+        "a lesson decides its own title only: {near:?}"
+    );
+    // A decided title longer than a title is usually read is still the decided one.
+    let long_title = "Gestionnaire du parc informatique, de la téléphonie mobile, des copieurs \
+                      multifonctions et des abonnements aux services numériques du site de Lyon";
+    let learned = e.learned(&[LearnedTitle {
+        id: id.clone(),
+        title: long_title.to_owned(),
+    }]);
+    let r = e.match_learned(long_title, 3, &learned);
+    assert_eq!((&r.matches[0].id, r.confident), (&id, true), "{r:?}");
+}
+
 #[test]
 fn search_highlights_matching_activities() {
     let hits = engine().search("sauvegardes", 5);
@@ -416,22 +466,30 @@ fn many_learned_titles_read_once_each_name_their_occupation() {
         learned.len(),
         "every title has a meaningful word"
     );
-    let mut named = 0;
+    // Each is a decided title: named first, confidently, by the learned title (399 of 405
+    // among the first three before decided titles came first, on 2026-12-02: a title the
+    // engine already holds, titles of more than 16 words read as ads…). Two writings of one
+    // title (« ADMINISTRATEUR SYSTEMES F/H », « Administrateur systèmes (F/H) ») are one
+    // decided title: the latest lesson decides, as in the cartographie.
+    let mut decided = std::collections::HashMap::new();
+    for l in &learned {
+        decided.insert(metiers_referentiel::text::slug(&l.title), l);
+    }
+    assert!(decided.len() < learned.len(), "some titles written twice");
     for l in &learned {
         let r = e.match_learned(&l.title, 3, &read);
-        if r.matches.iter().any(|m| {
-            m.id == l.id
-                && m.evidence
-                    .iter()
-                    .any(|x| x.kind == EvidenceKind::LearnedTitle && x.text == l.title)
-        }) {
-            named += 1;
-        }
+        let lesson = decided[&metiers_referentiel::text::slug(&l.title)];
+        let first = &r.matches[0];
+        assert_eq!(first.id, lesson.id, "{r:?}");
+        assert!(r.confident, "{r:?}");
+        assert!(
+            first
+                .evidence
+                .iter()
+                .any(|x| x.kind == EvidenceKind::LearnedTitle && x.text == lesson.title),
+            "{r:?}"
+        );
     }
-    // 399 of 405 on 2026-12-02. The others: spellings of one title taught as two
-    // occupations (« DATA SCIENTIST F/H », « Data scientist (H/F) »), a title the engine
-    // already holds (« Technicien de proximité »), titles of more than 16 words (read as ads).
-    assert!(named >= read.len() * 97 / 100, "{named} of {}", read.len());
 }
 
 #[test]

@@ -65,6 +65,10 @@ pub(super) fn index(labels: &[Label]) -> FxHashMap<String, Vec<(u32, u16)>> {
 pub struct Learned {
     pub(super) labels: Vec<Label>,
     pub(super) index: FxHashMap<String, Vec<(u32, u16)>>,
+    /// Each learned title's normalised form (the cartographie's title key,
+    /// [`metiers_referentiel::text::slug`]) and its label: a title of that form is the one a
+    /// person decided. The latest of two learned titles of one form is kept.
+    exact: FxHashMap<String, usize>,
 }
 
 impl Learned {
@@ -75,6 +79,16 @@ impl Learned {
 
     pub fn is_empty(&self) -> bool {
         self.labels.is_empty()
+    }
+
+    /// The learned title of the same normalised form as `title`, if any: its index among
+    /// the labels and its occupation.
+    pub(super) fn decided(&self, title: &str) -> Option<(usize, usize)> {
+        if self.exact.is_empty() {
+            return None;
+        }
+        let li = *self.exact.get(&metiers_referentiel::text::slug(title))?;
+        Some((li, self.labels.get(li)?.occ))
     }
 }
 
@@ -145,9 +159,14 @@ impl Engine {
                 })
             })
             .collect();
+        let mut exact = FxHashMap::default();
+        for (li, l) in labels.iter().enumerate() {
+            exact.insert(metiers_referentiel::text::slug(&l.text), li);
+        }
         Learned {
             index: index(&labels),
             labels,
+            exact,
         }
     }
 }

@@ -285,13 +285,24 @@ impl Engine {
 
     /// Same as [`Engine::match_learned`], with the reading mode chosen by the caller.
     pub fn match_mode(&self, text: &str, top: usize, learned: &Learned, mode: Mode) -> MatchResult {
-        if mode.reads_long(text) {
+        // A title that a person of the organisation decided (a learned title of the same
+        // normalised form, however long) is matched as decided, confidently: the lesson is a
+        // human decision on this very title, which the labels of the fiches must not
+        // outweigh.
+        let decided = learned.decided(text);
+        if decided.is_none() && mode.reads_long(text) {
             return self.match_long(text, top, learned);
         }
         let q = self.analyse(text, Mode::Title);
-        let scored = self.score(&q, learned);
-        let certainty =
-            scoring::certainty(TextKind::Title, scoring::eligible(&q, &scored), &scored);
+        let mut scored = self.score(&q, learned);
+        if let Some((li, occ)) = decided {
+            self.decided_first(&mut scored, li, occ);
+        }
+        let certainty = scoring::certainty(
+            TextKind::Title,
+            decided.is_some() || scoring::eligible(&q, &scored),
+            &scored,
+        );
         let qe = std::cell::OnceCell::new();
         let matches: Vec<Match> = scored
             .iter()
@@ -305,7 +316,8 @@ impl Engine {
         MatchResult {
             query: text.to_owned(),
             // Confidence is about the first match: none when `top` is 0.
-            confident: self.calibration.confident(&certainty) && !matches.is_empty(),
+            confident: (decided.is_some() || self.calibration.confident(&certainty))
+                && !matches.is_empty(),
             matches,
             title_line: None,
             set_aside: Vec::new(),
