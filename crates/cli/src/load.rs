@@ -32,6 +32,10 @@ pub struct Global {
     /// (data/identifiants.toml).
     #[arg(long, alias = "identifiants", global = true, value_name = "FICHIER")]
     pub identifiers: Option<PathBuf>,
+    /// The current edition once read: a command that needs it twice (the cartographie's,
+    /// after a key rewrite at opening) reads it, and prints its warnings, once.
+    #[arg(skip)]
+    current: std::sync::OnceLock<Referentiel>,
 }
 
 /// One loaded edition, its ids reconciled through the registry.
@@ -47,13 +51,16 @@ pub struct LoadedEdition {
 impl Global {
     /// The current edition: the one named by `--edition`, or the last one loaded, or the
     /// embedded one. Parsing errors are printed as warnings: a real edition with
-    /// irregularities still loads.
+    /// irregularities still loads. Read once per process: later calls return a copy.
     pub fn referentiel(&self) -> Result<Referentiel> {
+        if let Some(current) = self.current.get() {
+            return Ok(current.clone());
+        }
         let mut editions = self.editions()?;
         let index = self.current_index(&editions)?;
         let current = editions.swap_remove(index);
         warn(&current);
-        Ok(current.referentiel)
+        Ok(self.current.get_or_init(|| current.referentiel).clone())
     }
 
     /// Every edition named by `--referentiel` (directories expanded), in order; the embedded

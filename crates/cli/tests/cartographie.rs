@@ -111,3 +111,111 @@ async fn killing_an_import_leaves_the_workspace_as_it_was() {
         assert_eq!((after.0.len(), after.1, after.2), (8, 2, 1));
     }
 }
+
+/// Ages a workspace's title keys as a release with other normalisation rules would have
+/// left them: every key stale, the rules older, and an older lesson of B1's title, in
+/// another writing, that the old rules kept apart (B2 holds its proposal). What the store's
+/// conformance test `keys_written_under_older_rules_are_rewritten_at_opening` sets up, here
+/// for the commands that open a workspace.
+async fn age_title_keys(url: &str) {
+    let store = metiers_store::Store::open(url)
+        .await
+        .expect("workspace opens");
+    for sql in [
+        "UPDATE positions SET title_key = 'ancienne-' || title_key",
+        "UPDATE learned_titles SET title_key = 'ancienne-cle'",
+        "UPDATE settings SET value = '0' WHERE key = 'title_key_rules'",
+        "INSERT INTO learned_titles (title, title_key, occupation_id, learned_by, learned_at) \
+         VALUES ('Chargé de la bidouille-numérique', 'autre-ancienne-cle', 'specialiste-ihm', \
+         'Bruno', '2020-01-01T00:00:00Z')",
+        "UPDATE positions SET occupation_id = 'specialiste-ihm', status = 'proposed' \
+         WHERE external_id = 'B2'",
+    ] {
+        let done = match store.backend() {
+            metiers_store::Backend::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+            metiers_store::Backend::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+        };
+        done.expect(sql);
+    }
+    store.close().await;
+}
+
+/// A workspace holding B1 (reviewed by Alice as testeur), B2 (the same title in capitals)
+/// and Z1 (another title), its keys then aged by [`age_title_keys`].
+async fn workspace_with_aged_keys(db: &str, dir: &std::path::Path) {
+    let file = dir.join("bidouille.csv");
+    std::fs::write(
+        &file,
+        "Identifiant;Intitulé du poste\r\n\
+         B1;Chargé de la bidouille numérique\r\n\
+         B2;CHARGÉ DE LA BIDOUILLE NUMÉRIQUE\r\n\
+         Z1;Chargé du bricolage\r\n",
+    )
+    .expect("file written");
+    metiers_ok(db, &["import", file.to_str().expect("utf-8 path")]);
+    metiers_ok(db, &["review", "B1", "testeur", "--reviewer", "Alice"]);
+    age_title_keys(db).await;
+}
+
+/// B2's (occupation, status) in the workspace.
+async fn b2(db: &str) -> (Option<String>, &'static str) {
+    let (positions, _, _) = snapshot(db).await;
+    positions
+        .into_iter()
+        .find(|p| p.0.as_deref() == Some("B2"))
+        .map(|p| (p.2, p.3))
+        .expect("B2 in the workspace")
+}
+
+const REWRITE_SAID: &str = "intitulés normalisés réécrits selon les règles en vigueur : 3 poste(s), 1 intitulé(s) appris ; 1 intitulé(s) appris en double retiré(s)";
+const RECLASSIFIED_SAID: &str =
+    "1 poste(s) non relu(s) de ces intitulés rapproché(s) de nouveau avec la décision gardée";
+
+#[tokio::test]
+async fn a_key_rewrite_at_opening_is_said_and_its_titles_classified_again_by_the_commands() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for ws in backends(dir.path(), "rekey_cli") {
+        let db = ws.url.clone();
+        workspace_with_aged_keys(&db, dir.path()).await;
+        let out = metiers(&db, &["stats"]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{}: {err}", ws.kind());
+        assert!(err.contains(REWRITE_SAID), "{}: {err}", ws.kind());
+        assert!(err.contains(RECLASSIFIED_SAID), "{}: {err}", ws.kind());
+        // B2 now holds the kept lesson (Alice's), not the removed one.
+        assert_eq!(
+            b2(&db).await,
+            (Some("testeur".to_owned()), "proposed"),
+            "{}",
+            ws.kind()
+        );
+        // Said once: the next opening finds the keys current.
+        let again = metiers(&db, &["stats"]);
+        let err = String::from_utf8_lossy(&again.stderr);
+        assert!(again.status.success(), "{}: {err}", ws.kind());
+        assert!(!err.contains("réécrits"), "{}: {err}", ws.kind());
+    }
+}
+
+#[tokio::test]
+async fn a_key_rewrite_at_opening_is_said_and_its_titles_classified_again_by_serve() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for ws in backends(dir.path(), "rekey_serve") {
+        let db = ws.url.clone();
+        workspace_with_aged_keys(&db, dir.path()).await;
+        let mut server = common::Server::start(&db);
+        // Both said at start-up, before or after the address is announced.
+        for wanted in [REWRITE_SAID, RECLASSIFIED_SAID] {
+            if !server.drain_log().iter().any(|l| l.contains(wanted)) {
+                server.wait_for_line(Duration::from_secs(30), |l| l.contains(wanted));
+            }
+        }
+        drop(server);
+        assert_eq!(
+            b2(&db).await,
+            (Some("testeur".to_owned()), "proposed"),
+            "{}",
+            ws.kind()
+        );
+    }
+}
