@@ -67,7 +67,8 @@ pub struct Learned {
     pub(super) index: FxHashMap<String, Vec<(u32, u16)>>,
     /// Each learned title's normalised form (the cartographie's title key,
     /// [`metiers_referentiel::text::slug`]) and its label: a title of that form is the one a
-    /// person decided. The latest of two learned titles of one form is kept.
+    /// person decided. The cartographie keeps one active lesson per form; of two given, the
+    /// last one decides.
     exact: FxHashMap<String, usize>,
 }
 
