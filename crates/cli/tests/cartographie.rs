@@ -5,7 +5,8 @@
 mod common;
 
 use common::{
-    BIN, backends, import_sample, metiers, metiers_ok, positions_csv, snapshot, store_data,
+    BIN, PositionKey, backends, import_sample, metiers, metiers_ok, positions_csv, snapshot,
+    store_data,
 };
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -217,5 +218,58 @@ async fn a_key_rewrite_at_opening_is_said_and_its_titles_classified_again_by_ser
             "{}",
             ws.kind()
         );
+    }
+}
+
+/// The learning loop with the real matcher: a decision on a title, even one that contradicts
+/// the fiches, is proposed at once to the unreviewed positions of the same normalised title,
+/// and removing the lesson gives them the fiches' answer again.
+#[tokio::test]
+async fn a_review_proposes_its_decision_to_the_positions_of_the_same_title() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("parc.csv");
+    std::fs::write(
+        &file,
+        "Identifiant;Intitulé du poste\r\n\
+         C1;Gestionnaire de parc informatique\r\n\
+         C2;GESTIONNAIRE DE PARC INFORMATIQUE\r\n\
+         C3;Gestionnaire du parc informatique et de la téléphonie\r\n",
+    )
+    .expect("file written");
+    for ws in backends(dir.path(), "lesson") {
+        let db = ws.url.clone();
+        metiers_ok(&db, &["import", file.to_str().expect("utf-8 path")]);
+        let of = |positions: &[PositionKey], id: &str| {
+            positions
+                .iter()
+                .find(|p| p.0.as_deref() == Some(id))
+                .map(|p| (p.2.clone(), p.3))
+                .expect("position")
+        };
+        let (before, _, _) = snapshot(&db).await;
+        let fiches = of(&before, "C2");
+        assert_ne!(fiches.0.as_deref(), Some("testeur"), "{}", ws.kind());
+
+        let out = metiers(&db, &["review", "C1", "testeur", "--reviewer", "Alice"]);
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{}: {said}", ws.kind());
+        assert!(
+            said.contains("1 autre(s) poste(s) non relu(s) de même intitulé rapproché(s) de nouveau : cette décision leur est proposée"),
+            "{}: {said}",
+            ws.kind()
+        );
+        let (after, _, _) = snapshot(&db).await;
+        assert_eq!(
+            of(&after, "C2"),
+            (Some("testeur".to_owned()), "proposed"),
+            "{}",
+            ws.kind()
+        );
+        // Another title is not decided by the lesson.
+        assert_eq!(of(&after, "C3"), of(&before, "C3"), "{}", ws.kind());
+
+        metiers_ok(&db, &["learned", "--remove", "1", "--reviewer", "Bob"]);
+        let (undone, _, _) = snapshot(&db).await;
+        assert_eq!(of(&undone, "C2"), fiches, "{}", ws.kind());
     }
 }

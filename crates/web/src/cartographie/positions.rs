@@ -187,7 +187,7 @@ pub struct ReviewBody {
     post,
     path = "/api/v1/positions/{id}/review",
     summary = "Décision de relecture d’un poste",
-    description = "Rattache le poste au métier choisi (« confirmed » si c’était la première proposition, « corrected » sinon), ajoute la décision à l’historique et apprend l’intitulé ; les postes non relus de même intitulé (normalisé) sont aussitôt rapprochés de nouveau avec ce qu’elle a appris (`reclassified` : leur nombre).",
+    description = "Rattache le poste au métier choisi (« confirmed » si c’était la première proposition, « corrected » sinon), ajoute la décision à l’historique et apprend l’intitulé ; les postes non relus de même intitulé (normalisé) sont aussitôt rapprochés de nouveau : la décision leur est proposée, en premier (`reclassified` : leur nombre).",
     operation_id = "reviewPosition",
     tag = "cartographie",
     params(("id" = i64, Path, description = "Numéro du poste dans la cartographie")),
@@ -382,9 +382,9 @@ pub async fn review_form(
     match o.reclassified {
         0 => {}
         1 => message
-            .push_str(" Un autre poste non relu de même intitulé a été rapproché de nouveau."),
+            .push_str(" Un autre poste non relu de même intitulé a été rapproché de nouveau : cette décision lui est proposée."),
         n => message.push_str(&format!(
-            " {n} autres postes non relus de même intitulé ont été rapprochés de nouveau."
+            " {n} autres postes non relus de même intitulé ont été rapprochés de nouveau : cette décision leur est proposée."
         )),
     }
     // Back to the list the form came from (only a local path of the positions list).

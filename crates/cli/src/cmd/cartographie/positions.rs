@@ -134,13 +134,13 @@ pub(super) async fn review(global: &Global, store: &Store, args: &ReviewArgs) ->
     );
     if let Some(l) = outcome.learned {
         eprintln!(
-            "Intitulé appris n° {} : « {} » servira de titre supplémentaire de {} pour les prochains rapprochements (retrait : metiers cartographie learned --remove {} --reviewer NOM)",
+            "Intitulé appris n° {} : « {} » : les postes de même intitulé iront à {}, et il servira de titre supplémentaire aux prochains rapprochements (retrait : metiers cartographie learned --remove {} --reviewer NOM)",
             l.id, l.title, l.occupation_id, l.id
         );
     }
     if outcome.reclassified > 0 {
         eprintln!(
-            "{} autre(s) poste(s) non relu(s) de même intitulé rapproché(s) de nouveau avec ce qu’elle a appris",
+            "{} autre(s) poste(s) non relu(s) de même intitulé rapproché(s) de nouveau : cette décision leur est proposée",
             outcome.reclassified
         );
     }
