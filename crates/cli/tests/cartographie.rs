@@ -6,7 +6,7 @@ mod common;
 
 use common::{
     BIN, PositionKey, backends, import_sample, metiers, metiers_ok, positions_csv, snapshot,
-    store_data,
+    stale_keys, store_data,
 };
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -113,59 +113,43 @@ async fn killing_an_import_leaves_the_workspace_as_it_was() {
     }
 }
 
-/// Ages a workspace's title keys as a release with other normalisation rules would have
-/// left them: every key stale, the rules older, and an older lesson of B1's title, in
-/// another writing, that the old rules kept apart (B2 holds its proposal). What the store's
-/// conformance test `keys_written_under_older_rules_are_rewritten_at_opening` sets up, here
-/// for the commands that open a workspace.
-async fn age_title_keys(url: &str) {
-    let store = metiers_store::Store::open(url)
+/// A workspace holding B1 (reviewed by Alice as testeur), B2 (the same title in capitals)
+/// and Z1 (another title), its keys then aged as the store's conformance test
+/// `keys_written_under_older_rules_are_rewritten_at_opening` ages them
+/// ([`stale_keys::AGE_TITLE_KEYS`]), for the commands that open a workspace.
+async fn workspace_with_aged_keys(db: &str, dir: &std::path::Path) {
+    let file = dir.join("bidouille.csv");
+    std::fs::write(&file, stale_keys::POSITIONS_CSV).expect("file written");
+    metiers_ok(db, &["import", file.to_str().expect("utf-8 path")]);
+    metiers_ok(db, &["review", "B1", "testeur", "--reviewer", "Alice"]);
+    let store = metiers_store::Store::open(db)
         .await
         .expect("workspace opens");
-    for sql in [
-        "UPDATE positions SET title_key = 'ancienne-' || title_key",
-        "UPDATE learned_titles SET title_key = 'ancienne-cle'",
-        "UPDATE settings SET value = '0' WHERE key = 'title_key_rules'",
-        "INSERT INTO learned_titles (title, title_key, occupation_id, learned_by, learned_at) \
-         VALUES ('Chargé de la bidouille-numérique', 'autre-ancienne-cle', 'specialiste-ihm', \
-         'Bruno', '2020-01-01T00:00:00Z')",
-        "UPDATE positions SET occupation_id = 'specialiste-ihm', status = 'proposed' \
-         WHERE external_id = 'B2'",
-    ] {
-        let done = match store.backend() {
-            metiers_store::Backend::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
-            metiers_store::Backend::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
-        };
-        done.expect(sql);
+    for sql in stale_keys::AGE_TITLE_KEYS {
+        stale_keys::execute(&store, sql).await.expect(sql);
     }
     store.close().await;
 }
 
-/// A workspace holding B1 (reviewed by Alice as testeur), B2 (the same title in capitals)
-/// and Z1 (another title), its keys then aged by [`age_title_keys`].
-async fn workspace_with_aged_keys(db: &str, dir: &std::path::Path) {
-    let file = dir.join("bidouille.csv");
-    std::fs::write(
-        &file,
-        "Identifiant;Intitulé du poste\r\n\
-         B1;Chargé de la bidouille numérique\r\n\
-         B2;CHARGÉ DE LA BIDOUILLE NUMÉRIQUE\r\n\
-         Z1;Chargé du bricolage\r\n",
-    )
-    .expect("file written");
-    metiers_ok(db, &["import", file.to_str().expect("utf-8 path")]);
-    metiers_ok(db, &["review", "B1", "testeur", "--reviewer", "Alice"]);
-    age_title_keys(db).await;
+/// The (occupation, status) of the position with external id `id` among `positions` (a
+/// [`snapshot`]).
+fn held(positions: &[PositionKey], id: &str) -> (Option<String>, &'static str) {
+    positions
+        .iter()
+        .find(|p| p.0.as_deref() == Some(id))
+        .map(|p| (p.2.clone(), p.3))
+        .unwrap_or_else(|| panic!("{id} in the workspace"))
 }
 
-/// B2's (occupation, status) in the workspace.
-async fn b2(db: &str) -> (Option<String>, &'static str) {
-    let (positions, _, _) = snapshot(db).await;
-    positions
-        .into_iter()
-        .find(|p| p.0.as_deref() == Some("B2"))
-        .map(|p| (p.2, p.3))
-        .expect("B2 in the workspace")
+/// Checks that B2 holds the kept lesson (Alice's, testeur), not the removed one (Bruno's).
+async fn assert_b2_holds_the_kept_lesson(ws: &common::Workspace) {
+    let (positions, _, _) = snapshot(&ws.url).await;
+    assert_eq!(
+        held(&positions, "B2"),
+        (Some("testeur".to_owned()), "proposed"),
+        "{}",
+        ws.kind()
+    );
 }
 
 const REWRITE_SAID: &str = "intitulés normalisés réécrits selon les règles en vigueur : 3 poste(s), 1 intitulé(s) appris ; 1 intitulé(s) appris en double retiré(s)";
@@ -183,13 +167,7 @@ async fn a_key_rewrite_at_opening_is_said_and_its_titles_classified_again_by_the
         assert!(out.status.success(), "{}: {err}", ws.kind());
         assert!(err.contains(REWRITE_SAID), "{}: {err}", ws.kind());
         assert!(err.contains(RECLASSIFIED_SAID), "{}: {err}", ws.kind());
-        // B2 now holds the kept lesson (Alice's), not the removed one.
-        assert_eq!(
-            b2(&db).await,
-            (Some("testeur".to_owned()), "proposed"),
-            "{}",
-            ws.kind()
-        );
+        assert_b2_holds_the_kept_lesson(&ws).await;
         // Said once: the next opening finds the keys current.
         let again = metiers(&db, &["stats"]);
         let err = String::from_utf8_lossy(&again.stderr);
@@ -212,12 +190,7 @@ async fn a_key_rewrite_at_opening_is_said_and_its_titles_classified_again_by_ser
             }
         }
         drop(server);
-        assert_eq!(
-            b2(&db).await,
-            (Some("testeur".to_owned()), "proposed"),
-            "{}",
-            ws.kind()
-        );
+        assert_b2_holds_the_kept_lesson(&ws).await;
     }
 }
 
@@ -239,15 +212,8 @@ async fn a_review_proposes_its_decision_to_the_positions_of_the_same_title() {
     for ws in backends(dir.path(), "lesson") {
         let db = ws.url.clone();
         metiers_ok(&db, &["import", file.to_str().expect("utf-8 path")]);
-        let of = |positions: &[PositionKey], id: &str| {
-            positions
-                .iter()
-                .find(|p| p.0.as_deref() == Some(id))
-                .map(|p| (p.2.clone(), p.3))
-                .expect("position")
-        };
         let (before, _, _) = snapshot(&db).await;
-        let fiches = of(&before, "C2");
+        let fiches = held(&before, "C2");
         assert_ne!(fiches.0.as_deref(), Some("testeur"), "{}", ws.kind());
 
         let out = metiers(&db, &["review", "C1", "testeur", "--reviewer", "Alice"]);
@@ -260,16 +226,16 @@ async fn a_review_proposes_its_decision_to_the_positions_of_the_same_title() {
         );
         let (after, _, _) = snapshot(&db).await;
         assert_eq!(
-            of(&after, "C2"),
+            held(&after, "C2"),
             (Some("testeur".to_owned()), "proposed"),
             "{}",
             ws.kind()
         );
         // Another title is not decided by the lesson.
-        assert_eq!(of(&after, "C3"), of(&before, "C3"), "{}", ws.kind());
+        assert_eq!(held(&after, "C3"), held(&before, "C3"), "{}", ws.kind());
 
         metiers_ok(&db, &["learned", "--remove", "1", "--reviewer", "Bob"]);
         let (undone, _, _) = snapshot(&db).await;
-        assert_eq!(of(&undone, "C2"), fiches, "{}", ws.kind());
+        assert_eq!(held(&undone, "C2"), fiches, "{}", ws.kind());
     }
 }

@@ -5,6 +5,7 @@
 #[macro_use]
 mod common;
 
+use common::stale_keys::{self, execute};
 use common::{FakeClassifier, TestDb, data, sample_xlsx};
 use metiers_store::import::Field;
 use metiers_store::{PositionFilter, Status, Store, StoreError};
@@ -433,19 +434,6 @@ async fn reviewed_positions_survive_reimport(db: &TestDb) {
     assert_eq!(p3.reviewer.as_deref(), Some("Alice"));
 }
 
-/// Runs one SQL statement on the store's own connection, whatever its backend: the rows it
-/// changed, or the database's refusal.
-async fn execute(store: &Store, sql: &'static str) -> Result<u64, sqlx::Error> {
-    match store.backend() {
-        metiers_store::Backend::Sqlite(p) => {
-            sqlx::query(sql).execute(p).await.map(|r| r.rows_affected())
-        }
-        metiers_store::Backend::Postgres(p) => {
-            sqlx::query(sql).execute(p).await.map(|r| r.rows_affected())
-        }
-    }
-}
-
 /// The number a `SELECT COUNT(*)` returns, whatever the backend.
 async fn count(store: &Store, sql: &'static str) -> i64 {
     match store.backend() {
@@ -818,31 +806,15 @@ async fn keys_written_under_older_rules_are_rewritten_at_opening(db: &TestDb) {
         store.setting("title_key_rules").await.expect("setting"),
         Some(rules.clone())
     );
-    let file = "Identifiant;Intitulé du poste\r\n\
-                B1;Chargé de la bidouille numérique\r\n\
-                B2;CHARGÉ DE LA BIDOUILLE NUMÉRIQUE\r\n\
-                Z1;Chargé du bricolage\r\n"
-        .as_bytes()
-        .to_vec();
+    let file = stale_keys::POSITIONS_CSV.as_bytes().to_vec();
     import(store, "bidouille.csv", file)
         .await
         .expect("imported");
     let b1 = position(store, "B1").await;
     review(store, b1.id, "testeur", "Alice").await;
 
-    // As if written by a release whose rules differed: every key stale, the rules older, and
-    // an older lesson of the same title, in another writing, that the old rules kept apart.
-    for sql in [
-        "UPDATE positions SET title_key = 'ancienne-' || title_key",
-        "UPDATE learned_titles SET title_key = 'ancienne-cle'",
-        "UPDATE settings SET value = '0' WHERE key = 'title_key_rules'",
-        "INSERT INTO learned_titles (title, title_key, occupation_id, learned_by, learned_at) \
-         VALUES ('Chargé de la bidouille-numérique', 'autre-ancienne-cle', 'specialiste-ihm', \
-         'Bruno', '2020-01-01T00:00:00Z')",
-        // B2 as Bruno's lesson classified it.
-        "UPDATE positions SET occupation_id = 'specialiste-ihm', status = 'proposed' \
-         WHERE external_id = 'B2'",
-    ] {
+    // As if written by a release whose rules differed.
+    for sql in stale_keys::AGE_TITLE_KEYS {
         execute(store, sql).await.expect(sql);
     }
 

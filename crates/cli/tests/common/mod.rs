@@ -1,8 +1,9 @@
 //! Shared helpers of the tests that run the `metiers` binary, by what they provide:
 //! [`workspaces`] (a workspace on each backend, what it holds, its history checked),
 //! [`server`] (a `metiers serve` process reached over HTTP on 127.0.0.1, and the portal's
-//! forms) and [`data`] (files of positions); a fresh PostgreSQL schema comes from the store's
-//! tests (`pg_schema.rs`, the same file).
+//! forms) and [`data`] (files of positions); a fresh PostgreSQL schema and a workspace's
+//! keys aged as an older release left them come from the store's tests (`pg_schema.rs`,
+//! `stale_keys.rs`, the same files).
 
 #![allow(dead_code, unused_imports)]
 
@@ -10,6 +11,8 @@ pub mod data;
 #[path = "../../../store/tests/common/pg_schema.rs"]
 pub mod pg_schema;
 pub mod server;
+#[path = "../../../store/tests/common/stale_keys.rs"]
+pub mod stale_keys;
 pub mod workspaces;
 
 pub use data::{positions_csv, store_data};

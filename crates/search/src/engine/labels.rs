@@ -83,13 +83,14 @@ impl Learned {
     }
 
     /// The learned title of the same normalised form as `title`, if any: its index among
-    /// the labels and its occupation.
-    pub(super) fn decided(&self, title: &str) -> Option<(usize, usize)> {
+    /// the labels.
+    pub(super) fn decided(&self, title: &str) -> Option<usize> {
         if self.exact.is_empty() {
             return None;
         }
-        let li = *self.exact.get(&metiers_referentiel::text::slug(title))?;
-        Some((li, self.labels.get(li)?.occ))
+        self.exact
+            .get(&metiers_referentiel::text::slug(title))
+            .copied()
     }
 }
 

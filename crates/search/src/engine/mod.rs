@@ -295,8 +295,8 @@ impl Engine {
         }
         let q = self.analyse(text, Mode::Title);
         let mut scored = self.score(&q, learned);
-        if let Some((li, occ)) = decided {
-            self.decided_first(&mut scored, li, occ);
+        if let Some(li) = decided {
+            self.decided_first(&mut scored, learned, li);
         }
         let certainty = scoring::certainty(
             TextKind::Title,

@@ -153,27 +153,6 @@ impl Scored {
     }
 }
 
-impl Engine {
-    /// Puts first the occupation of learned title `li` (the one a person decided for a
-    /// title of this normalised form, [`Learned::decided`]) at full score, with the learned
-    /// title as its evidence; the others keep their scores and order, after it.
-    pub(super) fn decided_first(&self, scored: &mut Vec<Scored>, li: usize, occ: usize) {
-        let Some(at) = scored.iter().position(|s| s.occ == occ) else {
-            return;
-        };
-        let mut first = scored.remove(at);
-        first.raw = 1.0;
-        first.label = Some(LabelHit {
-            label: self.labels.len() + li,
-            score: 1.0,
-            explained: 1.0,
-            weak: false,
-            complete: true,
-        });
-        scored.insert(0, first);
-    }
-}
-
 /// Whether the first of `scored` (best first) is of a kind that can be sure at all; the
 /// calibrated thresholds of score and lead decide the rest ([`crate::Calibration`]).
 pub(super) fn eligible(q: &Analysed, scored: &[Scored]) -> bool {
@@ -306,6 +285,28 @@ impl Engine {
         // without the stable sort's scratch buffer.
         out.sort_unstable_by(|a, b| b.raw.total_cmp(&a.raw).then(a.occ.cmp(&b.occ)));
         out
+    }
+
+    /// Puts first the occupation of learned title `li` of `learned` (the one a person
+    /// decided for a title of this normalised form, [`Learned::decided`]) at full score, with
+    /// the learned title as its evidence; the others keep their scores and order, after it.
+    pub(super) fn decided_first(&self, scored: &mut Vec<Scored>, learned: &Learned, li: usize) {
+        let Some(occ) = learned.labels.get(li).map(|l| l.occ) else {
+            return;
+        };
+        let Some(at) = scored.iter().position(|s| s.occ == occ) else {
+            return;
+        };
+        let mut first = scored.remove(at);
+        first.raw = 1.0;
+        first.label = Some(LabelHit {
+            label: self.labels.len() + li,
+            score: 1.0,
+            explained: 1.0,
+            weak: false,
+            complete: true,
+        });
+        scored.insert(0, first);
     }
 
     /// For each occupation, the mean over the text's segments of the best cosine between

@@ -36,6 +36,7 @@ macro_rules! on_both_backends {
 }
 
 mod pg_schema;
+pub mod stale_keys;
 pub use pg_schema::{PgSchema, postgres_base};
 
 /// A fresh workspace; on PostgreSQL, in a schema of its own, dropped by [`TestDb::cleanup`]
