@@ -4,7 +4,8 @@ sets: the titles and ads of data/eval/dev.jsonl and pep-dev.jsonl, the titles an
 data/eval/public-it-posts.jsonl (texts with their line breaks, which `metiers match --input`
 cannot carry). Each binary serves on its own port (`metiers serve --db aucune`, no match cache)
 and gets every text as POST /api/v1/match with top 5; the script prints how many answers
-differ and the first few. Exit status 1 when any does.
+differ, how many of them change the first occupation or « confident », and the first few.
+Exit status 1 when any answer differs.
 
     python3 bench/match/same_answers.py OLD_BINARY NEW_BINARY
 """
@@ -80,8 +81,16 @@ def main():
     lines = sum("\n" in t for t in items)
     print(f"{len(items)} textes ({lines} avec des sauts de ligne) ; md5 {digest[0]} / {digest[1]} ; "
           f"{len(differ)} réponse(s) différente(s)")
-    for i in differ[:5]:
-        print(f"  « {items[i][:70]} »")
+    # What a user sees first: the first occupation and whether the answer is confident.
+    def head(raw):
+        d = json.loads(raw)
+        return ((d["matches"][0]["id"] if d["matches"] else None), d["confident"])
+    first = [i for i in differ if head(old[i])[0] != head(new[i])[0]]
+    sure = [i for i in differ if head(old[i])[1] != head(new[i])[1]]
+    if differ:
+        print(f"dont {len(first)} avec un autre premier métier et {len(sure)} dont « sûr » change")
+    for i in (first + [i for i in sure if i not in first] + differ)[:5]:
+        print(f"  « {items[i][:70]} » : {head(old[i])} → {head(new[i])}")
     sys.exit(1 if differ else 0)
 
 
