@@ -363,6 +363,11 @@ fn words_of_the_trade_that_the_fiches_do_not_use_are_understood() {
             "Spécialiste des tests d'intrusion",
             "auditeur-en-securite-des-systemes-d-information",
         ),
+        // The calque of penetration testing that French offers also write.
+        (
+            "Expert en tests de pénétration",
+            "auditeur-en-securite-des-systemes-d-information",
+        ),
         ("Expert dataviz", "analyste-de-donnees"),
         ("Analyste organique", "concepteur-developpeur"),
         // IT service management is the production's, not security's.
