@@ -2,7 +2,7 @@
 //! similarity, learned titles, robustness.
 
 use metiers_referentiel::OccupationId;
-use metiers_search::{Engine, EvidenceKind, LearnedTitle};
+use metiers_search::{Engine, EvidenceKind, LearnedTitle, Mode};
 use std::sync::OnceLock;
 
 fn engine() -> &'static Engine {
@@ -264,6 +264,9 @@ fn a_decided_title_is_matched_as_decided_whatever_its_writing() {
     }]);
     let r = e.match_learned(long_title, 3, &learned);
     assert_eq!((&r.matches[0].id, r.confident), (&id, true), "{r:?}");
+    // Unless the caller reads it as a long text (an ad, a CV): a decision is on a title.
+    let r = e.match_mode(long_title, 3, &learned, Mode::Long);
+    assert!(!(r.confident && r.matches[0].id == id), "{r:?}");
 }
 
 #[test]

@@ -288,8 +288,13 @@ impl Engine {
         // A title that a person of the organisation decided (a learned title of the same
         // normalised form, however long) is matched as decided, confidently: the lesson is a
         // human decision on this very title, which the labels of the fiches must not
-        // outweigh.
-        let decided = learned.decided(text);
+        // outweigh. A text the caller reads as long (an ad, a CV) is not a title: its
+        // learned titles only help it.
+        let decided = if mode == Mode::Long {
+            None
+        } else {
+            learned.decided(text)
+        };
         if decided.is_none() && mode.reads_long(text) {
             return self.match_long(text, top, learned);
         }
