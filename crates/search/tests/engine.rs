@@ -372,6 +372,8 @@ fn words_of_the_trade_that_the_fiches_do_not_use_are_understood() {
             "auditeur-en-securite-des-systemes-d-information",
         ),
         ("Expert dataviz", "analyste-de-donnees"),
+        // A data centre is where operations run, not data analysis.
+        ("Technicien Data Centre", "technicien-d-exploitation"),
         ("Analyste organique", "concepteur-developpeur"),
         // IT service management is the production's, not security's.
         ("Problem manager ITIL", "responsable-d-exploitation"),
