@@ -51,16 +51,16 @@ pub struct LoadedEdition {
 impl Global {
     /// The current edition: the one named by `--edition`, or the last one loaded, or the
     /// embedded one. Parsing errors are printed as warnings: a real edition with
-    /// irregularities still loads. Read once per process: later calls return a copy.
-    pub fn referentiel(&self) -> Result<Referentiel> {
+    /// irregularities still loads. Read once per process: later calls return the same.
+    pub fn referentiel(&self) -> Result<&Referentiel> {
         if let Some(current) = self.current.get() {
-            return Ok(current.clone());
+            return Ok(current);
         }
         let mut editions = self.editions()?;
         let index = self.current_index(&editions)?;
         let current = editions.swap_remove(index);
         warn(&current);
-        Ok(self.current.get_or_init(|| current.referentiel).clone())
+        Ok(self.current.get_or_init(|| current.referentiel))
     }
 
     /// Every edition named by `--referentiel` (directories expanded), in order; the embedded

@@ -51,10 +51,10 @@ pub struct GapArgs {
 pub fn gap(global: &Global, args: &GapArgs) -> Result<ExitCode> {
     let r = global.referentiel()?;
     let k = Knowledge::shared().context("lecture des données embarquées impossible")?;
-    let space = SkillSpace::new(&r, &k);
+    let space = SkillSpace::new(r, &k);
     let m = Mobility {
         space: &space,
-        referentiel: &r,
+        referentiel: r,
         knowledge: &k,
     };
     if let (Some(a), Some(b)) = (&args.from, &args.to) {
@@ -81,7 +81,7 @@ pub fn gap(global: &Global, args: &GapArgs) -> Result<ExitCode> {
             .map_err(anyhow::Error::msg)?;
         let jd = JobDescription::new(&r.edition, o, &selection)?;
         let numbers: Vec<usize> = jd.activities.iter().map(|a| a.number).collect();
-        skills.extend(from_activities(&space, &r, &k, o.id.as_str(), &numbers));
+        skills.extend(from_activities(&space, r, &k, o.id.as_str(), &numbers));
     } else if args.activities.is_some() {
         bail!(
             "--activities désigne des activités d’un métier : indiquez-le (« metiers gaps A --activities 1,3 »)"
@@ -89,7 +89,7 @@ pub fn gap(global: &Global, args: &GapArgs) -> Result<ExitCode> {
     }
     let practice = args.practice.join("\n");
     if !practice.trim().is_empty() {
-        let finder = SkillFinder::new(&space, &r, &k);
+        let finder = SkillFinder::new(&space, r, &k);
         for f in finder.find(&space, &practice) {
             eprintln!("compétence reconnue : {} — « {} »", f.label, f.sentence);
             if let Some(i) = space.skill(&f.id) {

@@ -71,7 +71,7 @@ pub fn job(global: &Global, args: &JobArgs) -> Result<ExitCode> {
     let k = metiers_knowledge::Knowledge::shared()
         .context("lecture des données embarquées impossible")?;
     let doc = JobDescription::new(&r.edition, o, &selection)?
-        .with_skills(&r, &k)
+        .with_skills(r, &k)
         .document();
     let bytes = match args.format {
         JobFormat::Markdown => doc.to_markdown().into_bytes(),

@@ -63,16 +63,16 @@ pub fn crosswalk(global: &Global, args: &CrosswalkArgs) -> Result<ExitCode> {
         // The whole table.
         let text = match args.format {
             TableFormat::Csv => String::from_utf8(Format::CrosswalkCsv.render(
-                &r,
+                r,
                 &RenderOptions {
                     knowledge: Some(&k),
                     ..RenderOptions::default()
                 },
             )?)?,
-            TableFormat::Json => metiers_export::crosswalk::to_json(&k, &r),
+            TableFormat::Json => metiers_export::crosswalk::to_json(&k, r),
             TableFormat::Text => {
                 let mut out = String::new();
-                for row in metiers_export::crosswalk::rows(&k, &r) {
+                for row in metiers_export::crosswalk::rows(&k, r) {
                     out.push_str(&format!(
                         "{:<45} {:<5} {:<12} {} — {}\n",
                         if row.occupation_id.is_empty() {
@@ -187,7 +187,7 @@ pub fn skills(global: &Global, args: &SkillsArgs) -> Result<ExitCode> {
             return Ok(ExitCode::from(2));
         };
         let holders = k.skills.holders(&s.id);
-        let quotes = k.skills.quotes(&r, s);
+        let quotes = k.skills.quotes(r, s);
         if json {
             let occupations: Vec<_> = holders
                 .iter()

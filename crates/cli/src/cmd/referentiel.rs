@@ -149,11 +149,11 @@ pub(crate) fn named<'a>(
 
 pub fn show(global: &Global, args: &ShowArgs) -> Result<ExitCode> {
     let r = global.referentiel()?;
-    let Some(o) = named(&r, &args.name) else {
+    let Some(o) = named(r, &args.name) else {
         return Ok(ExitCode::from(2));
     };
     let k = Knowledge::shared().context("lecture des données embarquées impossible")?;
-    let detail = k.detail(&r, o);
+    let detail = k.detail(r, o);
     let text = match args.format {
         ShowFormat::Text => export::occupation_text(o) + &extras_text(&detail),
         ShowFormat::Json => serde_json::to_string_pretty(&detail)? + "\n",
@@ -200,7 +200,7 @@ pub fn export(global: &Global, args: &ExportArgs) -> Result<ExitCode> {
     let k = Knowledge::shared().context("lecture des données embarquées impossible")?;
     let format = args.format.0;
     let bytes = format.render(
-        &r,
+        r,
         &RenderOptions {
             excel: args.excel,
             base_uri: Some(&args.base_uri),

@@ -83,7 +83,7 @@ pub struct EvalArgs {
 
 fn engine(global: &Global) -> Result<Engine> {
     let r = global.referentiel()?;
-    Engine::build(&r).context("impossible de construire l’index de recherche")
+    Engine::build(r).context("impossible de construire l’index de recherche")
 }
 
 pub fn search(global: &Global, args: &SearchArgs) -> Result<ExitCode> {
@@ -347,15 +347,15 @@ fn write_or_pipe_closed(out: &mut impl Write, bytes: &[u8]) -> Result<bool> {
 
 pub fn similar(global: &Global, args: &SimilarArgs) -> Result<ExitCode> {
     let r = global.referentiel()?;
-    let Some(o) = named(&r, &args.name) else {
+    let Some(o) = named(r, &args.name) else {
         return Ok(ExitCode::from(2));
     };
     let k = metiers_knowledge::Knowledge::shared()
         .context("lecture des données embarquées impossible")?;
-    let space = metiers_hr::space::SkillSpace::new(&r, &k);
+    let space = metiers_hr::space::SkillSpace::new(r, &k);
     let mobility = metiers_hr::mobility::Mobility {
         space: &space,
-        referentiel: &r,
+        referentiel: r,
         knowledge: &k,
     };
     let mut similar = mobility.closest(o.id.as_str()).unwrap_or_default();

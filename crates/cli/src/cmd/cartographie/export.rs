@@ -32,11 +32,11 @@ pub(super) async fn export(global: &Global, store: &Store, args: &ExportArgs) ->
     let positions = store.all_positions().await?;
     let (bytes, default) = match args.format {
         ExportFormat::Csv => (
-            metiers_store::export::to_csv(&positions, &r)?,
+            metiers_store::export::to_csv(&positions, r)?,
             "cartographie.csv",
         ),
         ExportFormat::Xlsx => (
-            metiers_store::export::to_xlsx(&positions, &r)?,
+            metiers_store::export::to_xlsx(&positions, r)?,
             "cartographie.xlsx",
         ),
     };

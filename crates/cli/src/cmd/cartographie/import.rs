@@ -57,7 +57,7 @@ pub(super) async fn import(
     }
     let warned = parsed.report.warnings.len();
     let r = global.referentiel()?;
-    let classifier = classifier(&r)?;
+    let classifier = classifier(r)?;
     let total = parsed.positions.len();
     let bar = progress_bar(total);
     let outcome = store
@@ -169,7 +169,7 @@ pub(super) fn refused(report: &ImportReport, json: bool) -> ExitCode {
 
 pub(super) async fn reclassify(global: &Global, store: &Store) -> Result<ExitCode> {
     let r = global.referentiel()?;
-    let n = store.reclassify_unreviewed(classifier(&r)?).await?;
+    let n = store.reclassify_unreviewed(classifier(r)?).await?;
     eprintln!("{n} poste(s) non relu(s) rapproché(s) de nouveau avec les intitulés appris");
     Ok(ExitCode::SUCCESS)
 }

@@ -31,7 +31,7 @@ pub(super) async fn learned(
     if let Some(id) = args.remove {
         let by = args.reviewer.as_deref().unwrap_or_default();
         let r = global.referentiel()?;
-        let removal = store.remove_learned(id, by, super::classifier(&r)?).await?;
+        let removal = store.remove_learned(id, by, super::classifier(r)?).await?;
         let l = &removal.learned;
         eprintln!(
             "Intitulé appris n° {} « {} » ({}) retiré : il ne sert plus aux rapprochements ; {} poste(s) non relu(s) de cet intitulé rapproché(s) de nouveau sans lui",

@@ -107,7 +107,7 @@ pub fn cartographie(global: &Global, args: &CartographieArgs) -> Result<ExitCode
         let store = Store::open(&url).await.with_context(|| {
             format!("ouverture de l’espace de travail « {url} » impossible (chemin accessible ? serveur PostgreSQL démarré ?)")
         })?;
-        for line in report_rewritten_keys(&store, || classifier(&global.referentiel()?)).await {
+        for line in report_rewritten_keys(&store, || classifier(global.referentiel()?)).await {
             match line {
                 Ok(line) => eprintln!("{line}"),
                 Err(line) => eprintln!("attention : {line}"),

@@ -63,7 +63,7 @@ pub(super) async fn list(global: &Global, store: &Store, args: &ListArgs) -> Res
         None => None,
     };
     let occupation = match &args.occupation {
-        Some(m) => Some(occupation_id(&r, m)?),
+        Some(m) => Some(occupation_id(r, m)?),
         None => None,
     };
     let filter = PositionFilter {
@@ -113,10 +113,10 @@ pub(super) async fn list(global: &Global, store: &Store, args: &ListArgs) -> Res
 
 pub(super) async fn review(global: &Global, store: &Store, args: &ReviewArgs) -> Result<ExitCode> {
     let r = global.referentiel()?;
-    let occupation = occupation_id(&r, &args.occupation)?;
+    let occupation = occupation_id(r, &args.occupation)?;
     let p = position(store, &args.position).await?;
     let outcome = store
-        .review(p.id, &occupation, &args.reviewer, super::classifier(&r)?)
+        .review(p.id, &occupation, &args.reviewer, super::classifier(r)?)
         .await?;
     let before = outcome
         .review

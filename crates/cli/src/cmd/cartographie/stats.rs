@@ -16,7 +16,7 @@ pub(super) struct StatsArgs {
 
 pub(super) async fn stats(global: &Global, store: &Store, args: &StatsArgs) -> Result<ExitCode> {
     let r = global.referentiel()?;
-    let groups = metiers_web::groups::Groups::embedded(&r);
+    let groups = metiers_web::groups::Groups::embedded(r);
     let refs: Vec<metiers_store::dashboard::GroupRef<'_>> = groups
         .groups
         .iter()
@@ -27,7 +27,7 @@ pub(super) async fn stats(global: &Global, store: &Store, args: &StatsArgs) -> R
         })
         .collect();
     let counts = store.counts().await?;
-    let d = metiers_store::dashboard::build(&r, &counts, &refs);
+    let d = metiers_store::dashboard::build(r, &counts, &refs);
     if args.json {
         write_stdout(&(serde_json::to_string_pretty(&d)? + "\n"))?;
         return Ok(ExitCode::SUCCESS);
