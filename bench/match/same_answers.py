@@ -89,7 +89,8 @@ def main():
     sure = [i for i in differ if head(old[i])[1] != head(new[i])[1]]
     if differ:
         print(f"dont {len(first)} avec un autre premier métier et {len(sure)} dont « sûr » change")
-    for i in (first + [i for i in sure if i not in first] + differ)[:5]:
+    shown = list(dict.fromkeys(first + sure + differ))  # in that order, each once
+    for i in shown[:5]:
         print(f"  « {items[i][:70]} » : {head(old[i])} → {head(new[i])}")
     sys.exit(1 if differ else 0)
 
