@@ -57,6 +57,17 @@ pub fn metiers_ok(db: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// `metiers cartographie --db DB ARGS…`, which must succeed: what it said (standard error).
+pub fn metiers_said(db: &str, args: &[&str]) -> String {
+    let out = metiers(db, args);
+    let said = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        out.status.success(),
+        "metiers cartographie {args:?} : {said}"
+    );
+    said
+}
+
 /// Imports the real-shaped sample of the store's tests (6 positions, P001 to P006) into `db`.
 pub fn import_sample(db: &str) {
     let file = store_data("postes-excel-windows1252.csv");

@@ -300,12 +300,10 @@ impl Engine {
         }
         let q = self.analyse(text, Mode::Title);
         let mut scored = self.score(&q, learned);
-        if let Some(li) = decided {
-            self.decided_first(&mut scored, learned, li);
-        }
+        let decided = decided.is_some_and(|li| self.decided_first(&mut scored, learned, li));
         let certainty = scoring::certainty(
             TextKind::Title,
-            decided.is_some() || scoring::eligible(&q, &scored),
+            decided || scoring::eligible(&q, &scored),
             &scored,
         );
         let qe = std::cell::OnceCell::new();
@@ -321,8 +319,7 @@ impl Engine {
         MatchResult {
             query: text.to_owned(),
             // Confidence is about the first match: none when `top` is 0.
-            confident: (decided.is_some() || self.calibration.confident(&certainty))
-                && !matches.is_empty(),
+            confident: (decided || self.calibration.confident(&certainty)) && !matches.is_empty(),
             matches,
             title_line: None,
             set_aside: Vec::new(),

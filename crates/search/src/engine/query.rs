@@ -136,14 +136,9 @@ impl Engine {
         }
     }
 
-    /// Weight of a known stem as a query word; `None` when no fiche or entry knows it.
-    pub(super) fn weight_of(&self, stem: &str) -> Option<f32> {
-        self.known(stem).map(|k| k.weight)
-    }
-
     /// A known stem's weight as a query word, and whether a label has it (its weight is
     /// then the label one); `None` when no fiche or entry knows it.
-    fn known(&self, stem: &str) -> Option<Known> {
+    pub(super) fn known(&self, stem: &str) -> Option<Known> {
         if let Some(&weight) = self.label_idf.get(stem) {
             return Some(Known {
                 weight,
@@ -347,7 +342,7 @@ fn contains_word(text: &str, word: &str) -> bool {
 
 /// What [`Engine::known`] tells of a stem.
 #[derive(Debug, Clone, Copy)]
-struct Known {
+pub(super) struct Known {
     weight: f32,
     /// A label (title, other title, curated or repertory label) has the stem.
     in_labels: bool,

@@ -290,12 +290,18 @@ impl Engine {
     /// Puts first the occupation of learned title `li` of `learned` (the one a person
     /// decided for a title of this normalised form, [`Learned::decided`]) at full score, with
     /// the learned title as its evidence; the others keep their scores and order, after it.
-    pub(super) fn decided_first(&self, scored: &mut Vec<Scored>, learned: &Learned, li: usize) {
+    /// Whether it did: the answer is confident only then.
+    pub(super) fn decided_first(
+        &self,
+        scored: &mut Vec<Scored>,
+        learned: &Learned,
+        li: usize,
+    ) -> bool {
         let Some(occ) = learned.labels.get(li).map(|l| l.occ) else {
-            return;
+            return false;
         };
         let Some(at) = scored.iter().position(|s| s.occ == occ) else {
-            return;
+            return false;
         };
         let mut first = scored.remove(at);
         first.raw = 1.0;
@@ -307,6 +313,7 @@ impl Engine {
             complete: true,
         });
         scored.insert(0, first);
+        true
     }
 
     /// For each occupation, the mean over the text's segments of the best cosine between
@@ -503,7 +510,7 @@ impl Engine {
             };
             self.bm25.add(&s.stem, reading, &mut scores);
             // Typo tolerance on long words that the engine does not know.
-            if !s.fuzzy && s.stem.chars().count() >= 7 && self.weight_of(&s.stem).is_none() {
+            if !s.fuzzy && s.stem.chars().count() >= 7 && self.known(&s.stem).is_none() {
                 self.bm25.add_typo(&s.stem, &mut scores);
             }
         }
