@@ -153,12 +153,7 @@ async fn killing_the_server_during_reviews_keeps_every_acknowledged_one() {
     let occupations = occupations();
     for ws in backends(dir.path(), "kill_reviews") {
         let db = ws.url.clone();
-        let import = metiers(&db, &["import", file.to_str().expect("utf-8")]);
-        assert!(
-            import.status.success(),
-            "{}",
-            String::from_utf8_lossy(&import.stderr)
-        );
+        metiers_ok(&db, &["import", file.to_str().expect("utf-8")]);
         let mut server = Server::start(&db);
         let ids: Vec<i64> = position_ids(&server)
             .into_iter()
@@ -535,12 +530,7 @@ async fn a_full_disk_refuses_writes_in_french_and_loses_nothing() {
     let db = format!("sqlite://{}", file.display());
     let csv = dir.path().join("postes.csv");
     std::fs::write(&csv, positions_csv("D", 200)).expect("fichier");
-    let import = metiers(&db, &["import", csv.to_str().expect("utf-8")]);
-    assert!(
-        import.status.success(),
-        "{}",
-        String::from_utf8_lossy(&import.stderr)
-    );
+    metiers_ok(&db, &["import", csv.to_str().expect("utf-8")]);
     let mut server = Server::start(&db);
     let cookie = server.login("Alice Martin");
     let ids = position_ids(&server);

@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::{Answer, PgSchema, Server, TOKEN, check_history, metiers, positions_csv};
+use common::{Answer, PgSchema, Server, TOKEN, check_history, metiers_ok, positions_csv};
 use std::collections::BTreeMap;
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -99,12 +99,7 @@ fn restarting_postgresql_under_load_gives_clean_503s_then_service_again() {
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("postes.csv");
     std::fs::write(&file, positions_csv("PG", 200)).expect("fichier écrit");
-    let import = metiers(&db, &["import", file.to_str().expect("utf-8")]);
-    assert!(
-        import.status.success(),
-        "{}",
-        String::from_utf8_lossy(&import.stderr)
-    );
+    metiers_ok(&db, &["import", file.to_str().expect("utf-8")]);
     let mut server = Server::start(&db);
     let list = server.call("GET", "/api/v1/positions?limit=1000", None);
     let ids: Vec<i64> = list.json()["positions"]
