@@ -66,6 +66,10 @@ pub struct MatchResult {
     /// (for calibration; not part of the API's answer).
     #[serde(skip)]
     pub certainty: Certainty,
+    /// The first match is the occupation a person of the organisation decided for this very
+    /// title (a learned title of the same normalised form). Not part of the API's answer.
+    #[serde(skip)]
+    pub decided: bool,
 }
 
 impl MatchResult {

@@ -239,7 +239,7 @@ fn a_decided_title_is_matched_as_decided_whatever_its_writing() {
     ] {
         let r = e.match_learned(text, 3, &learned);
         assert_eq!(r.matches[0].id, id, "{text}: {r:?}");
-        assert!(r.confident, "{text}: {r:?}");
+        assert!(r.confident && r.decided, "{text}: {r:?}");
         assert_eq!(r.matches[0].evidence[0].kind, EvidenceKind::LearnedTitle);
         assert_eq!(r.matches[0].evidence[0].text, title);
         // The fiches' answer stays in sight, second.
@@ -252,7 +252,7 @@ fn a_decided_title_is_matched_as_decided_whatever_its_writing() {
         &learned,
     );
     assert!(
-        !(near.confident && near.matches[0].id == id),
+        !(near.confident && near.matches[0].id == id) && !near.decided,
         "a lesson decides its own title only: {near:?}"
     );
     // A decided title longer than a title is usually read is still the decided one.
@@ -266,7 +266,10 @@ fn a_decided_title_is_matched_as_decided_whatever_its_writing() {
     assert_eq!((&r.matches[0].id, r.confident), (&id, true), "{r:?}");
     // Unless the caller reads it as a long text (an ad, a CV): a decision is on a title.
     let r = e.match_mode(long_title, 3, &learned, Mode::Long);
-    assert!(!(r.confident && r.matches[0].id == id), "{r:?}");
+    assert!(
+        !(r.confident && r.matches[0].id == id) && !r.decided,
+        "{r:?}"
+    );
 }
 
 #[test]

@@ -18,6 +18,10 @@ pub struct Classification {
     /// Best first; the store keeps the first three.
     pub candidates: Vec<Candidate>,
     pub confident: bool,
+    /// The first candidate is what a person of the workspace decided for this very title
+    /// (a learned title of the same normalised form): what the HR columns say does not
+    /// demote it ([`crate::HrSignals`]).
+    pub decided: bool,
     /// What else than the text weighed on the suggestions, in French (one sentence each):
     /// the catégorie against the education level of the fiches, the ROME code through the
     /// crosswalk. Shown with the position.
@@ -152,6 +156,7 @@ impl Classifier for metiers_search::Engine {
                         })
                         .collect(),
                     confident: result.confident,
+                    decided: result.decided,
                     evidence: Vec::new(),
                 }
             })

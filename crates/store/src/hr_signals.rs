@@ -11,7 +11,8 @@
 //!   position) is lowered.
 //!
 //! When these change the first suggestion or lower it, the position is left to a person
-//! (not confident).
+//! (not confident). A title that a person of the workspace decided keeps its occupation
+//! first: the catégorie may only send it back to a person, with the reason.
 
 use crate::LearnedTitle;
 use crate::classify::{Candidate, Classification, Classifier, ClassifyInput, HrHints};
@@ -61,7 +62,11 @@ impl HrSignals {
     /// Adjusts one classification to what the HR columns say.
     pub fn apply(&self, hints: &HrHints, c: &mut Classification) {
         let first_before = c.candidates.first().map(|x| x.occupation_id.clone());
+        // A person's decision for this very title is not outweighed by a rule of thumb.
+        let decided = first_before.clone().filter(|_| c.decided);
         let mut unsure = false;
+        // The reason to look again is said once.
+        let mut told = false;
         if let Some(code) = &hints.rome {
             self.apply_code(code, false, c);
         }
@@ -82,6 +87,17 @@ impl HrSignals {
                 if let Some(edu) = edu
                     && far(cat, edu)
                 {
+                    if Some(&cand.occupation_id) == decided.as_ref() {
+                        c.evidence.push(format!(
+                            "{} : catégorie {cat}, recrutée {} ; « {} » ({}) a été décidé pour cet intitulé dans cet espace, mais son niveau d’études en est éloigné : le poste est à revoir.",
+                            capitalise(&source),
+                            recruitment(cat),
+                            self.title(&cand.occupation_id),
+                            edu.text
+                        ));
+                        (unsure, told) = (true, true);
+                        continue;
+                    }
                     cand.score *= FAR_LEVEL;
                     lowered.push(format!(
                         "« {} » ({})",
@@ -103,10 +119,16 @@ impl HrSignals {
             }
         }
         c.candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
+        if let Some(id) = &decided
+            && let Some(at) = c.candidates.iter().position(|x| &x.occupation_id == id)
+        {
+            let first = c.candidates.remove(at);
+            c.candidates.insert(0, first);
+        }
         c.candidates.truncate(KEPT.max(1));
         let first_after = c.candidates.first().map(|x| x.occupation_id.clone());
         if first_after != first_before || unsure {
-            if c.confident {
+            if c.confident && !told {
                 c.evidence.push(
                     "Le rapprochement sur l’intitulé seul était sûr, mais les colonnes RH le contredisent : le poste est à revoir."
                         .to_owned(),
@@ -225,6 +247,7 @@ mod tests {
                 .map(|_| Classification {
                     candidates: self.0.clone(),
                     confident: self.1,
+                    decided: false,
                     evidence: Vec::new(),
                 })
                 .collect()
@@ -295,6 +318,68 @@ mod tests {
         let c = classify(&s, &hints);
         assert_eq!(c.candidates[0].occupation_id, high.id.as_str());
         assert!(c.confident && c.evidence.is_empty(), "{:?}", c.evidence);
+    }
+
+    #[test]
+    fn a_decided_title_stays_first_whatever_the_category_but_goes_back_to_a_person() {
+        let r = metiers_referentiel::published().referentiel;
+        let high = r
+            .occupations
+            .iter()
+            .find(|o| o.education.as_ref().is_some_and(|e| e.min_level >= Some(5)))
+            .expect("a Bac+5 occupation");
+        let low = r
+            .occupations
+            .iter()
+            .find(|o| o.education.as_ref().is_none_or(|e| !far('C', e)))
+            .expect("an occupation within a catégorie C's reach");
+        let cands = vec![
+            Candidate {
+                occupation_id: high.id.to_string(),
+                score: 1.0,
+            },
+            Candidate {
+                occupation_id: low.id.to_string(),
+                score: 0.9,
+            },
+        ];
+        let k = Knowledge::shared().expect("embedded knowledge");
+        let decided = Classification {
+            candidates: cands,
+            confident: true,
+            decided: true,
+            evidence: Vec::new(),
+        };
+        let s = HrSignals::new(Arc::new(Fixed(Vec::new(), false)), Arc::new(r.clone()), k);
+        let hints = HrHints {
+            category: Some('C'),
+            category_source: Some("catégorie « C »".into()),
+            // A ROME code that names other occupations raises them, not above the decision.
+            rome: Some("M1805".into()),
+            esco: None,
+        };
+        let mut c = decided.clone();
+        s.apply(&hints, &mut c);
+        assert_eq!(c.candidates[0].occupation_id, high.id.as_str(), "{c:?}");
+        assert!(
+            !c.confident,
+            "the catégorie contradicts the decision: a person looks again"
+        );
+        let said: Vec<&String> = c.evidence.iter().filter(|e| e.contains("décidé")).collect();
+        assert_eq!(said.len(), 1, "{:?}", c.evidence);
+        assert!(said[0].contains(&high.title), "{said:?}");
+        assert!(
+            !c.evidence.iter().any(|e| e.contains("était sûr")),
+            "the reason is said once: {:?}",
+            c.evidence
+        );
+        // Without the decision, the same suggestions give way to the catégorie.
+        let mut c = Classification {
+            decided: false,
+            ..decided
+        };
+        s.apply(&hints, &mut c);
+        assert_ne!(c.candidates[0].occupation_id, high.id.as_str(), "{c:?}");
     }
 
     #[test]

@@ -316,14 +316,16 @@ impl Engine {
                 self.to_match(s, &q, qe, learned)
             })
             .collect();
+        // Both are about the first match: none when `top` is 0.
+        let decided = decided && !matches.is_empty();
         MatchResult {
             query: text.to_owned(),
-            // Confidence is about the first match: none when `top` is 0.
             confident: (decided || self.calibration.confident(&certainty)) && !matches.is_empty(),
             matches,
             title_line: None,
             set_aside: Vec::new(),
             certainty,
+            decided,
         }
     }
 
@@ -397,6 +399,7 @@ impl Engine {
             title_line: reading.title,
             set_aside: reading.set_aside,
             certainty,
+            decided: false,
         }
     }
 

@@ -113,6 +113,7 @@ impl Classifier for FakeClassifier {
                             score: 1.0,
                         }],
                         confident: true,
+                        decided: true,
                         evidence: Vec::new(),
                     };
                 }
@@ -124,6 +125,7 @@ impl Classifier for FakeClassifier {
                     Classification {
                         candidates: vec![c("concepteur-developpeur", 0.9), c("testeur", 0.3)],
                         confident: true,
+                        decided: false,
                         evidence: Vec::new(),
                     }
                 } else if k.contains("administrateur") {
@@ -133,12 +135,14 @@ impl Classifier for FakeClassifier {
                             0.8,
                         )],
                         confident: true,
+                        decided: false,
                         evidence: Vec::new(),
                     }
                 } else if k.contains("testeur") {
                     Classification {
                         candidates: vec![c("testeur", 0.85)],
                         confident: true,
+                        decided: false,
                         evidence: Vec::new(),
                     }
                 } else if k.contains("chef-de-projet") {
@@ -149,6 +153,7 @@ impl Classifier for FakeClassifier {
                             c("directeur-de-projets-si", 0.3),
                         ],
                         confident: false,
+                        decided: false,
                         evidence: Vec::new(),
                     }
                 } else {

@@ -179,6 +179,7 @@ mod tests {
             title_line: None,
             set_aside: Vec::new(),
             certainty: Default::default(),
+            decided: false,
         })
     }
 
