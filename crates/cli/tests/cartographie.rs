@@ -187,17 +187,19 @@ async fn a_key_rewrite_at_opening_is_said_and_its_titles_classified_again_by_ser
 
 /// The learning loop with the real matcher: a decision on a title, even one that contradicts
 /// the fiches, is proposed at once to the unreviewed positions of the same normalised title,
-/// and removing the lesson gives them the fiches' answer again.
+/// and removing the lesson gives them the fiches' answer again. A position whose catégorie is
+/// far from the decided occupation's education keeps the decision first, sent back to review.
 #[tokio::test]
 async fn a_review_proposes_its_decision_to_the_positions_of_the_same_title() {
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("parc.csv");
     std::fs::write(
         &file,
-        "Identifiant;Intitulé du poste\r\n\
-         C1;Gestionnaire de parc informatique\r\n\
-         C2;GESTIONNAIRE DE PARC INFORMATIQUE\r\n\
-         C3;Gestionnaire du parc informatique et de la téléphonie\r\n",
+        "Identifiant;Intitulé du poste;Catégorie\r\n\
+         C1;Gestionnaire de parc informatique;\r\n\
+         C2;GESTIONNAIRE DE PARC INFORMATIQUE;\r\n\
+         C3;Gestionnaire du parc informatique et de la téléphonie;\r\n\
+         C4;Gestionnaire de parc informatique;C\r\n",
     )
     .expect("file written");
     for ws in backends(dir.path(), "lesson") {
@@ -209,7 +211,7 @@ async fn a_review_proposes_its_decision_to_the_positions_of_the_same_title() {
 
         let said = metiers_said(&db, &["review", "C1", "testeur", "--reviewer", "Alice"]);
         assert!(
-            said.contains("1 autre(s) poste(s) non relu(s) de même intitulé rapproché(s) de nouveau : cette décision leur est proposée"),
+            said.contains("2 autre(s) poste(s) non relu(s) de même intitulé rapproché(s) de nouveau : cette décision leur est proposée"),
             "{}: {said}",
             ws.kind()
         );
@@ -217,6 +219,15 @@ async fn a_review_proposes_its_decision_to_the_positions_of_the_same_title() {
         assert_eq!(
             held(&after, "C2"),
             (Some("testeur".to_owned()), "proposed"),
+            "{}",
+            ws.kind()
+        );
+        // The testeur is recruited at Bac + 2, far from a catégorie C: the decision stays
+        // first (the fiches' technicien poste de travail, within reach, would pass it), and a
+        // person looks again.
+        assert_eq!(
+            held(&after, "C4"),
+            (Some("testeur".to_owned()), "to_review"),
             "{}",
             ws.kind()
         );
