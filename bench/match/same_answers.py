@@ -4,10 +4,11 @@ sets: the titles and ads of data/eval/dev.jsonl and pep-dev.jsonl, the titles an
 data/eval/public-it-posts.jsonl (texts with their line breaks, which `metiers match --input`
 cannot carry). Each binary serves on its own port (`metiers serve --db aucune`, no match cache)
 and gets every text as POST /api/v1/match with top 5; the script prints how many answers
-differ, how many of them change the first occupation or « confident », and the first few.
+differ, how many of them change the first occupation or « confident », and the first SHOWN
+of them (5 by default; those that change the first occupation, then « confident », first).
 Exit status 1 when any answer differs.
 
-    python3 bench/match/same_answers.py OLD_BINARY NEW_BINARY
+    python3 bench/match/same_answers.py OLD_BINARY NEW_BINARY [SHOWN]
 """
 import hashlib
 import http.client
@@ -63,12 +64,13 @@ def answers(port, items):
 
 
 def main():
-    if len(sys.argv) != 3:
-        sys.exit("usage : python3 bench/match/same_answers.py ANCIEN_BINAIRE NOUVEAU_BINAIRE")
+    if len(sys.argv) not in (3, 4) or (len(sys.argv) == 4 and not sys.argv[3].isdigit()):
+        sys.exit("usage : python3 bench/match/same_answers.py ANCIEN_BINAIRE NOUVEAU_BINAIRE [NOMBRE_MONTRÉ]")
+    shown_max = int(sys.argv[3]) if len(sys.argv) == 4 else 5
     items = texts()
     results = []
     with tempfile.TemporaryDirectory() as work:
-        for i, binary in enumerate(sys.argv[1:]):
+        for i, binary in enumerate(sys.argv[1:3]):
             proc = serve(os.path.abspath(binary), 18_620 + i, work)
             try:
                 results.append(answers(18_620 + i, items))
@@ -90,7 +92,7 @@ def main():
     if differ:
         print(f"dont {len(first)} avec un autre premier métier et {len(sure)} dont « sûr » change")
     shown = list(dict.fromkeys(first + sure + differ))  # in that order, each once
-    for i in shown[:5]:
+    for i in shown[:shown_max]:
         print(f"  « {items[i][:70]} » : {head(old[i])} → {head(new[i])}")
     sys.exit(1 if differ else 0)
 
