@@ -104,8 +104,8 @@ impl Calibration {
     /// they are never confident.
     pub const FITTED: Calibration = Calibration {
         title: Threshold {
-            score: 0.3,
-            margin: 0.08,
+            score: 0.4,
+            margin: 0.04,
         },
         ad: Threshold {
             score: 0.5,
