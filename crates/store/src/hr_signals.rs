@@ -233,6 +233,7 @@ fn capitalise(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use metiers_referentiel::Occupation;
 
     struct Fixed(Vec<Candidate>, bool);
 
@@ -263,6 +264,34 @@ mod tests {
         )
     }
 
+    /// A Bac+5 occupation (far from a catégorie C) and one within a catégorie C's reach,
+    /// suggested in that order with scores `high` and `low`.
+    fn bac5_then_within_c(
+        r: &Referentiel,
+        high: f32,
+        low: f32,
+    ) -> (&Occupation, &Occupation, Vec<Candidate>) {
+        let far_one = r
+            .occupations
+            .iter()
+            .find(|o| o.education.as_ref().is_some_and(|e| e.min_level >= Some(5)))
+            .expect("a Bac+5 occupation");
+        let near_one = r
+            .occupations
+            .iter()
+            .find(|o| o.education.as_ref().is_none_or(|e| !far('C', e)))
+            .expect("an occupation within a catégorie C's reach");
+        let candidate = |o: &Occupation, score| Candidate {
+            occupation_id: o.id.to_string(),
+            score,
+        };
+        (
+            far_one,
+            near_one,
+            vec![candidate(far_one, high), candidate(near_one, low)],
+        )
+    }
+
     fn classify(s: &HrSignals, hints: &HrHints) -> Classification {
         let input = ClassifyInput {
             title: "Poste",
@@ -275,26 +304,7 @@ mod tests {
     #[test]
     fn a_category_c_position_lowers_a_bac_plus_5_occupation() {
         let r = metiers_referentiel::published().referentiel;
-        let high = r
-            .occupations
-            .iter()
-            .find(|o| o.education.as_ref().is_some_and(|e| e.min_level >= Some(5)))
-            .expect("a Bac+5 occupation");
-        let low = r
-            .occupations
-            .iter()
-            .find(|o| o.education.as_ref().is_none_or(|e| !far('C', e)))
-            .expect("an occupation within a catégorie C's reach");
-        let cands = vec![
-            Candidate {
-                occupation_id: high.id.to_string(),
-                score: 0.8,
-            },
-            Candidate {
-                occupation_id: low.id.to_string(),
-                score: 0.7,
-            },
-        ];
+        let (high, low, cands) = bac5_then_within_c(&r, 0.8, 0.7);
         let (s, _) = signals(cands, true);
         let hints = HrHints {
             category: Some('C'),
@@ -323,34 +333,15 @@ mod tests {
     #[test]
     fn a_decided_title_stays_first_whatever_the_category_but_goes_back_to_a_person() {
         let r = metiers_referentiel::published().referentiel;
-        let high = r
-            .occupations
-            .iter()
-            .find(|o| o.education.as_ref().is_some_and(|e| e.min_level >= Some(5)))
-            .expect("a Bac+5 occupation");
-        let low = r
-            .occupations
-            .iter()
-            .find(|o| o.education.as_ref().is_none_or(|e| !far('C', e)))
-            .expect("an occupation within a catégorie C's reach");
-        let cands = vec![
-            Candidate {
-                occupation_id: high.id.to_string(),
-                score: 1.0,
-            },
-            Candidate {
-                occupation_id: low.id.to_string(),
-                score: 0.9,
-            },
-        ];
-        let k = Knowledge::shared().expect("embedded knowledge");
+        let (high, _, cands) = bac5_then_within_c(&r, 1.0, 0.9);
         let decided = Classification {
             candidates: cands,
             confident: true,
             decided: true,
             evidence: Vec::new(),
         };
-        let s = HrSignals::new(Arc::new(Fixed(Vec::new(), false)), Arc::new(r.clone()), k);
+        // `apply` is given the decision directly: the wrapped classifier is not asked.
+        let (s, _) = signals(Vec::new(), false);
         let hints = HrHints {
             category: Some('C'),
             category_source: Some("catégorie « C »".into()),
