@@ -345,7 +345,8 @@ mod tests {
         let hints = HrHints {
             category: Some('C'),
             category_source: Some("catégorie « C »".into()),
-            // A ROME code that names other occupations raises them, not above the decision.
+            // A ROME code that names another occupation (M1805: the concepteur-développeur) brings
+            // it in, below the decision.
             rome: Some("M1805".into()),
             esco: None,
         };
