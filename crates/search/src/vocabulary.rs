@@ -22,6 +22,10 @@ pub struct Vocabulary {
     /// Words of job ads that say nothing about the occupation ("H/F", "nous recherchons").
     #[serde(default)]
     pub boilerplate: Vec<BoilerplateEntry>,
+    /// Words that name a unit of an organisation (« service », « bureau »): a title whose
+    /// head word is followed by one names the head of that unit.
+    #[serde(default)]
+    pub unit: Vec<UnitEntry>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -66,6 +70,18 @@ pub struct OutsideEntry {
 #[serde(deny_unknown_fields)]
 pub struct BoilerplateEntry {
     pub words: Vec<String>,
+    pub why: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitEntry {
+    /// The words naming a unit (`service`, `bureau`).
+    pub words: Vec<String>,
+    /// First words of the titles of occupations that manage a unit (`responsable`): their
+    /// labels may name the head of a unit they do not spell out.
+    #[serde(default)]
+    pub managers: Vec<String>,
     pub why: String,
 }
 

@@ -450,6 +450,35 @@ fn a_partial_hit_on_a_label_is_never_confident_on_its_own() {
     }
 }
 
+/// « Chef de service … », « Chef de bureau … » name the head of a unit: a label that takes
+/// the head word without the unit (« chef de projet ») is never sure of them, while the
+/// occupations that manage units keep their titles, and a project lead stays one.
+#[test]
+fn the_head_of_a_unit_is_not_surely_a_project_lead() {
+    for text in [
+        "Chef de service Applications et projets",
+        "Chef de section projets innovants",
+        "Chef de pôle projets numériques",
+    ] {
+        let r = engine().match_text(text, 3);
+        let lead = r.matches.first().map(|m| m.id.as_str()) == Some(PROJECT_LEAD);
+        assert!(!(lead && r.confident), "« {text} »: {r:?}");
+    }
+    for (text, id) in [
+        ("Chef de projet applications", PROJECT_LEAD),
+        (
+            "Responsable du service exploitation",
+            "responsable-d-exploitation",
+        ),
+    ] {
+        let r = engine().match_text(text, 3);
+        assert_eq!(r.matches[0].id.as_str(), id, "« {text} »");
+        assert!(r.confident, "« {text} »: {r:?}");
+    }
+}
+
+const PROJECT_LEAD: &str = "chef-de-projet-maitrise-d-oeuvre-si";
+
 #[test]
 fn repertory_labels_are_evidence_that_says_where_they_come_from() {
     let r = engine().match_text("Chargé / Chargée de mise en exploitation informatique", 3);

@@ -18,7 +18,7 @@ use super::{Act, Engine, Heading, Occ, query};
 use crate::analysis::{self, Expander, Expansion, Words};
 use crate::bm25::Bm25Table;
 use crate::repertories::RepertoryLabel;
-use crate::vocabulary::Vocabulary;
+use crate::vocabulary::{UnitEntry, Vocabulary};
 use crate::{EvidenceKind, SearchError};
 
 /// What an engine keeps for another built from the same edition and vocabulary: the
@@ -81,6 +81,7 @@ impl Engine {
             .map(|t| stems_of(t))
             .filter(|s| !s.is_empty())
             .collect();
+        let Units { units, manages } = units(vocabulary, &occs, &stems_of);
         let Weights {
             label_idf,
             label_index,
@@ -125,6 +126,8 @@ impl Engine {
             occs,
             labels,
             outside,
+            units,
+            manages,
             words: words.into_inner(),
             expander,
             label_idf,
@@ -304,6 +307,35 @@ fn repertory_labels(
 }
 
 /// The weights of words, computed once (see [`word_weights`]).
+/// The vocabulary's units of an organisation, read for the engine.
+struct Units {
+    /// The stems of the words naming a unit.
+    units: Vec<String>,
+    /// Per occupation: whether its title begins with a word of a manager.
+    manages: Vec<bool>,
+}
+
+/// Phase 2d: the stems of the units and which occupations manage one.
+fn units(vocabulary: &Vocabulary, occs: &[Occ], stems_of: &dyn Fn(&str) -> Vec<String>) -> Units {
+    let first = |text: &str| stems_of(text).into_iter().next();
+    // The first stem of each word that `pick` lists in the units' entries.
+    let stems = |pick: fn(&UnitEntry) -> &[String]| -> Vec<String> {
+        vocabulary
+            .unit
+            .iter()
+            .flat_map(|u| pick(u).iter())
+            .filter_map(|w| first(w))
+            .collect()
+    };
+    let units = stems(|u| &u.words);
+    let managers = stems(|u| &u.managers);
+    let manages = occs
+        .iter()
+        .map(|o| first(&o.title).is_some_and(|s| managers.contains(&s)))
+        .collect();
+    Units { units, manages }
+}
+
 struct Weights {
     label_idf: FxHashMap<String, f32>,
     label_index: FxHashMap<String, Vec<(u32, u16)>>,

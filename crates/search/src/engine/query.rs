@@ -28,6 +28,9 @@ pub(super) struct QStem {
 pub(super) struct Analysed {
     pub(super) stems: Vec<QStem>,
     pub(super) head: Option<usize>,
+    /// The unit of an organisation named right after the head word (« Chef de *service* »),
+    /// as an index of `stems`: the title names the head of that unit.
+    pub(super) unit: Option<usize>,
     pub(super) long: bool,
     pub(super) outside: bool,
     /// Long texts: the stem ids of each segment (sentence, bullet).
@@ -113,6 +116,12 @@ impl Engine {
             });
         }
         let head = stems.iter().position(|s| s.title_word);
+        let unit = head.and_then(|h| {
+            let next = stems[h].pos + 1;
+            stems
+                .iter()
+                .position(|s| s.pos == next && self.units.contains(&s.stem))
+        });
         let folded = analysis::fold(text);
         let outside = self.outside_forms.found_in(&folded)
             || (!long
@@ -128,6 +137,7 @@ impl Engine {
         Analysed {
             stems,
             head,
+            unit,
             long,
             outside,
             segments,

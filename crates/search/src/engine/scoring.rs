@@ -485,6 +485,16 @@ impl Engine {
                     (lo.min(s.pos), hi.max(s.pos))
                 });
             let scattered = count > 1 && hi - lo > count;
+            // A title naming the head of a unit (« Chef de service … ») is not named by a
+            // label that takes its head word without the unit (« chef de projet »), unless
+            // the occupation manages units itself.
+            let unbound = q.unit.is_some_and(|u| {
+                l.stems.len() > 1
+                    && head_bonus == 1.0
+                    && !is_matched(u)
+                    && !self.manages.get(l.occ).copied().unwrap_or(false)
+            });
+            let scattered = scattered || unbound;
             weak = head_only < 1.0 || scattered;
             let head_only = head_only * if scattered { tune::SCATTERED } else { 1.0 };
             lab_cov * (0.3 + 0.7 * q_cov) * head_bonus * head_only
