@@ -477,6 +477,29 @@ fn the_head_of_a_unit_is_not_surely_a_project_lead() {
     }
 }
 
+/// « DSI » names the director in a title of its own (« DSI », « DSI adjoint »), and the
+/// department after another role (« Technicien DSI », « Chef de projet DSI »): there the
+/// director is never a sure answer.
+#[test]
+fn a_managers_abbreviation_after_another_role_names_the_department() {
+    const CIO: &str = "directeur-des-systemes-d-information";
+    for text in [
+        "Chef de projet DSI",
+        "Technicien DSI",
+        "Développeur DSI",
+        "Architecte DSI",
+    ] {
+        let r = engine().match_text(text, 3);
+        let cio = r.matches.first().map(|m| m.id.as_str()) == Some(CIO);
+        assert!(!(cio && r.confident), "« {text} »: {r:?}");
+    }
+    for text in ["DSI", "DSI adjoint", "Directeur DSI"] {
+        let r = engine().match_text(text, 3);
+        assert_eq!(r.matches[0].id.as_str(), CIO, "« {text} »");
+        assert!(r.confident, "« {text} »: {r:?}");
+    }
+}
+
 const PROJECT_LEAD: &str = "chef-de-projet-maitrise-d-oeuvre-si";
 
 #[test]

@@ -473,6 +473,22 @@ impl Engine {
             } else {
                 0.85
             };
+            // The one-word name of a manager (« DSI ») after another role's head word names
+            // the manager's unit, the department: « Technicien DSI », « Chef de projet DSI ».
+            if head_bonus < 1.0
+                && l.kind == EvidenceKind::Vocabulary
+                && self.manages.get(l.occ).copied().unwrap_or(false)
+                && !l.text.contains(char::is_whitespace)
+                && q.head.is_some_and(|h| {
+                    let first = found.iter().filter_map(|&(_, qi)| q.stems.get(qi));
+                    first
+                        .map(|s| s.pos)
+                        .min()
+                        .is_some_and(|lo| q.stems[h].pos < lo)
+                })
+            {
+                return None;
+            }
             // Only the head of a longer label (« Opérateur » of « Opérateur d’exploitation »)
             // is weak evidence: heads are the generic words of titles.
             let head_only = l.stems.len() > 1 && count == 1 && matched_head;
