@@ -105,7 +105,7 @@ impl Calibration {
     pub const FITTED: Calibration = Calibration {
         title: Threshold {
             score: 0.4,
-            margin: 0.04,
+            margin: 0.0,
         },
         ad: Threshold {
             score: 0.5,

@@ -29,7 +29,7 @@ pub(super) struct Analysed {
     pub(super) stems: Vec<QStem>,
     pub(super) head: Option<usize>,
     /// The unit of an organisation named right after the head word (« Chef de *service* »),
-    /// as an index of `stems`: the title names the head of that unit.
+    /// as an index of `stems` (titles only): the title names the head of that unit.
     pub(super) unit: Option<usize>,
     pub(super) long: bool,
     pub(super) outside: bool,
@@ -57,6 +57,8 @@ impl Engine {
         // Stem → its index in `stems` (which holds each stem once): a long text's hundreds of
         // stems are found without a scan of the list per word; a title's few are scanned.
         let mut index: FxHashMap<String, usize> = FxHashMap::default();
+        // Titles: the index in `stems` of each token, in order.
+        let mut seq: Vec<usize> = Vec::new();
         let find = |stems: &[QStem], index: &FxHashMap<String, usize>, stem: &str| {
             if long {
                 index.get(stem).copied()
@@ -74,6 +76,8 @@ impl Engine {
                 stems[qi].tf += 1;
                 if long {
                     tokens.push((t.from, qi, id));
+                } else {
+                    seq.push(qi);
                 }
                 continue;
             }
@@ -94,11 +98,15 @@ impl Engine {
                 stems[qi].tf += 1;
                 if long {
                     tokens.push((t.from, qi, id));
+                } else {
+                    seq.push(qi);
                 }
                 continue;
             }
             if long {
                 tokens.push((t.from, stems.len(), id));
+            } else {
+                seq.push(stems.len());
             }
             let weight = known.map_or(tune::UNKNOWN, |k| k.weight) * if fuzzy { 0.7 } else { 1.0 };
             if long {
@@ -116,11 +124,14 @@ impl Engine {
             });
         }
         let head = stems.iter().position(|s| s.title_word);
+        // The word after the head word and its repeats (« Chef / Cheffe d’équipe »).
         let unit = head.and_then(|h| {
-            let next = stems[h].pos + 1;
-            stems
-                .iter()
-                .position(|s| s.pos == next && self.units.contains(&s.stem))
+            let mut p = stems[h].pos;
+            while seq.get(p + 1) == Some(&h) {
+                p += 1;
+            }
+            let next = *seq.get(p + 1)?;
+            self.units.contains(&stems[next].stem).then_some(next)
         });
         let folded = analysis::fold(text);
         let outside = self.outside_forms.found_in(&folded)

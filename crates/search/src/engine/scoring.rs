@@ -501,15 +501,15 @@ impl Engine {
                     (lo.min(s.pos), hi.max(s.pos))
                 });
             let scattered = count > 1 && hi - lo > count;
-            // A title naming the head of a unit (« Chef de service … ») is not named by a
-            // label that takes its head word without the unit (« chef de projet »), unless
-            // the occupation manages units itself.
-            let unbound = q.unit.is_some_and(|u| {
-                l.stems.len() > 1
-                    && head_bonus == 1.0
-                    && !is_matched(u)
-                    && !self.manages.get(l.occ).copied().unwrap_or(false)
-            });
+            // A title naming the head of a unit (« Chef de service … », « Chef d’équipe … »)
+            // names a manager: a label that takes its head word is weak evidence for an
+            // occupation that manages no unit, whether it leaves the unit aside (« chef de
+            // projet ») or names it (a repertory's « Chef d’équipe de help desk », filed
+            // with the technicians).
+            let unbound = q.unit.is_some()
+                && l.stems.len() > 1
+                && head_bonus == 1.0
+                && !self.manages.get(l.occ).copied().unwrap_or(false);
             let scattered = scattered || unbound;
             weak = head_only < 1.0 || scattered;
             let head_only = head_only * if scattered { tune::SCATTERED } else { 1.0 };
