@@ -464,14 +464,20 @@ fn the_head_of_a_unit_is_not_surely_a_project_lead() {
         let lead = r.matches.first().map(|m| m.id.as_str()) == Some(PROJECT_LEAD);
         assert!(!(lead && r.confident), "« {text} »: {r:?}");
     }
-    // ROME files this appellation with the workstation technicians (I1401); the title
-    // names a manager, in a doubled form whose repeated head word must not hide the unit.
-    let help_desk = "Chef / Cheffe d'équipe de help desk en informatique";
-    let r = engine().match_text(help_desk, 3);
-    assert!(
-        !r.confident || manages(r.matches[0].id.as_str()),
-        "« {help_desk} »: {r:?}"
-    );
+    // A unit head is a manager: only an occupation that manages is surely it. ROME files
+    // the first with the workstation technicians (I1401), in a doubled form whose repeated
+    // head word must not hide the unit; the second took the urbaniste's words.
+    for text in [
+        "Chef / Cheffe d'équipe de help desk en informatique",
+        "Chef de la cellule urbanisation des systèmes d'information",
+        "Chef d'équipe développement",
+    ] {
+        let r = engine().match_text(text, 3);
+        assert!(
+            !r.confident || manages(r.matches[0].id.as_str()),
+            "« {text} »: {r:?}"
+        );
+    }
     for (text, id) in [
         ("Chef de projet applications", PROJECT_LEAD),
         (

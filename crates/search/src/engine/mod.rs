@@ -235,8 +235,7 @@ impl Engine {
     ) -> (HashMap<&str, f32>, Option<&str>) {
         let q = self.analyse(text, Mode::Title);
         let scored = self.score(&q, &Learned::default());
-        let certainty =
-            scoring::certainty(TextKind::Title, scoring::eligible(&q, &scored), &scored);
+        let certainty = scoring::certainty(TextKind::Title, self.eligible(&q, &scored), &scored);
         let sure = Calibration {
             title: *sure,
             ..Calibration::FITTED
@@ -307,7 +306,7 @@ impl Engine {
         let decided = decided.is_some_and(|li| self.decided_first(&mut scored, learned, li));
         let certainty = scoring::certainty(
             TextKind::Title,
-            decided || scoring::eligible(&q, &scored),
+            decided || self.eligible(&q, &scored),
             &scored,
         );
         let qe = std::cell::OnceCell::new();
@@ -352,7 +351,7 @@ impl Engine {
         let (scored, kind, eligible) = match &tq {
             Some(tq) => {
                 let title_scored = self.score(tq, extra);
-                let title_eligible = scoring::eligible(tq, &title_scored);
+                let title_eligible = self.eligible(tq, &title_scored);
                 let title_first = title_scored.first().map(|s| s.occ());
                 let body_first = body_scored.first().map(|s| s.occ());
                 let (combined, labels) = self.combine(body_scored, title_scored);
@@ -367,7 +366,7 @@ impl Engine {
                 (combined, TextKind::Ad, eligible)
             }
             None => {
-                let eligible = scoring::eligible(&body, &body_scored);
+                let eligible = self.eligible(&body, &body_scored);
                 (body_scored, TextKind::Long, eligible)
             }
         };

@@ -153,27 +153,35 @@ impl Scored {
     }
 }
 
-/// Whether the first of `scored` (best first) is of a kind that can be sure at all; the
-/// calibrated thresholds of score and lead decide the rest ([`crate::Calibration`]).
-pub(super) fn eligible(q: &Analysed, scored: &[Scored]) -> bool {
-    // A title is matched surely only when the label that matched explains it, whole (a
-    // partial hit on a label is never sure on its own), and no other occupation has a
-    // complete label that explains more of it (« chef de projet utilisateurs » names the
-    // MOA more fully than « chef de projet » names the MOE).
-    let explains = q.long
-        || scored
-            .first()
-            .and_then(|s| s.label.as_ref())
-            .is_some_and(|h| {
-                h.explained >= tune::CONFIDENT_EXPLAINED
-                    && !h.weak
-                    && h.complete
-                    && !scored[1..]
-                        .iter()
-                        .filter_map(|s| s.label.as_ref())
-                        .any(|o| o.complete && !o.weak && o.explained >= h.explained - 0.01)
-            });
-    !q.outside && explains && scored.first().is_some_and(|s| s.raw > 0.0)
+impl Engine {
+    /// Whether the first of `scored` (best first) is of a kind that can be sure at all; the
+    /// calibrated thresholds of score and lead decide the rest ([`crate::Calibration`]).
+    pub(super) fn eligible(&self, q: &Analysed, scored: &[Scored]) -> bool {
+        // A title is matched surely only when the label that matched explains it, whole (a
+        // partial hit on a label is never sure on its own), and no other occupation has a
+        // complete label that explains more of it (« chef de projet utilisateurs » names
+        // the MOA more fully than « chef de projet » names the MOE).
+        let explains = q.long
+            || scored
+                .first()
+                .and_then(|s| s.label.as_ref())
+                .is_some_and(|h| {
+                    h.explained >= tune::CONFIDENT_EXPLAINED
+                        && !h.weak
+                        && h.complete
+                        && !scored[1..]
+                            .iter()
+                            .filter_map(|s| s.label.as_ref())
+                            .any(|o| o.complete && !o.weak && o.explained >= h.explained - 0.01)
+                });
+        // A title naming the head of a unit (« Chef de la cellule architecture ») names a
+        // manager: only an occupation that manages units is surely it.
+        let manager = q.unit.is_none()
+            || scored
+                .first()
+                .is_some_and(|s| self.manages.get(s.occ).copied().unwrap_or(false));
+        !q.outside && explains && manager && scored.first().is_some_and(|s| s.raw > 0.0)
+    }
 }
 
 /// How sure the first of `scored` is, before the calibrated thresholds.
