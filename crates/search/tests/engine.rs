@@ -455,15 +455,14 @@ fn a_partial_hit_on_a_label_is_never_confident_on_its_own() {
 /// occupations that manage units keep their titles, and a project lead stays one.
 #[test]
 fn the_head_of_a_unit_is_not_surely_a_project_lead() {
-    for text in [
-        "Chef de service Applications et projets",
-        "Chef de section projets innovants",
-        "Chef de pôle projets numériques",
-    ] {
-        let r = engine().match_text(text, 3);
-        let lead = r.matches.first().map(|m| m.id.as_str()) == Some(PROJECT_LEAD);
-        assert!(!(lead && r.confident), "« {text} »: {r:?}");
-    }
+    never_surely(
+        PROJECT_LEAD,
+        &[
+            "Chef de service Applications et projets",
+            "Chef de section projets innovants",
+            "Chef de pôle projets numériques",
+        ],
+    );
     // A unit head is a manager: only an occupation that manages is surely it. ROME files
     // the first with the workstation technicians (I1401), in a doubled form whose repeated
     // head word must not hide the unit; the second took the urbaniste's words.
@@ -497,16 +496,15 @@ fn the_head_of_a_unit_is_not_surely_a_project_lead() {
 #[test]
 fn a_managers_abbreviation_after_another_role_names_the_department() {
     const CIO: &str = "directeur-des-systemes-d-information";
-    for text in [
-        "Chef de projet DSI",
-        "Technicien DSI",
-        "Développeur DSI",
-        "Architecte DSI",
-    ] {
-        let r = engine().match_text(text, 3);
-        let cio = r.matches.first().map(|m| m.id.as_str()) == Some(CIO);
-        assert!(!(cio && r.confident), "« {text} »: {r:?}");
-    }
+    never_surely(
+        CIO,
+        &[
+            "Chef de projet DSI",
+            "Technicien DSI",
+            "Développeur DSI",
+            "Architecte DSI",
+        ],
+    );
     for text in ["DSI", "DSI adjoint", "Directeur DSI"] {
         let r = engine().match_text(text, 3);
         assert_eq!(r.matches[0].id.as_str(), CIO, "« {text} »");
@@ -515,6 +513,15 @@ fn a_managers_abbreviation_after_another_role_names_the_department() {
 }
 
 const PROJECT_LEAD: &str = "chef-de-projet-maitrise-d-oeuvre-si";
+
+/// Asserts that none of `texts` is matched surely to occupation `id`.
+fn never_surely(id: &str, texts: &[&str]) {
+    for text in texts {
+        let r = engine().match_text(text, 3);
+        let first = r.matches.first().map(|m| m.id.as_str()) == Some(id);
+        assert!(!(first && r.confident), "« {text} »: {r:?}");
+    }
+}
 
 /// Whether an occupation manages a unit (its title begins so).
 fn manages(id: &str) -> bool {

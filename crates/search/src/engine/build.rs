@@ -306,7 +306,6 @@ fn repertory_labels(
     }
 }
 
-/// The weights of words, computed once (see [`word_weights`]).
 /// The vocabulary's units of an organisation, read for the engine.
 struct Units {
     /// The stems of the words naming a unit.
@@ -336,6 +335,7 @@ fn units(vocabulary: &Vocabulary, occs: &[Occ], stems_of: &dyn Fn(&str) -> Vec<S
     Units { units, manages }
 }
 
+/// The weights of words, computed once (see [`word_weights`]).
 struct Weights {
     label_idf: FxHashMap<String, f32>,
     label_index: FxHashMap<String, Vec<(u32, u16)>>,

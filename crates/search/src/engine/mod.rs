@@ -61,7 +61,8 @@ pub struct Engine {
     outside: Vec<Vec<String>>,
     /// Stems of the words naming a unit of an organisation (vocabulary `[[unit]]`).
     units: Vec<String>,
-    /// Per occupation: whether it manages a unit (its title begins with a manager's word).
+    /// Per occupation: whether it manages a unit (its title begins with a manager's word);
+    /// read through [`Engine::manages`].
     manages: Vec<bool>,
     /// The analysis chain, with the stems of the words of the edition and the labels.
     words: crate::analysis::Words,

@@ -28,9 +28,9 @@ pub(super) struct QStem {
 pub(super) struct Analysed {
     pub(super) stems: Vec<QStem>,
     pub(super) head: Option<usize>,
-    /// The unit of an organisation named right after the head word (« Chef de *service* »),
-    /// as an index of `stems` (titles only): the title names the head of that unit.
-    pub(super) unit: Option<usize>,
+    /// Titles: whether a unit of an organisation is named right after the head word
+    /// (« Chef de *service* »): the title names the head of that unit, a manager.
+    pub(super) unit_head: bool,
     pub(super) long: bool,
     pub(super) outside: bool,
     /// Long texts: the stem ids of each segment (sentence, bullet).
@@ -125,13 +125,13 @@ impl Engine {
         }
         let head = stems.iter().position(|s| s.title_word);
         // The word after the head word and its repeats (« Chef / Cheffe d’équipe »).
-        let unit = head.and_then(|h| {
+        let unit_head = head.is_some_and(|h| {
             let mut p = stems[h].pos;
             while seq.get(p + 1) == Some(&h) {
                 p += 1;
             }
-            let next = *seq.get(p + 1)?;
-            self.units.contains(&stems[next].stem).then_some(next)
+            seq.get(p + 1)
+                .is_some_and(|&next| self.units.contains(&stems[next].stem))
         });
         let folded = analysis::fold(text);
         let outside = self.outside_forms.found_in(&folded)
@@ -148,7 +148,7 @@ impl Engine {
         Analysed {
             stems,
             head,
-            unit,
+            unit_head,
             long,
             outside,
             segments,

@@ -176,11 +176,13 @@ impl Engine {
                 });
         // A title naming the head of a unit (« Chef de la cellule architecture ») names a
         // manager: only an occupation that manages units is surely it.
-        let manager = q.unit.is_none()
-            || scored
-                .first()
-                .is_some_and(|s| self.manages.get(s.occ).copied().unwrap_or(false));
+        let manager = !q.unit_head || scored.first().is_some_and(|s| self.manages(s.occ));
         !q.outside && explains && manager && scored.first().is_some_and(|s| s.raw > 0.0)
+    }
+
+    /// Whether occupation `occ` manages a unit (vocabulary `[[unit]]`, `managers`).
+    fn manages(&self, occ: usize) -> bool {
+        self.manages.get(occ).copied().unwrap_or(false)
     }
 }
 
@@ -473,27 +475,24 @@ impl Engine {
                 0.0
             };
             // The label's first stem is the query's head word (query stems are distinct).
-            let head_bonus = if q
+            let takes_head = q
                 .head
-                .is_some_and(|h| found.iter().any(|&(k, qi)| k == 0 && qi == h))
-            {
-                1.0
-            } else {
-                0.85
-            };
+                .is_some_and(|h| found.iter().any(|&(k, qi)| k == 0 && qi == h));
+            let head_bonus = if takes_head { 1.0 } else { 0.85 };
+            // Where the label's words are in the query (`count` > 0: at least one is).
+            let (lo, hi) = found
+                .iter()
+                .filter_map(|&(_, qi)| q.stems.get(qi))
+                .fold((usize::MAX, 0), |(lo, hi), s| {
+                    (lo.min(s.pos), hi.max(s.pos))
+                });
             // The one-word name of a manager (« DSI ») after another role's head word names
             // the manager's unit, the department: « Technicien DSI », « Chef de projet DSI ».
-            if head_bonus < 1.0
+            if !takes_head
                 && l.kind == EvidenceKind::Vocabulary
-                && self.manages.get(l.occ).copied().unwrap_or(false)
+                && self.manages(l.occ)
                 && !l.text.contains(char::is_whitespace)
-                && q.head.is_some_and(|h| {
-                    let first = found.iter().filter_map(|&(_, qi)| q.stems.get(qi));
-                    first
-                        .map(|s| s.pos)
-                        .min()
-                        .is_some_and(|lo| q.stems[h].pos < lo)
-                })
+                && q.head.is_some_and(|h| q.stems[h].pos < lo)
             {
                 return None;
             }
@@ -502,22 +501,13 @@ impl Engine {
             let head_only = l.stems.len() > 1 && count == 1 && matched_head;
             let head_only = if head_only { tune::HEAD_ONLY } else { 1.0 };
             // The words of a label should stand together in the query, not scattered.
-            let (lo, hi) = found
-                .iter()
-                .filter_map(|&(_, qi)| q.stems.get(qi))
-                .fold((usize::MAX, 0), |(lo, hi), s| {
-                    (lo.min(s.pos), hi.max(s.pos))
-                });
             let scattered = count > 1 && hi - lo > count;
             // A title naming the head of a unit (« Chef de service … », « Chef d’équipe … »)
             // names a manager: a label that takes its head word is weak evidence for an
             // occupation that manages no unit, whether it leaves the unit aside (« chef de
             // projet ») or names it (a repertory's « Chef d’équipe de help desk », filed
             // with the technicians).
-            let unbound = q.unit.is_some()
-                && l.stems.len() > 1
-                && head_bonus == 1.0
-                && !self.manages.get(l.occ).copied().unwrap_or(false);
+            let unbound = q.unit_head && l.stems.len() > 1 && takes_head && !self.manages(l.occ);
             let scattered = scattered || unbound;
             weak = head_only < 1.0 || scattered;
             let head_only = head_only * if scattered { tune::SCATTERED } else { 1.0 };
