@@ -66,9 +66,15 @@ pub struct Threshold {
     pub margin: f32,
 }
 
+/// Lead of the first occupation over the second under which the two are a tie: scores that
+/// close differ by what the wording moves (a plural, an abbreviation expanded, one rarer
+/// word), not by what the text says. A tie is never confident, whatever the thresholds: the
+/// fit starts its margins there, and a threshold read from elsewhere is held to it.
+pub const MIN_MARGIN: f32 = 0.02;
+
 impl Threshold {
     fn passes(&self, c: &Certainty) -> bool {
-        c.eligible && c.first >= self.score && c.first - c.second >= self.margin
+        c.eligible && c.first >= self.score && c.first - c.second >= self.margin.max(MIN_MARGIN)
     }
 }
 
@@ -105,7 +111,7 @@ impl Calibration {
     pub const FITTED: Calibration = Calibration {
         title: Threshold {
             score: 0.4,
-            margin: 0.0,
+            margin: 0.02,
         },
         ad: Threshold {
             score: 0.5,
@@ -173,7 +179,8 @@ pub fn fit(samples: &[Sample], target: f64, fallback: &Calibration) -> Calibrati
         let mut best: Option<(usize, usize, Threshold)> = None;
         for si in 0..=24 {
             let score = 0.3 + 0.025 * si as f32;
-            for mi in 0..=20 {
+            // Margins from MIN_MARGIN (one step of 0.02) up to 0.4.
+            for mi in 1..=20 {
                 let margin = 0.02 * mi as f32;
                 let t = Threshold { score, margin };
                 let (n, r) = of_kind.iter().fold((0, 0), |(n, r), s| {
@@ -395,6 +402,29 @@ mod tests {
             .collect();
         let c = fit(&s, 0.95, &Calibration::FITTED);
         assert_eq!(measure(&s, &c).all.confident, 0);
+    }
+
+    #[test]
+    fn a_tie_is_never_confident() {
+        // Even when every tie of the data is right, the fit does not make ties confident…
+        let s: Vec<Sample> = (0..30)
+            .map(|i| sample(TextKind::Title, 0.8, 0.79, true, i))
+            .collect();
+        let fitted = fit(&s, 0.97, &Calibration::FITTED);
+        assert_eq!(measure(&s, &fitted).all.confident, 0, "{fitted:?}");
+        // …and a threshold read from elsewhere, with no margin, is held to MIN_MARGIN.
+        let lax = Threshold {
+            score: 0.0,
+            margin: 0.0,
+        };
+        let c = |first, second| Certainty {
+            kind: TextKind::Title,
+            eligible: true,
+            first,
+            second,
+        };
+        assert!(!lax.passes(&c(0.8, 0.79)));
+        assert!(lax.passes(&c(0.8, 0.7)));
     }
 
     #[test]
