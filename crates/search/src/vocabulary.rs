@@ -78,6 +78,10 @@ pub struct BoilerplateEntry {
 pub struct UnitEntry {
     /// The words naming a unit (`service`, `bureau`).
     pub words: Vec<String>,
+    /// Head words of a title that, followed by a unit, name the head of that unit (`chef`,
+    /// `responsable`); after another head word (`technicien`, `développeur`), the unit is
+    /// only where the post is.
+    pub heads: Vec<String>,
     /// First words of the titles of occupations that manage a unit (`responsable`): their
     /// labels may name the head of a unit they do not spell out.
     #[serde(default)]

@@ -477,12 +477,20 @@ fn the_head_of_a_unit_is_not_surely_a_project_lead() {
             "« {text} »: {r:?}"
         );
     }
+    // After a head word that commands no unit, the unit only says where the post is: the
+    // title stays surely its occupation.
     for (text, id) in [
         ("Chef de projet applications", PROJECT_LEAD),
         (
             "Responsable du service exploitation",
             "responsable-d-exploitation",
         ),
+        (
+            "Technicien service informatique",
+            "technicien-poste-de-travail",
+        ),
+        ("Développeur équipe mobile", "concepteur-developpeur"),
+        ("Technicien pôle support", "technicien-support-utilisateurs"),
     ] {
         let r = engine().match_text(text, 3);
         assert_eq!(r.matches[0].id.as_str(), id, "« {text} »");

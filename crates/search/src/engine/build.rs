@@ -81,7 +81,11 @@ impl Engine {
             .map(|t| stems_of(t))
             .filter(|s| !s.is_empty())
             .collect();
-        let Units { units, manages } = units(vocabulary, &occs, &stems_of);
+        let Units {
+            units,
+            unit_heads,
+            manages,
+        } = units(vocabulary, &occs, &stems_of);
         let Weights {
             label_idf,
             label_index,
@@ -127,6 +131,7 @@ impl Engine {
             labels,
             outside,
             units,
+            unit_heads,
             manages,
             words: words.into_inner(),
             expander,
@@ -310,6 +315,8 @@ fn repertory_labels(
 struct Units {
     /// The stems of the words naming a unit.
     units: Vec<String>,
+    /// The stems of the head words that, followed by a unit, name its head.
+    unit_heads: Vec<String>,
     /// Per occupation: whether its title begins with a word of a manager.
     manages: Vec<bool>,
 }
@@ -327,12 +334,17 @@ fn units(vocabulary: &Vocabulary, occs: &[Occ], stems_of: &dyn Fn(&str) -> Vec<S
             .collect()
     };
     let units = stems(|u| &u.words);
+    let unit_heads = stems(|u| &u.heads);
     let managers = stems(|u| &u.managers);
     let manages = occs
         .iter()
         .map(|o| first(&o.title).is_some_and(|s| managers.contains(&s)))
         .collect();
-    Units { units, manages }
+    Units {
+        units,
+        unit_heads,
+        manages,
+    }
 }
 
 /// The weights of words, computed once (see [`word_weights`]).

@@ -61,6 +61,8 @@ pub struct Engine {
     outside: Vec<Vec<String>>,
     /// Stems of the words naming a unit of an organisation (vocabulary `[[unit]]`).
     units: Vec<String>,
+    /// Stems of the head words that, followed by a unit, name its head (`chef`).
+    unit_heads: Vec<String>,
     /// Per occupation: whether it manages a unit (its title begins with a manager's word);
     /// read through [`Engine::manages`].
     manages: Vec<bool>,

@@ -28,8 +28,9 @@ pub(super) struct QStem {
 pub(super) struct Analysed {
     pub(super) stems: Vec<QStem>,
     pub(super) head: Option<usize>,
-    /// Titles: whether a unit of an organisation is named right after the head word
-    /// (« Chef de *service* »): the title names the head of that unit, a manager.
+    /// Titles: whether the head word is one of a unit's head (« Chef ») and a unit of an
+    /// organisation is named right after it (« Chef de *service* »): the title names the
+    /// head of that unit, a manager (« Technicien service informatique » does not).
     pub(super) unit_head: bool,
     pub(super) long: bool,
     pub(super) outside: bool,
@@ -124,8 +125,12 @@ impl Engine {
             });
         }
         let head = stems.iter().position(|s| s.title_word);
-        // The word after the head word and its repeats (« Chef / Cheffe d’équipe »).
+        // A head word of a unit (« Chef ») and, after it and its repeats, a unit
+        // (« Chef / Cheffe d’équipe »).
         let unit_head = head.is_some_and(|h| {
+            if !self.unit_heads.contains(&stems[h].stem) {
+                return false;
+            }
             let mut p = stems[h].pos;
             while seq.get(p + 1) == Some(&h) {
                 p += 1;
