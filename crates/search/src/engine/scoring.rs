@@ -153,6 +153,16 @@ impl Scored {
     }
 }
 
+/// How sure the first of `scored` is, before the calibrated thresholds.
+pub(super) fn certainty(kind: TextKind, eligible: bool, scored: &[Scored]) -> Certainty {
+    Certainty {
+        kind,
+        eligible,
+        first: scored.first().map_or(0.0, |s| s.raw),
+        second: scored.get(1).map_or(0.0, |s| s.raw),
+    }
+}
+
 impl Engine {
     /// Whether the first of `scored` (best first) is of a kind that can be sure at all; the
     /// calibrated thresholds of score and lead decide the rest ([`crate::Calibration`]).
@@ -184,19 +194,7 @@ impl Engine {
     fn manages(&self, occ: usize) -> bool {
         self.manages.get(occ).copied().unwrap_or(false)
     }
-}
 
-/// How sure the first of `scored` is, before the calibrated thresholds.
-pub(super) fn certainty(kind: TextKind, eligible: bool, scored: &[Scored]) -> Certainty {
-    Certainty {
-        kind,
-        eligible,
-        first: scored.first().map_or(0.0, |s| s.raw),
-        second: scored.get(1).map_or(0.0, |s| s.raw),
-    }
-}
-
-impl Engine {
     /// All occupations, best first, with their raw score in [0, 1].
     pub(super) fn score(&self, q: &Analysed, extra: &Learned) -> Vec<Scored> {
         let n = self.occs.len();
