@@ -86,6 +86,10 @@ pub struct UnitEntry {
     /// labels may name the head of a unit they do not spell out.
     #[serde(default)]
     pub managers: Vec<String>,
+    /// Head words of a deputy (`adjoint`): a manager's one-word name after them (« Adjoint
+    /// au DSI ») names the person's role, not the unit where the post is.
+    #[serde(default)]
+    pub deputies: Vec<String>,
     pub why: String,
 }
 

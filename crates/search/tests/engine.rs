@@ -498,9 +498,10 @@ fn the_head_of_a_unit_is_not_surely_a_project_lead() {
     }
 }
 
-/// « DSI » names the director in a title of its own (« DSI », « DSI adjoint »), and the
-/// department after another role (« Technicien DSI », « Chef de projet DSI »): there the
-/// director is never a sure answer.
+/// « DSI » names the director in a title of its own (« DSI », « DSI adjoint », « Adjoint au
+/// DSI »), and the department after another role (« Technicien DSI », « Chef de projet
+/// DSI »): there the director is never a sure answer, nor the first (no label of the
+/// director, not even ROME's « … -DSI- », counts), and the role is.
 #[test]
 fn a_managers_abbreviation_after_another_role_names_the_department() {
     const CIO: &str = "directeur-des-systemes-d-information";
@@ -513,7 +514,18 @@ fn a_managers_abbreviation_after_another_role_names_the_department() {
             "Architecte DSI",
         ],
     );
-    for text in ["DSI", "DSI adjoint", "Directeur DSI"] {
+    for (text, id) in [
+        ("Technicien informatique DSI", "technicien-poste-de-travail"),
+        (
+            "Administrateur systèmes DSI",
+            "administrateur-d-outils-de-systemes-de-reseaux-telecoms",
+        ),
+        ("Développeur DSI", "concepteur-developpeur"),
+        ("Chef de projet DSI", PROJECT_LEAD),
+    ] {
+        assert_eq!(first(text), id, "« {text} »");
+    }
+    for text in ["DSI", "DSI adjoint", "Directeur DSI", "Adjoint au DSI"] {
         let r = engine().match_text(text, 3);
         assert_eq!(r.matches[0].id.as_str(), CIO, "« {text} »");
         assert!(r.confident, "« {text} »: {r:?}");

@@ -84,6 +84,7 @@ impl Engine {
         let Units {
             units,
             unit_heads,
+            deputies,
             manages,
         } = units(vocabulary, &occs, &stems_of);
         let Weights {
@@ -92,6 +93,7 @@ impl Engine {
             text_idf,
             known_by_len,
         } = word_weights(&occs, &mut labels);
+        let manager_terms = manager_terms(&labels, &manages);
         let bm25 = match bm25 {
             Some(table) => table,
             None => bm25_table(
@@ -132,7 +134,9 @@ impl Engine {
             outside,
             units,
             unit_heads,
+            deputies,
             manages,
+            manager_terms,
             words: words.into_inner(),
             expander,
             label_idf,
@@ -317,6 +321,8 @@ struct Units {
     units: Vec<String>,
     /// The stems of the head words that, followed by a unit, name its head.
     unit_heads: Vec<String>,
+    /// The stems of the head words of a deputy.
+    deputies: Vec<String>,
     /// Per occupation: whether its title begins with a word of a manager.
     manages: Vec<bool>,
 }
@@ -335,6 +341,7 @@ fn units(vocabulary: &Vocabulary, occs: &[Occ], stems_of: &dyn Fn(&str) -> Vec<S
     };
     let units = stems(|u| &u.words);
     let unit_heads = stems(|u| &u.heads);
+    let deputies = stems(|u| &u.deputies);
     let managers = stems(|u| &u.managers);
     let manages = occs
         .iter()
@@ -343,8 +350,24 @@ fn units(vocabulary: &Vocabulary, occs: &[Occ], stems_of: &dyn Fn(&str) -> Vec<S
     Units {
         units,
         unit_heads,
+        deputies,
         manages,
     }
+}
+
+/// Phase 2e: the one-word names of managing occupations (a vocabulary label such as
+/// « DSI »), as (stem, occupation): the word's own stem, first before those of its
+/// expansion.
+fn manager_terms(labels: &[Label], manages: &[bool]) -> Vec<(String, usize)> {
+    labels
+        .iter()
+        .filter(|l| {
+            l.kind == EvidenceKind::Vocabulary
+                && !l.text.contains(char::is_whitespace)
+                && manages.get(l.occ).copied().unwrap_or(false)
+        })
+        .map(|l| (l.stems[0].clone(), l.occ))
+        .collect()
 }
 
 /// The weights of words, computed once (see [`word_weights`]).

@@ -63,9 +63,13 @@ pub struct Engine {
     units: Vec<String>,
     /// Stems of the head words that, followed by a unit, name its head (`chef`).
     unit_heads: Vec<String>,
+    /// Stems of the head words of a deputy (`adjoint`).
+    deputies: Vec<String>,
     /// Per occupation: whether it manages a unit (its title begins with a manager's word);
     /// read through [`Engine::manages`].
     manages: Vec<bool>,
+    /// The one-word names of managing occupations (« DSI »), as (stem, occupation).
+    manager_terms: Vec<(String, usize)>,
     /// The analysis chain, with the stems of the words of the edition and the labels.
     words: crate::analysis::Words,
     expander: Expander,

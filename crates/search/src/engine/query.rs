@@ -32,6 +32,10 @@ pub(super) struct Analysed {
     /// organisation is named right after it (« Chef de *service* »): the title names the
     /// head of that unit, a manager (« Technicien service informatique » does not).
     pub(super) unit_head: bool,
+    /// Titles: the managing occupations whose one-word name follows another role's head
+    /// word (« Technicien DSI »): the title names that manager's unit, not the manager. A
+    /// deputy's head word (« Adjoint au DSI ») is no other role.
+    pub(super) departments: Vec<usize>,
     pub(super) long: bool,
     pub(super) outside: bool,
     /// Long texts: the stem ids of each segment (sentence, bullet).
@@ -138,6 +142,19 @@ impl Engine {
             seq.get(p + 1)
                 .is_some_and(|&next| self.units.contains(&stems[next].stem))
         });
+        let departments: Vec<usize> = match head {
+            Some(h) if !long && !self.deputies.contains(&stems[h].stem) => stems
+                .iter()
+                .filter(|s| s.pos > stems[h].pos)
+                .flat_map(|s| {
+                    self.manager_terms
+                        .iter()
+                        .filter(move |(term, _)| *term == s.stem)
+                        .map(|&(_, occ)| occ)
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
         let folded = analysis::fold(text);
         let outside = self.outside_forms.found_in(&folded)
             || (!long
@@ -154,6 +171,7 @@ impl Engine {
             stems,
             head,
             unit_head,
+            departments,
             long,
             outside,
             segments,

@@ -486,10 +486,11 @@ impl Engine {
                 });
             // The one-word name of a manager (« DSI ») after another role's head word names
             // the manager's unit, the department: « Technicien DSI », « Chef de projet DSI ».
+            // No label of that manager which leaves the head aside counts then, whether it is
+            // the name itself or a longer one holding it or its expansion (ROME's « Directeur
+            // des systèmes d'information -DSI- »).
             if !takes_head
-                && l.kind == EvidenceKind::Vocabulary
-                && self.manages(l.occ)
-                && !l.text.contains(char::is_whitespace)
+                && q.departments.contains(&l.occ)
                 && q.head.is_some_and(|h| q.stems[h].pos < lo)
             {
                 return None;
