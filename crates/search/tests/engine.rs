@@ -525,6 +525,18 @@ fn a_managers_abbreviation_after_another_role_names_the_department() {
     ] {
         assert_eq!(first(text), id, "« {text} »");
     }
+    // The department's name and its expansion say where the post is: the role's title
+    // explains what is left, as surely as without them.
+    for text in ["Technicien informatique DSI", "Administrateur systèmes DSI"] {
+        assert!(engine().match_text(text, 3).confident, "« {text} »");
+    }
+    // After a head word of the manager's own labels, the name restates the role.
+    let r = engine().match_text("Chief Information Security Officer (CISO)", 3);
+    assert_eq!(
+        r.matches[0].id.as_str(),
+        "responsable-securite-des-systemes-d-information-rssi"
+    );
+    assert!(r.confident, "{r:?}");
     for text in ["DSI", "DSI adjoint", "Directeur DSI", "Adjoint au DSI"] {
         let r = engine().match_text(text, 3);
         assert_eq!(r.matches[0].id.as_str(), CIO, "« {text} »");

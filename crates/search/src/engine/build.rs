@@ -356,9 +356,8 @@ fn units(vocabulary: &Vocabulary, occs: &[Occ], stems_of: &dyn Fn(&str) -> Vec<S
 }
 
 /// Phase 2e: the one-word names of managing occupations (a vocabulary label such as
-/// « DSI »), as (stem, occupation): the word's own stem, first before those of its
-/// expansion.
-fn manager_terms(labels: &[Label], manages: &[bool]) -> Vec<(String, usize)> {
+/// « DSI »), with the head words of the occupation's own labels.
+fn manager_terms(labels: &[Label], manages: &[bool]) -> Vec<query::ManagerName> {
     labels
         .iter()
         .filter(|l| {
@@ -366,7 +365,20 @@ fn manager_terms(labels: &[Label], manages: &[bool]) -> Vec<(String, usize)> {
                 && !l.text.contains(char::is_whitespace)
                 && manages.get(l.occ).copied().unwrap_or(false)
         })
-        .map(|l| (l.stems[0].clone(), l.occ))
+        .map(|l| {
+            let mut heads: Vec<String> = labels
+                .iter()
+                .filter(|o| o.occ == l.occ)
+                .filter_map(|o| o.stems.first().cloned())
+                .collect();
+            heads.sort_unstable();
+            heads.dedup();
+            query::ManagerName {
+                stems: l.stems.clone(),
+                occ: l.occ,
+                heads,
+            }
+        })
         .collect()
 }
 

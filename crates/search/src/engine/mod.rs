@@ -68,8 +68,8 @@ pub struct Engine {
     /// Per occupation: whether it manages a unit (its title begins with a manager's word);
     /// read through [`Engine::manages`].
     manages: Vec<bool>,
-    /// The one-word names of managing occupations (« DSI »), as (stem, occupation).
-    manager_terms: Vec<(String, usize)>,
+    /// The one-word names of managing occupations (« DSI »).
+    manager_terms: Vec<query::ManagerName>,
     /// The analysis chain, with the stems of the words of the edition and the labels.
     words: crate::analysis::Words,
     expander: Expander,

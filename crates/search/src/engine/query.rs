@@ -21,6 +21,21 @@ pub(super) struct QStem {
     pub(super) pos: usize,
     /// Whether the stem is a word of some label (title, alt title, vocabulary).
     pub(super) title_word: bool,
+    /// Titles: whether the stem only says where the post is (a manager's name after another
+    /// role, « Technicien DSI », and the words its expansion alone brings): it weighs
+    /// nothing in what labels explain of the title.
+    pub(super) aside: bool,
+}
+
+/// The one-word name of a managing occupation (« DSI »), as the reading of titles uses it.
+#[derive(Debug, Clone)]
+pub(super) struct ManagerName {
+    /// The word's own stem, then those of its expansion.
+    pub(super) stems: Vec<String>,
+    pub(super) occ: usize,
+    /// The first stems of the occupation's labels, sorted: after one of them the name
+    /// restates the role (« Chief Information Security Officer (CISO) »), it names no department.
+    pub(super) heads: Vec<String>,
 }
 
 /// A query as the scoring reads it.
@@ -54,6 +69,8 @@ impl Engine {
         let expanded = self.expander.expand(text);
         let full = expanded.as_deref().unwrap_or(text);
         let toks = self.words.analyze(full);
+        // Tokens of the text itself; an expansion's follow.
+        let written = toks.iter().filter(|t| t.from < text.len()).count();
         let long = mode.reads_long(text);
         let mut stems: Vec<QStem> = Vec::new();
         // Long texts, for each token in order: where it starts, its index in `stems`, and the
@@ -126,6 +143,7 @@ impl Engine {
                 tf: 1,
                 fuzzy,
                 pos,
+                aside: false,
             });
         }
         let head = stems.iter().position(|s| s.title_word);
@@ -142,19 +160,33 @@ impl Engine {
             seq.get(p + 1)
                 .is_some_and(|&next| self.units.contains(&stems[next].stem))
         });
-        let departments: Vec<usize> = match head {
-            Some(h) if !long && !self.deputies.contains(&stems[h].stem) => stems
-                .iter()
-                .filter(|s| s.pos > stems[h].pos)
-                .flat_map(|s| {
-                    self.manager_terms
-                        .iter()
-                        .filter(move |(term, _)| *term == s.stem)
-                        .map(|&(_, occ)| occ)
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
+        // Managers whose one-word name follows another role's head word: the name, and the
+        // words its expansion alone brings (not written in the title), are set aside.
+        let mut departments = Vec::new();
+        if let Some(h) = head
+            && !long
+            && !self.deputies.contains(&stems[h].stem)
+        {
+            let after = stems[h].pos;
+            for m in &self.manager_terms {
+                let Some((name, expansion)) = m.stems.split_first() else {
+                    continue;
+                };
+                let Some(qi) = stems.iter().position(|s| s.pos > after && &s.stem == name) else {
+                    continue;
+                };
+                if m.heads.binary_search(&stems[h].stem).is_ok() {
+                    continue;
+                }
+                departments.push(m.occ);
+                stems[qi].aside = true;
+                for s in stems.iter_mut().filter(|s| s.pos >= written) {
+                    if expansion.contains(&s.stem) {
+                        s.aside = true;
+                    }
+                }
+            }
+        }
         let folded = analysis::fold(text);
         let outside = self.outside_forms.found_in(&folded)
             || (!long

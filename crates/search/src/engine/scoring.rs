@@ -40,13 +40,19 @@ impl QueryWeights {
             .stems
             .iter()
             .enumerate()
-            .map(|(qi, s)| s.weight * if Some(qi) == q.head { tune::HEAD } else { 1.0 })
+            .map(|(qi, s)| {
+                if s.aside {
+                    0.0
+                } else {
+                    s.weight * if Some(qi) == q.head { tune::HEAD } else { 1.0 }
+                }
+            })
             .collect();
         let mut total = 0.0_f32;
         let mut title_total = 0.0_f32;
         for (s, w) in q.stems.iter().zip(&weights) {
             total += w;
-            if s.title_word {
+            if s.title_word && !s.aside {
                 title_total += s.weight;
             }
         }
@@ -457,7 +463,7 @@ impl Engine {
             for (qi, s) in q.stems.iter().enumerate() {
                 if is_matched(qi) {
                     q_hit += qw.weights[qi];
-                    if s.title_word {
+                    if s.title_word && !s.aside {
                         t_hit += s.weight;
                     }
                 }
