@@ -72,6 +72,9 @@ pub struct Threshold {
 /// fit starts its margins there, and a threshold read from elsewhere is held to it.
 pub const MIN_MARGIN: f32 = 0.02;
 
+/// Step of the margins the fit tries, from [`MIN_MARGIN`] up to 0.4.
+const MARGIN_STEP: f32 = 0.02;
+
 impl Threshold {
     fn passes(&self, c: &Certainty) -> bool {
         c.eligible && c.first >= self.score && c.first - c.second >= self.margin.max(MIN_MARGIN)
@@ -179,9 +182,8 @@ pub fn fit(samples: &[Sample], target: f64, fallback: &Calibration) -> Calibrati
         let mut best: Option<(usize, usize, Threshold)> = None;
         for si in 0..=24 {
             let score = 0.3 + 0.025 * si as f32;
-            // Margins from MIN_MARGIN (one step of 0.02) up to 0.4.
-            for mi in 1..=20 {
-                let margin = 0.02 * mi as f32;
+            for mi in (MIN_MARGIN / MARGIN_STEP).round() as u32..=20 {
+                let margin = MARGIN_STEP * mi as f32;
                 let t = Threshold { score, margin };
                 let (n, r) = of_kind.iter().fold((0, 0), |(n, r), s| {
                     if t.passes(&s.certainty) {

@@ -93,7 +93,7 @@ impl Engine {
             text_idf,
             known_by_len,
         } = word_weights(&occs, &mut labels);
-        let manager_terms = manager_terms(&labels, &manages);
+        let manager_names = manager_names(&labels, &manages);
         let bm25 = match bm25 {
             Some(table) => table,
             None => bm25_table(
@@ -136,7 +136,7 @@ impl Engine {
             unit_heads,
             deputies,
             manages,
-            manager_terms,
+            manager_names,
             words: words.into_inner(),
             expander,
             label_idf,
@@ -357,7 +357,7 @@ fn units(vocabulary: &Vocabulary, occs: &[Occ], stems_of: &dyn Fn(&str) -> Vec<S
 
 /// Phase 2e: the one-word names of managing occupations (a vocabulary label such as
 /// « DSI »), with the head words of the occupation's own labels.
-fn manager_terms(labels: &[Label], manages: &[bool]) -> Vec<query::ManagerName> {
+fn manager_names(labels: &[Label], manages: &[bool]) -> Vec<query::ManagerName> {
     labels
         .iter()
         .filter(|l| {

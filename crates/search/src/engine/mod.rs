@@ -69,7 +69,7 @@ pub struct Engine {
     /// read through [`Engine::manages`].
     manages: Vec<bool>,
     /// The one-word names of managing occupations (« DSI »).
-    manager_terms: Vec<query::ManagerName>,
+    manager_names: Vec<query::ManagerName>,
     /// The analysis chain, with the stems of the words of the edition and the labels.
     words: crate::analysis::Words,
     expander: Expander,

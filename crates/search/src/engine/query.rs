@@ -27,6 +27,18 @@ pub(super) struct QStem {
     pub(super) aside: bool,
 }
 
+impl QStem {
+    /// The stem's weight in what labels explain of a title: its weight as a word of some
+    /// label, nothing for another word or one set aside.
+    pub(super) fn title_weight(&self) -> f32 {
+        if self.title_word && !self.aside {
+            self.weight
+        } else {
+            0.0
+        }
+    }
+}
+
 /// The one-word name of a managing occupation (« DSI »), as the reading of titles uses it.
 #[derive(Debug, Clone)]
 pub(super) struct ManagerName {
@@ -69,9 +81,13 @@ impl Engine {
         let expanded = self.expander.expand(text);
         let full = expanded.as_deref().unwrap_or(text);
         let toks = self.words.analyze(full);
-        // Tokens of the text itself; an expansion's follow.
-        let written = toks.iter().filter(|t| t.from < text.len()).count();
         let long = mode.reads_long(text);
+        // Titles: the tokens of the text itself (an expansion's follow).
+        let written = if long {
+            0
+        } else {
+            toks.iter().filter(|t| t.from < text.len()).count()
+        };
         let mut stems: Vec<QStem> = Vec::new();
         // Long texts, for each token in order: where it starts, its index in `stems`, and the
         // id of its stem as analysed (before typo correction) for the segments.
@@ -168,7 +184,7 @@ impl Engine {
             && !self.deputies.contains(&stems[h].stem)
         {
             let after = stems[h].pos;
-            for m in &self.manager_terms {
+            for m in &self.manager_names {
                 let Some((name, expansion)) = m.stems.split_first() else {
                     continue;
                 };

@@ -52,9 +52,7 @@ impl QueryWeights {
         let mut title_total = 0.0_f32;
         for (s, w) in q.stems.iter().zip(&weights) {
             total += w;
-            if s.title_word && !s.aside {
-                title_total += s.weight;
-            }
+            title_total += s.title_weight();
         }
         QueryWeights {
             weights,
@@ -463,9 +461,7 @@ impl Engine {
             for (qi, s) in q.stems.iter().enumerate() {
                 if is_matched(qi) {
                     q_hit += qw.weights[qi];
-                    if s.title_word && !s.aside {
-                        t_hit += s.weight;
-                    }
+                    t_hit += s.title_weight();
                 }
             }
             let q_cov = if qw.total > 0.0 {
