@@ -477,6 +477,18 @@ fn the_head_of_a_unit_is_not_surely_a_project_lead() {
             "« {text} »: {r:?}"
         );
     }
+    // A unit named for projects is still a unit: a project lead's label that takes the head
+    // word and reads on past the unit (« chef … projets ») does not put the project lead
+    // first, however the unit is named.
+    for text in [
+        "Chef du département des projets et de la maintenance des applications",
+        "Cheffe du service des projets informatiques",
+        "Chef de la division projets et applications",
+        "Chef du pôle projets applicatifs",
+    ] {
+        let id = first(text);
+        assert!(manages(&id), "« {text} »: {id}");
+    }
     // After a head word that commands no unit, the unit only says where the post is: the
     // title stays surely its occupation.
     for (text, id) in [

@@ -55,10 +55,11 @@ pub(super) struct ManagerName {
 pub(super) struct Analysed {
     pub(super) stems: Vec<QStem>,
     pub(super) head: Option<usize>,
-    /// Titles: whether the head word is one of a unit's head (« Chef ») and a unit of an
-    /// organisation is named right after it (« Chef de *service* »): the title names the
-    /// head of that unit, a manager (« Technicien service informatique » does not).
-    pub(super) unit_head: bool,
+    /// Titles: when the head word is one of a unit's head (« Chef ») and a unit of an
+    /// organisation is named right after it (« Chef de *service* »), the stem of that unit:
+    /// the title names the head of the unit, a manager (« Technicien service informatique »
+    /// does not).
+    pub(super) unit: Option<usize>,
     /// Titles: the managing occupations whose one-word name follows another role's head
     /// word (« Technicien DSI »): the title names that manager's unit, not the manager. A
     /// deputy's head word (« Adjoint au DSI ») is no other role.
@@ -165,16 +166,17 @@ impl Engine {
         let head = stems.iter().position(|s| s.title_word);
         // A head word of a unit (« Chef ») and, after it and its repeats, a unit
         // (« Chef / Cheffe d’équipe »).
-        let unit_head = head.is_some_and(|h| {
+        let unit = head.and_then(|h| {
             if !self.unit_heads.contains(&stems[h].stem) {
-                return false;
+                return None;
             }
             let mut p = stems[h].pos;
             while seq.get(p + 1) == Some(&h) {
                 p += 1;
             }
             seq.get(p + 1)
-                .is_some_and(|&next| self.units.contains(&stems[next].stem))
+                .copied()
+                .filter(|&next| self.units.contains(&stems[next].stem))
         });
         // Managers whose one-word name follows another role's head word: the name, and the
         // words its expansion alone brings (not written in the title), are set aside.
@@ -218,7 +220,7 @@ impl Engine {
         Analysed {
             stems,
             head,
-            unit_head,
+            unit,
             departments,
             long,
             outside,

@@ -190,7 +190,7 @@ impl Engine {
                 });
         // A title naming the head of a unit (« Chef de la cellule architecture ») names a
         // manager: only an occupation that manages units is surely it.
-        let manager = !q.unit_head || scored.first().is_some_and(|s| self.manages(s.occ));
+        let manager = q.unit.is_none() || scored.first().is_some_and(|s| self.manages(s.occ));
         !q.outside && explains && manager && scored.first().is_some_and(|s| s.raw > 0.0)
     }
 
@@ -508,10 +508,18 @@ impl Engine {
             // occupation that manages no unit, whether it leaves the unit aside (« chef de
             // projet ») or names it (a repertory's « Chef d’équipe de help desk », filed
             // with the technicians).
-            let unbound = q.unit_head && l.stems.len() > 1 && takes_head && !self.manages(l.occ);
-            let scattered = scattered || unbound;
-            weak = head_only < 1.0 || scattered;
-            let head_only = head_only * if scattered { tune::SCATTERED } else { 1.0 };
+            let unbound =
+                q.unit.is_some() && l.stems.len() > 1 && takes_head && !self.manages(l.occ);
+            // Such a label whose other words come after the unit, without it (« chef de
+            // projet » in « Chef de service applications et projets »), reads across the
+            // unit as if it were not there: its words are scattered too.
+            // Each of the two weaknesses counts.
+            let skips_unit =
+                unbound && count > 1 && found.iter().all(|&(_, qi)| Some(qi) != q.unit);
+            let scattered = scattered || skips_unit;
+            weak = head_only < 1.0 || scattered || unbound;
+            let factor = |weak: bool| if weak { tune::SCATTERED } else { 1.0 };
+            let head_only = head_only * factor(scattered) * factor(unbound);
             lab_cov * (0.3 + 0.7 * q_cov) * head_bonus * head_only
         };
         Some(LabelHit {
