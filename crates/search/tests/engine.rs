@@ -477,6 +477,11 @@ fn the_head_of_a_unit_is_not_surely_a_project_lead() {
             "« {text} »: {r:?}"
         );
     }
+    // A State IT department's domain is a unit: its head is no technician of the domain.
+    never_surely(
+        "technicien-support-utilisateurs",
+        &["Chef de domaine support et intervention"],
+    );
     // A unit named for projects is still a unit: a project lead's label that takes the head
     // word and reads on past the unit (« chef … projets ») does not put the project lead
     // first, however the unit is named.
