@@ -441,6 +441,23 @@ fn words_of_the_trade_that_the_fiches_do_not_use_are_understood() {
     ]);
 }
 
+/// The expansion of a term (« cloud » → infrastructure, hébergement) is appended at the end
+/// of the title: a word written after the term (a place, a reference) does not put itself
+/// between the label's words, which stay together and sure.
+#[test]
+fn words_after_an_expanded_term_do_not_scatter_a_label() {
+    const ADMIN: &str = "administrateur-d-outils-de-systemes-de-reseaux-telecoms";
+    for text in [
+        "Administrateur Linux Cloud",
+        "Administrateur Linux Cloud Paris",
+        "Administrateur Linux Cloud H/F - Fiche n°9/20",
+    ] {
+        let r = engine().match_text(text, 3);
+        assert_eq!(r.matches[0].id.as_str(), ADMIN, "« {text} »");
+        assert!(r.confident, "« {text} »: {r:?}");
+    }
+}
+
 #[test]
 fn a_partial_hit_on_a_label_is_never_confident_on_its_own() {
     // « SSI » is a word of « Responsable SSI »: the RSSI may come first, never surely.

@@ -65,6 +65,9 @@ pub(super) struct Analysed {
     /// deputy's head word (« Adjoint au DSI ») is no other role.
     pub(super) departments: Vec<usize>,
     pub(super) long: bool,
+    /// Titles: how many of the analysed tokens the text itself wrote; those after them (at
+    /// positions from `written` on) are the expansions of its terms, appended at its end.
+    pub(super) written: usize,
     pub(super) outside: bool,
     /// Long texts: the stem ids of each segment (sentence, bullet).
     pub(super) segments: Vec<Vec<u32>>,
@@ -221,6 +224,7 @@ impl Engine {
             stems,
             head,
             unit,
+            written,
             departments,
             long,
             outside,

@@ -222,6 +222,10 @@ impl Engine {
         ] {
             pairs.clear();
             for (qi, s) in q.stems.iter().enumerate().take(usize::from(u16::MAX) + 1) {
+                // A word set aside says where the post is: it is no label's word.
+                if s.aside {
+                    continue;
+                }
                 if let Some(list) = index.get(&s.stem) {
                     pairs.extend(
                         list.iter()
@@ -479,12 +483,14 @@ impl Engine {
                 .head
                 .is_some_and(|h| found.iter().any(|&(k, qi)| k == 0 && qi == h));
             let head_bonus = if takes_head { 1.0 } else { 0.85 };
-            // Where the label's words are in the query (`count` > 0: at least one is).
-            let (lo, hi) = found
+            // Where the label's words are in the title as written, and how many they are:
+            // an expansion's words, appended at the end, say nothing of where a word stands.
+            let (lo, hi, placed) = found
                 .iter()
                 .filter_map(|&(_, qi)| q.stems.get(qi))
-                .fold((usize::MAX, 0), |(lo, hi), s| {
-                    (lo.min(s.pos), hi.max(s.pos))
+                .filter(|s| s.pos < q.written)
+                .fold((usize::MAX, 0, 0), |(lo, hi, n), s| {
+                    (lo.min(s.pos), hi.max(s.pos), n + 1)
                 });
             // The one-word name of a manager (« DSI ») after another role's head word names
             // the manager's unit, the department: « Technicien DSI », « Chef de projet DSI ».
@@ -502,7 +508,7 @@ impl Engine {
             let head_only = l.stems.len() > 1 && count == 1 && matched_head;
             let head_only = if head_only { tune::HEAD_ONLY } else { 1.0 };
             // The words of a label should stand together in the query, not scattered.
-            let scattered = count > 1 && hi - lo > count;
+            let scattered = placed > 1 && hi - lo > placed;
             // A title naming the head of a unit (« Chef de service … », « Chef d’équipe … »)
             // names a manager: a label that takes its head word is weak evidence for an
             // occupation that manages no unit, whether it leaves the unit aside (« chef de
