@@ -564,6 +564,11 @@ fn a_managers_abbreviation_after_another_role_names_the_department() {
     for text in ["Technicien informatique DSI", "Administrateur systèmes DSI"] {
         assert!(engine().match_text(text, 3).confident, "« {text} »");
     }
+    // A word of command is a role wherever it stands, never a department: « Incident
+    // Manager » is the vocabulary's label of the head of operations.
+    let r = engine().match_text("Incident Manager", 3);
+    assert_eq!(r.matches[0].id.as_str(), "responsable-d-exploitation");
+    assert!(r.confident, "{r:?}");
     // After a head word of the manager's own labels, the name restates the role.
     let r = engine().match_text("Chief Information Security Officer (CISO)", 3);
     assert_eq!(

@@ -93,7 +93,7 @@ impl Engine {
             text_idf,
             known_by_len,
         } = word_weights(&occs, &mut labels);
-        let manager_names = manager_names(&labels, &manages);
+        let manager_names = manager_names(&labels, &manages, &unit_heads);
         let bm25 = match bm25 {
             Some(table) => table,
             None => bm25_table(
@@ -356,14 +356,21 @@ fn units(vocabulary: &Vocabulary, occs: &[Occ], stems_of: &dyn Fn(&str) -> Vec<S
 }
 
 /// Phase 2e: the one-word names of managing occupations (a vocabulary label such as
-/// « DSI »), with the head words of the occupation's own labels.
-fn manager_names(labels: &[Label], manages: &[bool]) -> Vec<query::ManagerName> {
+/// « DSI »), with the head words of the occupation's own labels. A word of command
+/// (`unit_heads`: « manager ») is a role wherever it stands (« Incident Manager »), never
+/// the name of a department.
+fn manager_names(
+    labels: &[Label],
+    manages: &[bool],
+    unit_heads: &[String],
+) -> Vec<query::ManagerName> {
     labels
         .iter()
         .filter(|l| {
             l.kind == EvidenceKind::Vocabulary
                 && !l.text.contains(char::is_whitespace)
                 && manages.get(l.occ).copied().unwrap_or(false)
+                && l.stems.first().is_none_or(|s| !unit_heads.contains(s))
         })
         .map(|l| {
             let mut heads: Vec<String> = labels
