@@ -458,6 +458,32 @@ fn words_after_an_expanded_term_do_not_scatter_a_label() {
     }
 }
 
+/// A title may leave unsaid the generic words of the field (« SI », « informatique »): the
+/// fiche's title without them is still the fiche, surely. Not when the title says something
+/// the label does not (« vidéo »), nor when the missing word is the label's head.
+#[test]
+fn a_title_may_leave_the_generic_words_of_the_field_unsaid() {
+    for (text, id) in [
+        ("Chef de projet maîtrise d'œuvre", PROJECT_LEAD),
+        ("Chef·fe de projet Maîtrise d’œuvre", PROJECT_LEAD),
+        (
+            "Urbaniste des systèmes",
+            "urbaniste-des-systemes-d-information",
+        ),
+        (
+            "Conseiller en systèmes",
+            "conseiller-en-systemes-d-information",
+        ),
+    ] {
+        let r = engine().match_text(text, 3);
+        assert_eq!(r.matches[0].id.as_str(), id, "« {text} »");
+        assert!(r.confident, "« {text} »: {r:?}");
+    }
+    for text in ["Technicien de maintenance vidéo", "Technicien SSI"] {
+        assert!(!engine().match_text(text, 3).confident, "« {text} »");
+    }
+}
+
 #[test]
 fn a_partial_hit_on_a_label_is_never_confident_on_its_own() {
     // « SSI » is a word of « Responsable SSI »: the RSSI may come first, never surely.

@@ -22,6 +22,12 @@ pub(super) struct Label {
     /// sum: see [`Label::weigh`].
     pub(super) stem_weights: Vec<f32>,
     pub(super) total: f32,
+    /// Which stems are generic words of the field (in the labels of at least half of the
+    /// occupations: « informatique », « système »), one bit per stem: a title may leave them
+    /// unsaid and still name the label whole. Never the head, which names the role.
+    pub(super) generic: u64,
+    /// The sum of the weights of the stems that are not generic.
+    pub(super) core_total: f32,
     /// For a repertory's label: how it reaches the occupation.
     pub(super) via: Option<String>,
 }
@@ -38,6 +44,23 @@ impl Label {
             })
             .collect();
         self.total = self.stem_weights.iter().sum();
+        self.generic = self
+            .stems
+            .iter()
+            .take(64)
+            .enumerate()
+            .skip(1)
+            .filter(|(_, s)| label_idf.get(*s).is_some_and(|&w| w <= tune::GENERIC))
+            .fold(0, |bits, (k, _)| bits | 1 << k);
+        self.core_total = (0..self.stem_weights.len())
+            .filter(|&k| !self.is_generic(k))
+            .map(|k| self.stem_weights[k])
+            .sum();
+    }
+
+    /// Whether the `k`-th stem is a generic word of the field.
+    pub(super) fn is_generic(&self, k: usize) -> bool {
+        k < 64 && self.generic & 1 << k != 0
     }
 }
 
@@ -154,6 +177,8 @@ impl Engine {
                         weight: 1.0,
                         stem_weights: Vec::new(),
                         total: 0.0,
+                        generic: 0,
+                        core_total: 0.0,
                         via: None,
                     };
                     label.weigh(&self.label_idf);
@@ -247,6 +272,8 @@ pub(super) fn push_label(
         weight,
         stem_weights: Vec::new(),
         total: 0.0,
+        generic: 0,
+        core_total: 0.0,
         via: None,
     });
 }

@@ -165,6 +165,9 @@ mod tune {
     pub const HEAD_ONLY: f32 = 0.8;
     /// Factor of a label whose words are scattered in the query.
     pub const SCATTERED: f32 = 0.8;
+    /// Weight as a word of titles (`ln(1 + n / df)`) at or below which a stem is a generic
+    /// word of the field: one that the labels of at least half of the occupations hold.
+    pub const GENERIC: f32 = 1.0986123; // ln(3)
     /// Words a long text may hold between those of a label it mentions, beyond one (« chef
     /// de projet informatique technique »).
     pub const MENTION_SLACK: u32 = 1;

@@ -411,11 +411,17 @@ impl Engine {
         // The query stems matched, as a set (titles have a few words; a longer text read
         // as a title falls back to a list).
         let mut set: u128 = 0;
+        // The weight matched of the label's words that are not generic words of the field.
+        let mut core_hit = 0.0_f32;
         for &(k, qi) in found {
             let (Some(&w), Some(qs)) = (l.stem_weights.get(k), q.stems.get(qi)) else {
                 continue;
             };
-            lab_hit += w * if qs.fuzzy { 0.8 } else { 1.0 };
+            let w = w * if qs.fuzzy { 0.8 } else { 1.0 };
+            lab_hit += w;
+            if !l.is_generic(k) {
+                core_hit += w;
+            }
             count += 1;
             matched_head |= k == 0;
             if qi < 128 {
@@ -426,7 +432,15 @@ impl Engine {
             return None;
         }
         let lab_cov = lab_hit / lab_total;
+        // Every word of the label is in the query but for generic words of the field: a
+        // title that says nothing else (no word the label lacks, known or not) names the
+        // label whole (« Chef de projet maîtrise
+        // d’œuvre » is « … maîtrise d’œuvre SI »; « Technicien de maintenance vidéo » is no
+        // « technicien de maintenance informatique »).
+        let all_but_generic = core_hit >= 0.99 * l.core_total;
         let mut explained = 1.0;
+        // Titles: the label holds every word of the query (known to labels or not).
+        let mut says_all = false;
         let mut weak = false;
         let score = if q.long {
             // In a long text only a complete mention of a title counts, and not a lone
@@ -473,6 +487,7 @@ impl Engine {
             } else {
                 0.0
             };
+            says_all = q_cov >= 0.99;
             explained = if qw.title_total > 0.0 {
                 t_hit / qw.title_total
             } else {
@@ -533,7 +548,7 @@ impl Engine {
             score: score * l.weight,
             explained,
             weak,
-            complete: lab_cov >= 0.99,
+            complete: lab_cov >= 0.99 || (all_but_generic && says_all),
         })
     }
 
