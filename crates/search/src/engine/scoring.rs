@@ -434,9 +434,9 @@ impl Engine {
         let lab_cov = lab_hit / lab_total;
         // Every word of the label is in the query but for generic words of the field: a
         // title that says nothing else (no word the label lacks, known or not) names the
-        // label whole (« Chef de projet maîtrise
-        // d’œuvre » is « … maîtrise d’œuvre SI »; « Technicien de maintenance vidéo » is no
-        // « technicien de maintenance informatique »).
+        // label whole (« Chef de projet maîtrise d’œuvre » is « … maîtrise d’œuvre SI »;
+        // « Technicien de maintenance vidéo » is no « technicien de maintenance
+        // informatique »).
         let all_but_generic = core_hit >= 0.99 * l.core_total;
         let mut explained = 1.0;
         // Titles: the label holds every word of the query (known to labels or not).
@@ -533,8 +533,8 @@ impl Engine {
                 q.unit.is_some() && l.stems.len() > 1 && takes_head && !self.manages(l.occ);
             // Such a label whose other words come after the unit, without it (« chef de
             // projet » in « Chef de service applications et projets »), reads across the
-            // unit as if it were not there: its words are scattered too.
-            // Each of the two weaknesses counts.
+            // unit as if it were not there: its words are scattered too, and each of the
+            // two weaknesses counts.
             let skips_unit =
                 unbound && count > 1 && found.iter().all(|&(_, qi)| Some(qi) != q.unit);
             let scattered = scattered || skips_unit;
