@@ -447,15 +447,11 @@ fn words_of_the_trade_that_the_fiches_do_not_use_are_understood() {
 #[test]
 fn words_after_an_expanded_term_do_not_scatter_a_label() {
     const ADMIN: &str = "administrateur-d-outils-de-systemes-de-reseaux-telecoms";
-    for text in [
-        "Administrateur Linux Cloud",
-        "Administrateur Linux Cloud Paris",
-        "Administrateur Linux Cloud H/F - Fiche n°9/20",
-    ] {
-        let r = engine().match_text(text, 3);
-        assert_eq!(r.matches[0].id.as_str(), ADMIN, "« {text} »");
-        assert!(r.confident, "« {text} »: {r:?}");
-    }
+    surely(&[
+        ("Administrateur Linux Cloud", ADMIN),
+        ("Administrateur Linux Cloud Paris", ADMIN),
+        ("Administrateur Linux Cloud H/F - Fiche n°9/20", ADMIN),
+    ]);
 }
 
 /// A title may leave unsaid the generic words of the field (« SI », « informatique »): the
@@ -463,7 +459,7 @@ fn words_after_an_expanded_term_do_not_scatter_a_label() {
 /// the label does not (« vidéo »), nor when the missing word is the label's head.
 #[test]
 fn a_title_may_leave_the_generic_words_of_the_field_unsaid() {
-    for (text, id) in [
+    surely(&[
         ("Chef de projet maîtrise d'œuvre", PROJECT_LEAD),
         ("Chef·fe de projet Maîtrise d’œuvre", PROJECT_LEAD),
         (
@@ -474,11 +470,7 @@ fn a_title_may_leave_the_generic_words_of_the_field_unsaid() {
             "Conseiller en systèmes",
             "conseiller-en-systemes-d-information",
         ),
-    ] {
-        let r = engine().match_text(text, 3);
-        assert_eq!(r.matches[0].id.as_str(), id, "« {text} »");
-        assert!(r.confident, "« {text} »: {r:?}");
-    }
+    ]);
     for text in ["Technicien de maintenance vidéo", "Technicien SSI"] {
         assert!(!engine().match_text(text, 3).confident, "« {text} »");
     }
@@ -539,7 +531,7 @@ fn the_head_of_a_unit_is_not_surely_a_project_lead() {
     }
     // After a head word that commands no unit, the unit only says where the post is: the
     // title stays surely its occupation.
-    for (text, id) in [
+    surely(&[
         ("Chef de projet applications", PROJECT_LEAD),
         (
             "Responsable du service exploitation",
@@ -551,11 +543,7 @@ fn the_head_of_a_unit_is_not_surely_a_project_lead() {
         ),
         ("Développeur équipe mobile", "concepteur-developpeur"),
         ("Technicien pôle support", "technicien-support-utilisateurs"),
-    ] {
-        let r = engine().match_text(text, 3);
-        assert_eq!(r.matches[0].id.as_str(), id, "« {text} »");
-        assert!(r.confident, "« {text} »: {r:?}");
-    }
+    ]);
 }
 
 /// « DSI » names the director in a title of its own (« DSI », « DSI adjoint », « Adjoint au
@@ -574,42 +562,45 @@ fn a_managers_abbreviation_after_another_role_names_the_department() {
             "Architecte DSI",
         ],
     );
-    for (text, id) in [
+    check(&[
+        ("Développeur DSI", "concepteur-developpeur"),
+        ("Chef de projet DSI", PROJECT_LEAD),
+    ]);
+    // The department's name and its expansion say where the post is: the role's title
+    // explains what is left, as surely as without them.
+    surely(&[
         ("Technicien informatique DSI", "technicien-poste-de-travail"),
         (
             "Administrateur systèmes DSI",
             "administrateur-d-outils-de-systemes-de-reseaux-telecoms",
         ),
-        ("Développeur DSI", "concepteur-developpeur"),
-        ("Chef de projet DSI", PROJECT_LEAD),
-    ] {
-        assert_eq!(first(text), id, "« {text} »");
-    }
-    // The department's name and its expansion say where the post is: the role's title
-    // explains what is left, as surely as without them.
-    for text in ["Technicien informatique DSI", "Administrateur systèmes DSI"] {
-        assert!(engine().match_text(text, 3).confident, "« {text} »");
-    }
+    ]);
     // A word of command is a role wherever it stands, never a department: « Incident
-    // Manager » is the vocabulary's label of the head of operations.
-    let r = engine().match_text("Incident Manager", 3);
-    assert_eq!(r.matches[0].id.as_str(), "responsable-d-exploitation");
-    assert!(r.confident, "{r:?}");
-    // After a head word of the manager's own labels, the name restates the role.
-    let r = engine().match_text("Chief Information Security Officer (CISO)", 3);
-    assert_eq!(
-        r.matches[0].id.as_str(),
-        "responsable-securite-des-systemes-d-information-rssi"
-    );
-    assert!(r.confident, "{r:?}");
-    for text in ["DSI", "DSI adjoint", "Directeur DSI", "Adjoint au DSI"] {
-        let r = engine().match_text(text, 3);
-        assert_eq!(r.matches[0].id.as_str(), CIO, "« {text} »");
-        assert!(r.confident, "« {text} »: {r:?}");
-    }
+    // Manager » is the vocabulary's label of the head of operations. After a head word of
+    // the manager's own labels, the name restates the role. Alone, it is the manager.
+    surely(&[
+        ("Incident Manager", "responsable-d-exploitation"),
+        (
+            "Chief Information Security Officer (CISO)",
+            "responsable-securite-des-systemes-d-information-rssi",
+        ),
+        ("DSI", CIO),
+        ("DSI adjoint", CIO),
+        ("Directeur DSI", CIO),
+        ("Adjoint au DSI", CIO),
+    ]);
 }
 
 const PROJECT_LEAD: &str = "chef-de-projet-maitrise-d-oeuvre-si";
+
+/// Asserts that each text is matched first, and surely, to its occupation.
+fn surely(cases: &[(&str, &str)]) {
+    for (text, id) in cases {
+        let r = engine().match_text(text, 3);
+        assert_eq!(r.matches[0].id.as_str(), *id, "« {text} »");
+        assert!(r.confident, "« {text} »: {r:?}");
+    }
+}
 
 /// Asserts that none of `texts` is matched surely to occupation `id`.
 fn never_surely(id: &str, texts: &[&str]) {

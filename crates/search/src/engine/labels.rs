@@ -33,6 +33,22 @@ pub(super) struct Label {
 }
 
 impl Label {
+    /// A label of occupation `occ`, not yet weighed ([`Label::weigh`]).
+    fn new(occ: usize, kind: EvidenceKind, text: &str, stems: Vec<String>, weight: f32) -> Label {
+        Label {
+            occ,
+            kind,
+            text: text.to_owned(),
+            stems,
+            weight,
+            stem_weights: Vec::new(),
+            total: 0.0,
+            generic: 0,
+            core_total: 0.0,
+            via: None,
+        }
+    }
+
     /// Sets the weights of the stems from the words' weights in titles.
     pub(super) fn weigh(&mut self, label_idf: &FxHashMap<String, f32>) {
         self.stem_weights = self
@@ -169,18 +185,8 @@ impl Engine {
                 let occ = self.occs.iter().position(|o| o.id == l.id)?;
                 let stems = stems_of(&|t: &str| self.words.analyze(t), &self.expander, &l.title);
                 (!stems.is_empty()).then(|| {
-                    let mut label = Label {
-                        occ,
-                        kind: EvidenceKind::LearnedTitle,
-                        text: l.title.clone(),
-                        stems,
-                        weight: 1.0,
-                        stem_weights: Vec::new(),
-                        total: 0.0,
-                        generic: 0,
-                        core_total: 0.0,
-                        via: None,
-                    };
+                    let mut label =
+                        Label::new(occ, EvidenceKind::LearnedTitle, &l.title, stems, 1.0);
                     label.weigh(&self.label_idf);
                     label
                 })
@@ -264,18 +270,7 @@ pub(super) fn push_label(
     if stems.is_empty() || labels.iter().any(|l| l.occ == occ && l.stems == stems) {
         return;
     }
-    labels.push(Label {
-        occ,
-        kind,
-        text: text.to_owned(),
-        stems,
-        weight,
-        stem_weights: Vec::new(),
-        total: 0.0,
-        generic: 0,
-        core_total: 0.0,
-        via: None,
-    });
+    labels.push(Label::new(occ, kind, text, stems, weight));
 }
 
 /// The folded words of a text.
