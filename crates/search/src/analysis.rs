@@ -453,28 +453,8 @@ impl Expander {
 
     /// `text` followed by the meanings of the terms it contains (`None` when it has none).
     pub fn expand(&self, text: &str) -> Option<String> {
-        let raw: Vec<&str> = text
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .collect();
-        let folded: Vec<String> = raw.iter().map(|w| fold(w)).collect();
-        // The entries whose term occurs, found from the words of the text, appended in the
-        // entries' order.
-        let mut found: Vec<usize> = Vec::new();
-        for (i, w) in folded.iter().enumerate() {
-            for &j in self.by_first.get(w.as_str()).into_iter().flatten() {
-                let e = &self.entries[j];
-                let n = e.words.len();
-                let here = folded.get(i..i + n).is_some_and(|f| f == &e.words[..])
-                    && e.exact.as_ref().is_none_or(|exact| {
-                        raw.get(i..i + n)
-                            .is_some_and(|r| r.iter().zip(exact).all(|(r, x)| r == x))
-                    });
-                if here {
-                    found.push(j);
-                }
-            }
-        }
+        let mut found: Vec<usize> = self.occurrences(text).into_iter().map(|(j, _)| j).collect();
+        // Appended in the entries' order.
         found.sort_unstable();
         found.dedup();
         let mut extra = String::new();
@@ -483,6 +463,45 @@ impl Expander {
             extra.push_str(&self.entries[j].means);
         }
         (!extra.is_empty()).then(|| format!("{text}{extra}"))
+    }
+
+    /// The terms that `text` holds and what they mean, each with the byte range of the term
+    /// in `text`, in the text's order.
+    pub fn terms_in(&self, text: &str) -> Vec<(&Expansion, std::ops::Range<usize>)> {
+        self.occurrences(text)
+            .into_iter()
+            .map(|(j, range)| (&self.entries[j], range))
+            .collect()
+    }
+
+    /// Each occurrence of a term in `text`: the entry's index and the term's byte range,
+    /// found from the words of the text, in the text's order.
+    fn occurrences(&self, text: &str) -> Vec<(usize, std::ops::Range<usize>)> {
+        let raw: Vec<(usize, &str)> = text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            // The word's byte offset: `split` yields slices of `text`.
+            .map(|w| (w.as_ptr() as usize - text.as_ptr() as usize, w))
+            .collect();
+        let folded: Vec<String> = raw.iter().map(|(_, w)| fold(w)).collect();
+        let mut out = Vec::new();
+        for (i, w) in folded.iter().enumerate() {
+            for &j in self.by_first.get(w.as_str()).into_iter().flatten() {
+                let e = &self.entries[j];
+                let n = e.words.len();
+                let here = folded.get(i..i + n).is_some_and(|f| f == &e.words[..])
+                    && e.exact.as_ref().is_none_or(|exact| {
+                        raw.get(i..i + n)
+                            .is_some_and(|r| r.iter().zip(exact).all(|((_, r), x)| r == x))
+                    });
+                if let (true, Some(&(start, _)), Some(&(last, lw))) =
+                    (here, raw.get(i), raw.get(i + n - 1))
+                {
+                    out.push((j, start..last + lw.len()));
+                }
+            }
+        }
+        out
     }
 }
 
@@ -669,5 +688,20 @@ mod tests {
             e.expand("PRODUCT OWNER")
                 .is_some_and(|t| t.contains("produit"))
         );
+        // Where each term stands, in bytes of the text as written.
+        let text = "Chef de projet SI – Product Owner";
+        let found: Vec<(&str, &str)> = e
+            .terms_in(text)
+            .into_iter()
+            .map(|(x, range)| (x.means.as_str(), &text[range]))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("système d'information", "SI"),
+                ("chef de produit", "Product Owner")
+            ]
+        );
+        assert!(e.terms_in("si besoin").is_empty());
     }
 }

@@ -476,6 +476,35 @@ fn a_title_may_leave_the_generic_words_of_the_field_unsaid() {
     }
 }
 
+/// A title that writes out what a label abbreviates says the abbreviation: « maîtrise
+/// d’ouvrage » is the « MOA » of « chef de projet MOA ». Not when the abbreviation is the
+/// label's head: « DSI » names the director, « direction des systèmes d’information » the
+/// department where the post is.
+#[test]
+fn a_title_may_write_out_what_a_label_abbreviates() {
+    surely(&[
+        (
+            "Chef de projet maîtrise d'ouvrage",
+            "chef-de-projet-maitrise-d-ouvrage-si",
+        ),
+        (
+            "Chef(fe) de projet maitrise d'ouvrage informatique H/F",
+            "chef-de-projet-maitrise-d-ouvrage-si",
+        ),
+        ("Chef de projet maîtrise d’œuvre en SIC", PROJECT_LEAD),
+    ]);
+    for text in [
+        "Technicien direction des systèmes d'information",
+        "Ingénieur à la direction des systèmes d'information",
+    ] {
+        let r = engine().match_text(text, 3);
+        assert!(
+            !r.confident && first(text) != "directeur-des-systemes-d-information",
+            "« {text} »: {r:?}"
+        );
+    }
+}
+
 #[test]
 fn a_partial_hit_on_a_label_is_never_confident_on_its_own() {
     // « SSI » is a word of « Responsable SSI »: the RSSI may come first, never surely.

@@ -74,6 +74,9 @@ impl Engine {
         );
         let vocab_text = vocabulary_labels(vocabulary, &occs, &stems_of, &mut labels)?;
         repertory_labels(repertory, &occs, &stems_of, &mut labels);
+        for l in &mut labels {
+            l.find_terms(&analyze, &expander);
+        }
         let outside = vocabulary
             .outside
             .iter()

@@ -28,6 +28,11 @@ pub(super) struct Label {
     pub(super) generic: u64,
     /// The sum of the weights of the stems that are not generic.
     pub(super) core_total: f32,
+    /// Each abbreviation or term of the vocabulary's expansions that the label writes
+    /// (« MOA » in « chef de projet MOA »): the bits of its stems, then those of the stems of
+    /// its meaning (« maîtrise d’ouvrage »), among the label's first 64 stems. A title that
+    /// writes the meaning out says the term: see [`Label::spelled_out`].
+    pub(super) terms: Vec<(u64, u64)>,
     /// For a repertory's label: how it reaches the occupation.
     pub(super) via: Option<String>,
 }
@@ -45,6 +50,7 @@ impl Label {
             total: 0.0,
             generic: 0,
             core_total: 0.0,
+            terms: Vec::new(),
             via: None,
         }
     }
@@ -72,6 +78,67 @@ impl Label {
             .filter(|&k| !self.is_generic(k))
             .map(|k| self.stem_weights[k])
             .sum();
+    }
+
+    /// Finds where the label writes a term of the expansions and its meaning ([`Label::terms`]).
+    pub(super) fn find_terms(&mut self, analyze: &dyn Fn(&str) -> Vec<Tok>, expander: &Expander) {
+        let found = expander.terms_in(&self.text);
+        if found.is_empty() {
+            return;
+        }
+        let bits = |stems: &mut dyn Iterator<Item = String>| {
+            stems
+                .filter_map(|st| self.stems.iter().position(|s| *s == st))
+                .filter(|&k| k < 64)
+                .fold(0_u64, |bits, k| bits | 1 << k)
+        };
+        let toks = analyze(&self.text);
+        let mut terms = Vec::new();
+        for (e, range) in found {
+            let term = bits(
+                &mut toks
+                    .iter()
+                    .filter(|t| t.from >= range.start && t.to <= range.end)
+                    .map(|t| t.stem.clone()),
+            );
+            let means = bits(&mut analyze(&e.means).into_iter().map(|t| t.stem));
+            // A term whose meaning holds its own stems says nothing more written out. A term
+            // that is the label's head names the role by itself (« DSI », the director, by the
+            // name of the department): its meaning written out, « Direction des systèmes
+            // d’information », names the department, where the post is.
+            if term != 0 && means != 0 && term & means == 0 && term & 1 == 0 {
+                terms.push((term, means));
+            }
+        }
+        self.terms = terms;
+    }
+
+    /// Whether terms written out may make whole a hit on `count` of the label's stems: it
+    /// lacks some, and its terms have as many stems as it lacks at least.
+    pub(super) fn may_spell_out(&self, count: usize) -> bool {
+        count < self.stems.len()
+            && !self.terms.is_empty()
+            && count
+                + self
+                    .terms
+                    .iter()
+                    .map(|&(term, _)| term.count_ones() as usize)
+                    .sum::<usize>()
+                >= self.stems.len()
+    }
+
+    /// The stems of `written` (one bit per stem) with those of every term whose meaning is
+    /// written whole, when they make the label whole: a title that writes « chef de projet
+    /// maîtrise d’ouvrage » says the « MOA » of « chef de projet MOA ». (A term's stems
+    /// weigh as a rare word: counted for a partial hit, they would lift it over better ones.)
+    pub(super) fn spelled_out(&self, written: u64, matched: u64) -> u64 {
+        let with = self
+            .terms
+            .iter()
+            .filter(|&&(_, means)| written & means == means)
+            .fold(matched, |bits, &(term, _)| bits | term);
+        let whole = u64::MAX >> (64 - self.stems.len().clamp(1, 64));
+        if with & whole == whole { with } else { matched }
     }
 
     /// Whether the `k`-th stem is a generic word of the field.
@@ -188,6 +255,7 @@ impl Engine {
                     let mut label =
                         Label::new(occ, EvidenceKind::LearnedTitle, &l.title, stems, 1.0);
                     label.weigh(&self.label_idf);
+                    label.find_terms(&|t: &str| self.words.analyze(t), &self.expander);
                     label
                 })
             })

@@ -25,6 +25,36 @@ pub(super) struct LabelHit {
     complete: bool,
 }
 
+/// The weight of the stems of label `l`'s terms that title `q` does not hold but whose
+/// meaning it writes out whole (see [`Label::terms`]), and of those that are not generic
+/// words of the field; `found` as in [`Engine::label_hit`]. What the title's own terms mean,
+/// appended to it, writes nothing.
+fn spelled_out(l: &Label, q: &Analysed, found: &[(usize, usize)]) -> (f32, f32) {
+    // The label's stems matched (its first 64, one bit each), and those matched by words
+    // the title writes.
+    let (mut matched, mut written) = (0_u64, 0_u64);
+    for &(k, qi) in found.iter().filter(|&&(k, _)| k < 64) {
+        matched |= 1 << k;
+        if q.stems.get(qi).is_some_and(|s| s.pos < q.written) {
+            written |= 1 << k;
+        }
+    }
+    let spelled = l.spelled_out(written, matched) & !matched;
+    let (mut hit, mut core) = (0.0, 0.0);
+    if spelled == 0 {
+        return (hit, core);
+    }
+    for (k, &w) in l.stem_weights.iter().enumerate().take(64) {
+        if spelled & 1 << k != 0 {
+            hit += w;
+            if !l.is_generic(k) {
+                core += w;
+            }
+        }
+    }
+    (hit, core)
+}
+
 /// The weights of a query's stems as words of a title, computed once per query.
 struct QueryWeights {
     /// Weight of each stem (the head raised).
@@ -427,6 +457,13 @@ impl Engine {
             if qi < 128 {
                 set |= 1 << qi;
             }
+        }
+        // A term of the label whose meaning a title writes out is said as well: « Chef de
+        // projet maîtrise d’ouvrage » names « chef de projet MOA » whole.
+        if !q.long && l.may_spell_out(count) {
+            let (hit, core) = spelled_out(l, q, found);
+            lab_hit += hit;
+            core_hit += core;
         }
         if count == 0 || lab_total <= 0.0 {
             return None;
