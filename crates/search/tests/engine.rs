@@ -573,6 +573,16 @@ fn the_head_of_a_unit_is_not_surely_a_project_lead() {
         ("Développeur équipe mobile", "concepteur-developpeur"),
         ("Technicien pôle support", "technicien-support-utilisateurs"),
     ]);
+    // A unit named by another occupation's label (« hotline », « help desk », « DevOps »)
+    // does not hold back the occupation that manages it: the label names the unit.
+    surely(&[
+        ("Responsable du Service Hotline", "responsable-d-entite"),
+        (
+            "Chef / Cheffe d'équipe de help desk en informatique",
+            "responsable-d-entite",
+        ),
+        ("Responsable du service DevOps", "responsable-d-entite"),
+    ]);
 }
 
 /// « DSI » names the director in a title of its own (« DSI », « DSI adjoint », « Adjoint au

@@ -204,7 +204,9 @@ impl Engine {
         // A title is matched surely only when the label that matched explains it, whole (a
         // partial hit on a label is never sure on its own), and no other occupation has a
         // complete label that explains more of it (« chef de projet utilisateurs » names
-        // the MOA more fully than « chef de projet » names the MOE).
+        // the MOA more fully than « chef de projet » names the MOE). In a title naming the
+        // head of a unit, only the occupations that manage units are rivals: the others'
+        // labels name the unit (« Responsable du service Hotline »), not the role.
         let explains = q.long
             || scored
                 .first()
@@ -215,6 +217,7 @@ impl Engine {
                         && h.complete
                         && !scored[1..]
                             .iter()
+                            .filter(|s| q.unit.is_none() || self.manages(s.occ))
                             .filter_map(|s| s.label.as_ref())
                             .any(|o| o.complete && !o.weak && o.explained >= h.explained - 0.01)
                 });
