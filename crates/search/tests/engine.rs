@@ -583,6 +583,14 @@ fn the_head_of_a_unit_is_not_surely_a_project_lead() {
         ),
         ("Responsable du service DevOps", "responsable-d-entite"),
     ]);
+    // The head of each unit of the State's organisations names the responsable d'entité:
+    // a section, a cell and a unit as a service, an office or a division.
+    surely(&[
+        ("Chef de Section Projets Innovants", "responsable-d-entite"),
+        ("Cheffe de cellule", "responsable-d-entite"),
+        ("Chef d'unité", "responsable-d-entite"),
+        ("Responsable d’unité", "responsable-d-entite"),
+    ]);
 }
 
 /// « DSI » names the director in a title of its own (« DSI », « DSI adjoint », « Adjoint au
