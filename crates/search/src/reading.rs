@@ -116,6 +116,25 @@ const BOILERPLATE: &[&str] = &[
     "personne a contacter",
 ];
 
+/// Openings of a sentence that say to whom the post answers (« Sous l’autorité du chef de
+/// service, vous assurez … »): up to the first comma, the clause names a boss, not the post.
+const HIERARCHY: &[&str] = &[
+    "sous la responsabilite",
+    "sous l'autorite",
+    "sous la direction",
+    "place sous",
+    "placee sous",
+    "place e sous",
+    "rattache a",
+    "rattachee a",
+    "rattache e a",
+    "rattache au",
+    "rattachee au",
+    "rattache e au",
+    "rattache aux",
+    "rattachee aux",
+];
+
 /// Signs that a sentence is about the job's tasks.
 const TASK: &[&str] = &[
     "vous serez",
@@ -176,6 +195,16 @@ pub fn read(text: &str) -> Reading {
         }
         first_line = false;
         for sentence in sentences(line) {
+            let sentence = match hierarchy_clause(&sentence) {
+                Some((clause, rest)) => {
+                    out.set_aside.push(clause.to_owned());
+                    match rest {
+                        Some(rest) => rest.to_owned(),
+                        None => continue,
+                    }
+                }
+                None => sentence,
+            };
             if is_boilerplate(&sentence) {
                 out.set_aside.push(sentence);
             } else {
@@ -275,6 +304,30 @@ fn push(out: &mut Vec<String>, cur: &mut String) {
     cur.clear();
 }
 
+/// A sentence that opens by saying to whom the post answers: that clause, up to the first
+/// comma, and what follows it (`None` when nothing does, or when the sentence has no comma
+/// and no sign of the job's tasks: all of it is the clause).
+fn hierarchy_clause(sentence: &str) -> Option<(&str, Option<&str>)> {
+    // Every cue opens with one of these letters: most sentences are not folded twice.
+    let first = sentence.chars().find(|c| c.is_alphabetic())?;
+    if !matches!(first, 's' | 'S' | 'p' | 'P' | 'r' | 'R') {
+        return None;
+    }
+    let f = format!("{} ", words(&fold(sentence)));
+    if !HIERARCHY.iter().any(|c| f.starts_with(&format!("{c} "))) {
+        return None;
+    }
+    match sentence.split_once(',') {
+        Some((clause, rest)) => {
+            let rest = rest.trim();
+            let says = rest.chars().filter(|c| c.is_alphabetic()).count() >= 3;
+            Some((clause.trim(), says.then_some(rest)))
+        }
+        None if TASK_CUES.holds(&format!(" {f}")) => None,
+        None => Some((sentence, None)),
+    }
+}
+
 /// Whether a sentence describes the employer, the offer or the application rather than the
 /// job.
 pub fn is_boilerplate(sentence: &str) -> bool {
@@ -349,6 +402,38 @@ mod tests {
         );
     }
 
+    #[test]
+    fn the_clause_that_names_a_boss_is_set_aside() {
+        let r = read(
+            "Sous l’autorité du chef du service Production applicative, vous aurez pour \
+             principales missions d’assurer l’exploitation des applications.\n\
+             Sous la responsabilité de la chef d’unité et son adjointe :\n\
+             • Piloter le projet à travers l’évolution de l’outil informatique\n\
+             Rattaché(e) à la Direction du Système d'information, vous administrez les serveurs.",
+        );
+        assert_eq!(
+            r.set_aside,
+            [
+                "Sous l’autorité du chef du service Production applicative",
+                "Sous la responsabilité de la chef d’unité et son adjointe :",
+                "Rattaché(e) à la Direction du Système d'information",
+            ]
+        );
+        assert_eq!(
+            r.kept,
+            [
+                "vous aurez pour principales missions d’assurer l’exploitation des applications.",
+                "Piloter le projet à travers l’évolution de l’outil informatique",
+                "vous administrez les serveurs.",
+            ]
+        );
+        // A boss named later in a sentence is not this clause.
+        assert!(
+            read("Vous secondez le chef de section dans le management de l’équipe.")
+                .set_aside
+                .is_empty()
+        );
+    }
     #[test]
     fn a_flattened_ad_keeps_its_title_up_to_the_gender_mark() {
         let r = read(

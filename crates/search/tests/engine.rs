@@ -593,6 +593,28 @@ fn the_head_of_a_unit_is_not_surely_a_project_lead() {
     ]);
 }
 
+/// An ad that says to whom the post answers names a boss, not the post: the clause is set
+/// aside (a real offer of pep-dev.jsonl, its missions only).
+#[test]
+fn an_ad_is_not_matched_to_the_boss_it_names() {
+    let text = "Le poste a pour objectif de participer au dispositif de délivrance des \
+        autorisations de plantation de vignes à travers d’une part les évolutions à prévoir et \
+        à mener et d’autre part la maintenance de la téléprocédure Vitiplantation.\n\
+        Sous la responsabilité de la chef d’unité et son adjointe :\n\
+        • S’assurer de la cohérence de l’outil avec les évolutions réglementaires.\n\
+        • Piloter le projet à travers l’évolution de l’outil informatique (développement et \
+        adaptations) et la gestion des incidents et bugs applicatifs : animation de réunions, \
+        rédaction d’expressions de besoins, recette fonctionnelle…";
+    let r = engine().match_text(text, 3);
+    assert_ne!(first(text), "responsable-d-entite", "{r:?}");
+    assert!(
+        r.set_aside
+            .iter()
+            .any(|s| s.starts_with("Sous la responsabilité de la chef d’unité")),
+        "{r:?}"
+    );
+}
+
 /// « DSI » names the director in a title of its own (« DSI », « DSI adjoint », « Adjoint au
 /// DSI »), and the department after another role (« Technicien DSI », « Chef de projet
 /// DSI »): there the director is never a sure answer, nor the first (no label of the
