@@ -434,6 +434,7 @@ mod tests {
                 .is_empty()
         );
     }
+
     #[test]
     fn a_flattened_ad_keeps_its_title_up_to_the_gender_mark() {
         let r = read(

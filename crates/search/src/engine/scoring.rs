@@ -29,7 +29,7 @@ pub(super) struct LabelHit {
 /// meaning it writes out whole (see [`Label::terms`]), and of those that are not generic
 /// words of the field; `found` as in [`Engine::label_hit`]. What the title's own terms mean,
 /// appended to it, writes nothing.
-fn spelled_out(l: &Label, q: &Analysed, found: &[(usize, usize)]) -> (f32, f32) {
+fn spelled_weight(l: &Label, q: &Analysed, found: &[(usize, usize)]) -> (f32, f32) {
     // The label's stems matched (its first 64, one bit each), and those matched by words
     // the title writes.
     let (mut matched, mut written) = (0_u64, 0_u64);
@@ -464,7 +464,7 @@ impl Engine {
         // A term of the label whose meaning a title writes out is said as well: « Chef de
         // projet maîtrise d’ouvrage » names « chef de projet MOA » whole.
         if !q.long && l.may_spell_out(count) {
-            let (hit, core) = spelled_out(l, q, found);
+            let (hit, core) = spelled_weight(l, q, found);
             lab_hit += hit;
             core_hit += core;
         }
