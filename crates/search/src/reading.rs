@@ -314,7 +314,11 @@ fn hierarchy_clause(sentence: &str) -> Option<(&str, Option<&str>)> {
         return None;
     }
     let f = format!("{} ", words(&fold(sentence)));
-    if !HIERARCHY.iter().any(|c| f.starts_with(&format!("{c} "))) {
+    let opens = |cue: &str| {
+        f.strip_prefix(cue)
+            .is_some_and(|rest| rest.starts_with(' '))
+    };
+    if !HIERARCHY.iter().any(|&c| opens(c)) {
         return None;
     }
     match sentence.split_once(',') {
