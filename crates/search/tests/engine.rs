@@ -514,6 +514,34 @@ fn a_partial_hit_on_a_label_is_never_confident_on_its_own() {
     }
 }
 
+/// In a long text a label is mentioned by its words in a title’s order, head word first:
+/// « Le service informatique est responsable du parc » says what the service does and
+/// names no « responsable du service informatique ».
+#[test]
+fn a_long_text_mentions_a_label_head_first() {
+    let reversed = "Le service informatique est responsable du parc des postes de travail de la \
+        direction. Vous installez et configurez les postes de travail, les imprimantes et les \
+        logiciels, et vous assurez leur maintenance.";
+    let r = engine().match_text(reversed, 5);
+    assert!(
+        r.matches
+            .iter()
+            .all(|m| m.id.as_str() != "responsable-d-entite"),
+        "{r:?}"
+    );
+    let written = "Responsable de service, vous encadrez une équipe de dix agents chargés du parc \
+        des postes de travail de la direction et vous pilotez son budget et ses marchés.";
+    let r = engine().match_text(written, 3);
+    assert_eq!(r.matches[0].id.as_str(), "responsable-d-entite", "{r:?}");
+    assert!(
+        r.matches[0]
+            .evidence
+            .iter()
+            .any(|e| e.kind == EvidenceKind::Vocabulary),
+        "{r:?}"
+    );
+}
+
 /// « Chef de service … », « Chef de bureau … » name the head of a unit: a label that takes
 /// the head word without the unit (« chef de projet ») is never sure of them, while the
 /// occupations that manage units keep their titles, and a project lead stays one.

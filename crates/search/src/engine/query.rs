@@ -363,32 +363,30 @@ fn segment_bounds(text: &str) -> Vec<usize> {
 }
 
 impl Analysed {
-    /// Whether the query stems `qis` (distinct) stand together in one segment of a long
-    /// text: within a window of `slack` more tokens than there are stems. A label is
-    /// mentioned by a text only so, not by words scattered over its sentences.
-    pub(super) fn together(&self, qis: &[usize], slack: u32) -> bool {
-        let Some((&anchor, rest)) = qis.split_first() else {
-            return false;
-        };
+    /// Whether the query stems `rest` (distinct) stand right after `head` in one segment of
+    /// a long text: after it, within a window of `slack` more tokens than there are stems. A
+    /// label is mentioned by a text only so, its head word first as a title writes it, not by
+    /// words scattered over its sentences nor by its words in another order (« le bureau …
+    /// est responsable de » is no « responsable de bureau »).
+    pub(super) fn together(&self, head: usize, rest: &[usize], slack: u32) -> bool {
         if rest.is_empty() {
             return true;
         }
-        let window = qis.len() as u32 + slack;
-        let Some(anchors) = self.occurrences.get(anchor) else {
+        let window = rest.len() as u32 + 1 + slack;
+        let Some(anchors) = self.occurrences.get(head) else {
             return false;
         };
         anchors.iter().any(|&(seg, p)| {
-            let (mut lo, mut hi) = (p, p);
+            let mut hi = p;
             rest.iter().all(|&qi| {
                 let near = self.occurrences.get(qi).and_then(|occ| {
                     occ.iter()
-                        .filter(|&&(s, q)| s == seg && q.abs_diff(p) <= window)
-                        .min_by_key(|&&(_, q)| q.abs_diff(p))
+                        .filter(|&&(s, q)| s == seg && q > p && q - p <= window)
+                        .min_by_key(|&&(_, q)| q - p)
                 });
                 near.is_some_and(|&(_, q)| {
-                    lo = lo.min(q);
                     hi = hi.max(q);
-                    hi - lo <= window
+                    hi - p <= window
                 })
             })
         })

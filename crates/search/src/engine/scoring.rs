@@ -490,13 +490,19 @@ impl Engine {
             if lab_cov < 0.99 || lone {
                 return None;
             }
-            // A mention is the label's words together in one sentence, not its words
-            // scattered over the text (« chef d’équipe … équipe d’exploitation » is no
-            // « chef d’exploitation »).
-            let mut qis: Vec<usize> = found.iter().map(|&(_, qi)| qi).collect();
-            qis.sort_unstable();
-            qis.dedup();
-            if !q.together(&qis, tune::MENTION_SLACK) {
+            // A mention is the label's words together in one sentence, its head word first
+            // as a title writes it: not its words scattered over the text (« chef d’équipe
+            // … équipe d’exploitation » is no « chef d’exploitation »), nor in another order
+            // (« le service … est responsable de » is no « responsable de service »).
+            let head = found.iter().find(|&&(k, _)| k == 0).map(|&(_, qi)| qi)?;
+            let mut rest: Vec<usize> = found
+                .iter()
+                .map(|&(_, qi)| qi)
+                .filter(|&qi| qi != head)
+                .collect();
+            rest.sort_unstable();
+            rest.dedup();
+            if !q.together(head, &rest, tune::MENTION_SLACK) {
                 return None;
             }
             (lab_total / 6.0).min(1.0)
