@@ -90,7 +90,49 @@ pub struct UnitEntry {
     /// au DSI ») names the person's role, not the unit where the post is.
     #[serde(default)]
     pub deputies: Vec<String>,
+    /// The occupation that heads these units, and the titles it has for it.
+    #[serde(default)]
+    pub headed_by: Option<HeadedBy>,
     pub why: String,
+}
+
+/// The occupation that heads units of an organisation: « <head> de <unit> », for each of
+/// `heads` and each unit of its entry but those of `except`, is one of its labels (« chef de
+/// service », « responsable d’équipe »).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HeadedBy {
+    pub occupation: String,
+    /// The words of command of its titles (`chef`, `responsable`).
+    pub heads: Vec<String>,
+    /// Units whose head is another occupation (« chef de domaine »), or not an IT manager
+    /// at all (« chef de secteur », of sales or police).
+    #[serde(default)]
+    pub except: Vec<String>,
+}
+
+impl UnitEntry {
+    /// The titles of the heads of these units (« chef de service », « chef d’équipe ») that
+    /// `headed_by` names, each once as written (two that analyse alike, « chef » and
+    /// « cheffe », are the engine's to merge).
+    pub fn head_titles(&self) -> Vec<String> {
+        let Some(by) = &self.headed_by else {
+            return Vec::new();
+        };
+        let units = self.words.iter().filter(|w| !by.except.contains(w));
+        units
+            .flat_map(|unit| {
+                by.heads.iter().map(move |head| {
+                    let elided = unit.starts_with(['a', 'e', 'é', 'i', 'o', 'u', 'h']);
+                    if elided {
+                        format!("{head} d’{unit}")
+                    } else {
+                        format!("{head} de {unit}")
+                    }
+                })
+            })
+            .collect()
+    }
 }
 
 fn one() -> f32 {
@@ -106,5 +148,31 @@ impl Vocabulary {
     /// The embedded vocabulary.
     pub fn embedded() -> Result<Self, toml::de::Error> {
         Self::parse(EMBEDDED)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_heads_of_units_are_titled_as_french_writes_them() {
+        let v = Vocabulary::embedded().expect("vocabulary");
+        let titles: Vec<String> = v.unit.iter().flat_map(|u| u.head_titles()).collect();
+        for title in [
+            "chef de service",
+            "cheffe d’équipe",
+            "responsable d’unité",
+            "responsable de bureau",
+        ] {
+            assert!(titles.iter().any(|t| t == title), "{title}: {titles:?}");
+        }
+        let elsewhere = ["domaine", "secteur", "groupe"];
+        assert!(
+            !titles
+                .iter()
+                .any(|t| elsewhere.iter().any(|u| t.ends_with(u))),
+            "{titles:?}"
+        );
     }
 }

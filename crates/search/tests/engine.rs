@@ -182,8 +182,10 @@ fn no_curated_term_holds_a_word_that_ads_drop() {
     let stems = |a, t: &str| -> Vec<String> { analyze(a, t).into_iter().map(|t| t.stem).collect() };
     let labels = v.label.iter().flat_map(|l| l.terms.iter());
     let outside = v.outside.iter().flat_map(|o| o.terms.iter());
+    let heads: Vec<String> = v.unit.iter().flat_map(|u| u.head_titles()).collect();
     let reduced: Vec<&String> = labels
         .chain(outside)
+        .chain(&heads)
         .filter(|t| !["tech lead", "lead dev"].contains(&t.as_str()))
         .filter(|t| stems(&plain, t) != stems(&ads, t))
         .collect();
@@ -511,6 +513,33 @@ fn a_partial_hit_on_a_label_is_never_confident_on_its_own() {
     for text in ["Technicien SSI", "Gestionnaire des incidents ITIL"] {
         let r = engine().match_text(text, 3);
         assert!(!r.confident, "« {text} »: {r:?}");
+    }
+}
+
+/// Every unit of an organisation has its head among the Responsable d’entité’s titles, as
+/// `[[unit]]` lists them (« Responsable de la division » was the DSI’s, by « responsable »
+/// alone), but for the units headed by others (a domain) or by no IT manager (a sector).
+#[test]
+fn the_heads_of_units_are_the_unit_managers_titles() {
+    const ENTITY: &str = "responsable-d-entite";
+    for text in [
+        "Responsable de bureau",
+        "Responsable de la division",
+        "Responsable de section",
+        "Cheffe de cellule",
+        "Chef d’unité",
+        "Responsable d’équipe",
+    ] {
+        let r = engine().match_text(text, 3);
+        assert!(r.confident, "« {text} »: {r:?}");
+        assert_eq!(r.matches[0].id.as_str(), ENTITY, "« {text} »: {r:?}");
+    }
+    for text in ["Chef de domaine", "Responsable de secteur"] {
+        let r = engine().match_text(text, 3);
+        assert!(
+            r.matches[0].id.as_str() != ENTITY || !r.confident,
+            "« {text} »: {r:?}"
+        );
     }
 }
 

@@ -289,6 +289,27 @@ fn vocabulary_labels(
             vocab_text[i].push(term.clone());
         }
     }
+    // The titles of the heads of units, for the occupation that heads them.
+    for unit in &vocabulary.unit {
+        let Some(occupation) = unit.headed_by.as_ref().map(|h| &h.occupation) else {
+            continue;
+        };
+        let Some(&i) = index_of.get(occupation.as_str()) else {
+            return Err(SearchError::UnknownOccupation {
+                id: occupation.clone(),
+                term: unit.words.first().cloned().unwrap_or_default(),
+            });
+        };
+        // « Cheffe de service » reads as « chef de service »: one label for the two.
+        let mut seen: HashSet<Vec<String>> = HashSet::new();
+        for term in unit.head_titles() {
+            if !seen.insert(stems_of(&term)) {
+                continue;
+            }
+            push_label(labels, i, EvidenceKind::Vocabulary, &term, 1.0, stems_of);
+            vocab_text[i].push(term);
+        }
+    }
     Ok(vocab_text)
 }
 
