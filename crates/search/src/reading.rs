@@ -135,6 +135,26 @@ const HIERARCHY: &[&str] = &[
     "rattachee aux",
 ];
 
+/// Words after which a text names someone the post works for or with (« auprès du chef de
+/// projet », « en lien avec les chefs de projet MOE », « seconder le chef de section »,
+/// « rattaché au chef de bureau », « vous rendez compte au DSI ») or a thing of theirs
+/// (« les comptes administrateurs »): a title right after one of them, in a sentence of a
+/// long text, is not the post's.
+pub const RELATION: &[&str] = &[
+    "auprès",
+    "lien",
+    "seconder",
+    "secondez",
+    "rattaché",
+    "rattachée",
+    "appui",
+    "autorité",
+    "responsabilité",
+    "direction",
+    "collaboration",
+    "compte",
+];
+
 /// Signs that a sentence is about the job's tasks.
 const TASK: &[&str] = &[
     "vous serez",

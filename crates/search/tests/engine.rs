@@ -571,6 +571,40 @@ fn a_long_text_mentions_a_label_head_first() {
     );
 }
 
+/// A title that a text introduces by a relation (« en lien avec le chef de projet maîtrise
+/// d’ouvrage », « auprès du », « rattaché au », « sous l’autorité du ») is someone the post
+/// works with or for: none of the labels in it is mentioned, while the same title said of the
+/// post is.
+#[test]
+fn a_title_introduced_by_a_relation_is_someone_elses() {
+    let vocabulary = |text: &str| -> Vec<String> {
+        engine()
+            .match_text(text, 3)
+            .matches
+            .iter()
+            .flat_map(|m| m.evidence.iter())
+            .filter(|e| e.kind == EvidenceKind::Vocabulary)
+            .map(|e| e.text.clone())
+            .collect()
+    };
+    let colleague = "Au sein du bureau des infrastructures, vous travaillez en lien avec le chef \
+        de projet maîtrise d’ouvrage et vous administrez les serveurs Linux, les sauvegardes et \
+        le réseau local du site.";
+    assert!(
+        vocabulary(colleague).is_empty(),
+        "{:?}",
+        vocabulary(colleague)
+    );
+    let own = "Au sein du bureau des infrastructures, vous êtes chef de projet maîtrise \
+        d’ouvrage et vous recueillez les besoins des utilisateurs, rédigez le cahier des charges \
+        et pilotez la recette.";
+    assert!(
+        vocabulary(own).iter().any(|t| t == "maîtrise d’ouvrage"),
+        "{:?}",
+        vocabulary(own)
+    );
+}
+
 /// « Chef de service … », « Chef de bureau … » name the head of a unit: a label that takes
 /// the head word without the unit (« chef de projet ») is never sure of them, while the
 /// occupations that manage units keep their titles, and a project lead stays one.

@@ -97,6 +97,12 @@ impl Engine {
             known_by_len,
         } = word_weights(&occs, &mut labels);
         let manager_names = manager_names(&labels, &manages, &unit_heads);
+        let mut relation_cues: Vec<String> = crate::reading::RELATION
+            .iter()
+            .filter_map(|w| stems_of(w).into_iter().next())
+            .collect();
+        relation_cues.sort_unstable();
+        relation_cues.dedup();
         let bm25 = match bm25 {
             Some(table) => table,
             None => bm25_table(
@@ -140,6 +146,7 @@ impl Engine {
             deputies,
             manages,
             manager_names,
+            relation_cues,
             words: words.into_inner(),
             expander,
             label_idf,

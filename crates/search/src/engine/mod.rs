@@ -70,6 +70,9 @@ pub struct Engine {
     manages: Vec<bool>,
     /// The one-word names of managing occupations (« DSI »).
     manager_names: Vec<query::ManagerName>,
+    /// Stems of the words after which a long text names someone else than the post
+    /// ([`crate::reading::RELATION`]), sorted.
+    relation_cues: Vec<String>,
     /// The analysis chain, with the stems of the words of the edition and the labels.
     words: crate::analysis::Words,
     expander: Expander,
@@ -171,6 +174,9 @@ mod tune {
     /// Words a long text may hold between those of a label it mentions, beyond one (« chef
     /// de projet informatique technique »).
     pub const MENTION_SLACK: u32 = 1;
+    /// Words of the title that a relation cue introduces in a long text (« auprès du *chef
+    /// de projet maîtrise d’ouvrage* »): a label in them is someone else's.
+    pub const RELATED_SPAN: u32 = 4;
     /// Weight of a query word that no fiche and no vocabulary entry knows.
     pub const UNKNOWN: f32 = 0.35;
     /// Share of a title's words the best label must explain for a sure answer.

@@ -77,6 +77,10 @@ pub(super) struct Analysed {
     /// Long texts: each token's start in the text (expansions appended after it) and the id
     /// of its stem as analysed; empty for a title.
     pub(super) token_ids: Vec<(usize, Option<u32>)>,
+    /// Long texts: the positions of the tokens of a title that a relation cue introduces
+    /// (« auprès du *chef de projet MOA* »), in order: a label whose head word stands there
+    /// names someone else than the post.
+    pub(super) related: Vec<u32>,
 }
 
 impl Engine {
@@ -215,10 +219,22 @@ impl Engine {
                     .outside
                     .iter()
                     .any(|o| o.iter().all(|st| stems.iter().any(|s| &s.original == st))));
-        let (segments, occurrences) = if long {
-            split_segments(full, &tokens, stems.len())
+        let (segments, occurrences, related) = if long {
+            let cue: Vec<bool> = stems
+                .iter()
+                .map(|s| self.relation_cues.binary_search(&s.original).is_ok())
+                .collect();
+            // Looked up only for the words that follow a cue.
+            let heads_a_label = |qi: usize| {
+                stems.get(qi).is_some_and(|s| {
+                    self.label_index
+                        .get(&s.stem)
+                        .is_some_and(|l| l.iter().any(|&(_, k)| k == 0))
+                })
+            };
+            split_segments(full, &tokens, &cue, heads_a_label)
         } else {
-            (Vec::new(), Vec::new())
+            (Vec::new(), Vec::new(), Vec::new())
         };
         Analysed {
             stems,
@@ -231,6 +247,7 @@ impl Engine {
             segments,
             occurrences,
             token_ids: tokens.iter().map(|&(from, _, id)| (from, id)).collect(),
+            related,
         }
     }
 
@@ -316,12 +333,25 @@ type Token = (usize, usize, Option<u32>);
 
 /// The segments (sentences, bullets) of a long text and where each query stem occurs, from
 /// its tokens in order: each segment as the sorted ids of its stems (those with fewer than
-/// two known stems left out), and for each of the `n` query stems its (segment, token
-/// position) occurrences.
-fn split_segments(text: &str, tokens: &[Token], n: usize) -> SegmentsAndOccurrences {
+/// two known stems left out), for each query stem its (segment, token position)
+/// occurrences, and the positions of the title that a relation cue introduces in its
+/// segment: when the word after a cue heads a label, it and the words after it up to
+/// [`tune::RELATED_SPAN`] (« auprès du *chef de projet maîtrise d’ouvrage* »). `cue` marks
+/// the query stems that are relation cues; `heads_a_label` says whether one heads a label.
+fn split_segments(
+    text: &str,
+    tokens: &[Token],
+    cue: &[bool],
+    heads_a_label: impl Fn(usize) -> bool,
+) -> SegmentsAndOccurrences {
     let bounds = segment_bounds(text);
     let mut segments = Vec::new();
-    let mut occurrences = vec![Vec::new(); n];
+    let mut occurrences = vec![Vec::new(); cue.len()];
+    let mut related = Vec::new();
+    // The segment of the previous token and whether it was a cue; the positions of the
+    // current related title still to come.
+    let mut previous: Option<(usize, bool)> = None;
+    let mut span_left = 0_u32;
     let mut current: (Option<usize>, Vec<u32>) = (None, Vec::new());
     let close = |ids: &mut Vec<u32>, segments: &mut Vec<Vec<u32>>| {
         ids.sort_unstable();
@@ -341,13 +371,25 @@ fn split_segments(text: &str, tokens: &[Token], n: usize) -> SegmentsAndOccurren
         if let Some(o) = occurrences.get_mut(qi) {
             o.push((seg as u32, pos as u32));
         }
+        if previous.is_some_and(|(s, _)| s != seg) {
+            span_left = 0;
+        }
+        if previous == Some((seg, true)) && heads_a_label(qi) {
+            span_left = tune::RELATED_SPAN;
+        }
+        if span_left > 0 {
+            related.push(pos as u32);
+            span_left -= 1;
+        }
+        previous = Some((seg, cue.get(qi).copied().unwrap_or(false)));
     }
     close(&mut current.1, &mut segments);
-    (segments, occurrences)
+    (segments, occurrences, related)
 }
 
-/// What [`split_segments`] gives: the segments' stem ids, and each query stem's occurrences.
-type SegmentsAndOccurrences = (Vec<Vec<u32>>, Vec<Vec<(u32, u32)>>);
+/// What [`split_segments`] gives: the segments' stem ids, each query stem's occurrences, and
+/// the positions that follow a cue.
+type SegmentsAndOccurrences = (Vec<Vec<u32>>, Vec<Vec<(u32, u32)>>, Vec<u32>);
 
 /// The byte offsets where a segment of `text` ends, in order: [`SEGMENT_ENDS`], and « - »
 /// between spaces.
@@ -367,16 +409,15 @@ impl Analysed {
     /// a long text: after it, within a window of `slack` more tokens than there are stems. A
     /// label is mentioned by a text only so, its head word first as a title writes it, not by
     /// words scattered over its sentences nor by its words in another order (« le bureau …
-    /// est responsable de » is no « responsable de bureau »).
+    /// est responsable de » is no « responsable de bureau »); and not in the title that a
+    /// relation cue introduces, someone else's (« auprès du chef de projet MOA »).
     pub(super) fn together(&self, head: usize, rest: &[usize], slack: u32) -> bool {
-        if rest.is_empty() {
-            return true;
-        }
-        let window = rest.len() as u32 + 1 + slack;
         let Some(anchors) = self.occurrences.get(head) else {
             return false;
         };
-        anchors.iter().any(|&(seg, p)| {
+        let own = |p: u32| self.related.binary_search(&p).is_err();
+        let window = rest.len() as u32 + 1 + slack;
+        anchors.iter().filter(|&&(_, p)| own(p)).any(|&(seg, p)| {
             let mut hi = p;
             rest.iter().all(|&qi| {
                 let near = self.occurrences.get(qi).and_then(|occ| {
