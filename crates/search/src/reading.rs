@@ -138,8 +138,9 @@ const HIERARCHY: &[&str] = &[
 /// Words after which a text names someone the post works for or with (« auprès du chef de
 /// projet », « en lien avec les chefs de projet MOE », « seconder le chef de section »,
 /// « rattaché au chef de bureau », « vous rendez compte au DSI ») or a thing of theirs
-/// (« les comptes administrateurs »): a title right after one of them, in a sentence of a
-/// long text, is not the post's.
+/// (« les comptes administrateurs »): in a sentence of a long text, a title whose head word
+/// comes right after one of them is not the post's. Compared by stem (so « direction » is
+/// also « directement »; « assister » is left out, its stem being « assistant »'s).
 pub const RELATION: &[&str] = &[
     "auprès",
     "lien",

@@ -388,7 +388,7 @@ fn split_segments(
 }
 
 /// What [`split_segments`] gives: the segments' stem ids, each query stem's occurrences, and
-/// the positions that follow a cue.
+/// the positions of the titles that relation cues introduce.
 type SegmentsAndOccurrences = (Vec<Vec<u32>>, Vec<Vec<(u32, u32)>>, Vec<u32>);
 
 /// The byte offsets where a segment of `text` ends, in order: [`SEGMENT_ENDS`], and « - »
