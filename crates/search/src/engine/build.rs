@@ -301,20 +301,21 @@ fn vocabulary_labels(
         let Some(occupation) = unit.headed_by.as_ref().map(|h| &h.occupation) else {
             continue;
         };
+        let titles = unit.head_titles();
         let Some(&i) = index_of.get(occupation.as_str()) else {
             return Err(SearchError::UnknownOccupation {
                 id: occupation.clone(),
-                term: unit.words.first().cloned().unwrap_or_default(),
+                term: titles.first().cloned().unwrap_or_default(),
             });
         };
-        // « Cheffe de service » reads as « chef de service »: one label for the two.
-        let mut seen: HashSet<Vec<String>> = HashSet::new();
-        for term in unit.head_titles() {
-            if !seen.insert(stems_of(&term)) {
-                continue;
-            }
+        // « Cheffe de service » reads as « chef de service »: `push_label` keeps one label
+        // for the two, and the index's text has the one it kept.
+        for term in titles {
+            let before = labels.len();
             push_label(labels, i, EvidenceKind::Vocabulary, &term, 1.0, stems_of);
-            vocab_text[i].push(term);
+            if labels.len() > before {
+                vocab_text[i].push(term);
+            }
         }
     }
     Ok(vocab_text)
