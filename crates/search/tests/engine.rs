@@ -603,6 +603,16 @@ fn a_title_introduced_by_a_relation_is_someone_elses() {
         "{:?}",
         vocabulary(own)
     );
+    // The related title ends at a comma: the apposition after it names the post.
+    let apposed = "En lien avec le chef de service, administrateur systèmes et réseaux, vous \
+        assurez le maintien en condition opérationnelle des serveurs du site.";
+    assert!(
+        vocabulary(apposed)
+            .iter()
+            .any(|t| t == "administrateur systèmes et réseaux"),
+        "{:?}",
+        vocabulary(apposed)
+    );
 }
 
 /// « Chef de service … », « Chef de bureau … » name the head of a unit: a label that takes

@@ -175,7 +175,8 @@ mod tune {
     /// de projet informatique technique »).
     pub const MENTION_SLACK: u32 = 1;
     /// Words of the title that a relation cue introduces in a long text (« auprès du *chef
-    /// de projet maîtrise d’ouvrage* »): a label in them is someone else's.
+    /// de projet maîtrise d’ouvrage* »), up to a comma at most: a label in them is someone
+    /// else's.
     pub const RELATED_SPAN: u32 = 4;
     /// Weight of a query word that no fiche and no vocabulary entry knows.
     pub const UNKNOWN: f32 = 0.35;

@@ -336,8 +336,9 @@ type Token = (usize, usize, Option<u32>);
 /// two known stems left out), for each query stem its (segment, token position)
 /// occurrences, and the positions of the title that a relation cue introduces in its
 /// segment: when the word after a cue heads a label, it and the words after it up to
-/// [`tune::RELATED_SPAN`] (« auprès du *chef de projet maîtrise d’ouvrage* »). `cue` marks
-/// the query stems that are relation cues; `heads_a_label` says whether one heads a label.
+/// [`tune::RELATED_SPAN`] (« auprès du *chef de projet maîtrise d’ouvrage* »), not past a
+/// comma. `cue` marks the query stems that are relation cues; `heads_a_label` says whether
+/// one heads a label.
 fn split_segments(
     text: &str,
     tokens: &[Token],
@@ -352,6 +353,7 @@ fn split_segments(
     // current related title still to come.
     let mut previous: Option<(usize, bool)> = None;
     let mut span_left = 0_u32;
+    let mut last_from = 0_usize;
     let mut current: (Option<usize>, Vec<u32>) = (None, Vec::new());
     let close = |ids: &mut Vec<u32>, segments: &mut Vec<Vec<u32>>| {
         ids.sort_unstable();
@@ -371,9 +373,17 @@ fn split_segments(
         if let Some(o) = occurrences.get_mut(qi) {
             o.push((seg as u32, pos as u32));
         }
-        if previous.is_some_and(|(s, _)| s != seg) {
+        // A related title ends with its segment and at a comma (« en lien avec le chef de
+        // service, administrateur systèmes et réseaux, vous … »): what follows is the post's.
+        if span_left > 0
+            && (previous.is_some_and(|(s, _)| s != seg)
+                || text
+                    .get(last_from..from)
+                    .is_some_and(|gap| gap.contains(',')))
+        {
             span_left = 0;
         }
+        last_from = from;
         if previous == Some((seg, true)) && heads_a_label(qi) {
             span_left = tune::RELATED_SPAN;
         }
