@@ -97,12 +97,7 @@ impl Engine {
             known_by_len,
         } = word_weights(&occs, &mut labels);
         let manager_names = manager_names(&labels, &manages, &unit_heads);
-        let mut relation_cues: Vec<String> = crate::reading::RELATION
-            .iter()
-            .filter_map(|w| stems_of(w).into_iter().next())
-            .collect();
-        relation_cues.sort_unstable();
-        relation_cues.dedup();
+        let relation_cues = relation_cues(&stems_of);
         let bm25 = match bm25 {
             Some(table) => table,
             None => bm25_table(
@@ -419,6 +414,20 @@ fn manager_names(
             }
         })
         .collect()
+}
+
+/// Phase 2f: the first stems of the words after which a long text names someone the post
+/// works with ([`crate::reading::RELATION`]), sorted. Whether the word after one heads a
+/// label is looked up in the label index, for those words only: a set of the labels' head
+/// stems cost 1.5 MB of serving memory for no fewer instructions.
+fn relation_cues(stems_of: &dyn Fn(&str) -> Vec<String>) -> Vec<String> {
+    let mut cues: Vec<String> = crate::reading::RELATION
+        .iter()
+        .filter_map(|w| stems_of(w).into_iter().next())
+        .collect();
+    cues.sort_unstable();
+    cues.dedup();
+    cues
 }
 
 /// The weights of words, computed once (see [`word_weights`]).
