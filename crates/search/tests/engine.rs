@@ -572,9 +572,9 @@ fn a_long_text_mentions_a_label_head_first() {
 }
 
 /// A title that a text introduces by a relation (« en lien avec le chef de projet maîtrise
-/// d’ouvrage », « auprès du », « rattaché au », « sous l’autorité du ») is someone the post
-/// works with or for: none of the labels in it is mentioned, while the same title said of the
-/// post is.
+/// d’ouvrage », « auprès du … ») is someone the post works with or for: none of the labels in
+/// it is mentioned, while the same title said of the post is, and so is the post's own title
+/// set apart from it by a comma.
 #[test]
 fn a_title_introduced_by_a_relation_is_someone_elses() {
     let vocabulary = |text: &str| -> Vec<String> {
@@ -595,6 +595,9 @@ fn a_title_introduced_by_a_relation_is_someone_elses() {
         "{:?}",
         vocabulary(colleague)
     );
+    let beside = "Au sein du bureau des infrastructures, vous intervenez auprès du chef de \
+        projet maîtrise d’ouvrage et vous administrez les serveurs Linux du site.";
+    assert!(vocabulary(beside).is_empty(), "{:?}", vocabulary(beside));
     let own = "Au sein du bureau des infrastructures, vous êtes chef de projet maîtrise \
         d’ouvrage et vous recueillez les besoins des utilisateurs, rédigez le cahier des charges \
         et pilotez la recette.";

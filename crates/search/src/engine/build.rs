@@ -356,15 +356,12 @@ struct Units {
 
 /// Phase 2d: the stems of the units and which occupations manage one.
 fn units(vocabulary: &Vocabulary, occs: &[Occ], stems_of: &dyn Fn(&str) -> Vec<String>) -> Units {
-    let first = |text: &str| stems_of(text).into_iter().next();
     // The first stem of each word that `pick` lists in the units' entries.
     let stems = |pick: fn(&UnitEntry) -> &[String]| -> Vec<String> {
-        vocabulary
-            .unit
-            .iter()
-            .flat_map(|u| pick(u).iter())
-            .filter_map(|w| first(w))
-            .collect()
+        first_stems(
+            vocabulary.unit.iter().flat_map(|u| pick(u).iter()),
+            stems_of,
+        )
     };
     let units = stems(|u| &u.words);
     let unit_heads = stems(|u| &u.heads);
@@ -372,7 +369,11 @@ fn units(vocabulary: &Vocabulary, occs: &[Occ], stems_of: &dyn Fn(&str) -> Vec<S
     let managers = stems(|u| &u.managers);
     let manages = occs
         .iter()
-        .map(|o| first(&o.title).is_some_and(|s| managers.contains(&s)))
+        .map(|o| {
+            stems_of(&o.title)
+                .first()
+                .is_some_and(|s| managers.contains(s))
+        })
         .collect();
     Units {
         units,
@@ -418,16 +419,25 @@ fn manager_names(
 
 /// Phase 2f: the first stems of the words after which a long text names someone the post
 /// works with ([`crate::reading::RELATION`]), sorted. Whether the word after one heads a
-/// label is looked up in the label index, for those words only: a set of the labels' head
-/// stems cost 1.5 MB of serving memory for no fewer instructions.
+/// label is looked up in the label index, for those words only (a set of the labels' head
+/// stems, tried, answered alike with more serving memory: docs/PERFORMANCE.md).
 fn relation_cues(stems_of: &dyn Fn(&str) -> Vec<String>) -> Vec<String> {
-    let mut cues: Vec<String> = crate::reading::RELATION
-        .iter()
-        .filter_map(|w| stems_of(w).into_iter().next())
-        .collect();
+    let mut cues = first_stems(crate::reading::RELATION, stems_of);
     cues.sort_unstable();
     cues.dedup();
     cues
+}
+
+/// The first stem of each word or phrase of `words` (one that analyses to nothing is left
+/// out): how the vocabulary's lists of single words are compared with a query's stems.
+fn first_stems<S: AsRef<str>>(
+    words: impl IntoIterator<Item = S>,
+    stems_of: &dyn Fn(&str) -> Vec<String>,
+) -> Vec<String> {
+    words
+        .into_iter()
+        .filter_map(|w| stems_of(w.as_ref()).into_iter().next())
+        .collect()
 }
 
 /// The weights of words, computed once (see [`word_weights`]).
