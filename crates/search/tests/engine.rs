@@ -516,6 +516,32 @@ fn a_partial_hit_on_a_label_is_never_confident_on_its_own() {
     }
 }
 
+/// A title whose head takes two complements, each completing another occupation's label
+/// (« Technicien d’exploitation » and « technicien systèmes et réseaux »), names both: the
+/// label read across the other's words is not sure, whichever explains more. A label whose
+/// words stand together stays sure, and so does one read across the unit that a head of a
+/// unit names (« Chef du service exploitation »).
+#[test]
+fn a_label_read_across_another_complete_label_is_not_sure() {
+    for text in [
+        "Technicien d'exploitation systèmes et réseaux",
+        "Ingénieur système DevOps",
+        "Ingénieur sécurité infrastructure",
+    ] {
+        let r = engine().match_text(text, 3);
+        assert!(!r.confident, "« {text} »: {r:?}");
+    }
+    surely(&[
+        ("Technicien d'exploitation", "technicien-d-exploitation"),
+        (
+            "Technicien systèmes et réseaux",
+            "technicien-reseaux-telecoms-multimedias",
+        ),
+        ("Ingénieur DevOps", "integrateur-d-exploitation"),
+        ("Chef du service exploitation", "responsable-d-exploitation"),
+    ]);
+}
+
 /// Every unit of an organisation has its head among the Responsable d’entité’s titles, as
 /// `[[unit]]` lists them (« Responsable de la division » was the DSI’s, by « responsable »
 /// alone), but for the units headed by others (a domain) or by no IT manager (a sector).

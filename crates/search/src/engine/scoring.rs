@@ -23,6 +23,11 @@ pub(super) struct LabelHit {
     weak: bool,
     /// Every word of the label is in the query: a partial hit is never sure on its own.
     complete: bool,
+    /// Titles: the query stems (the first 128, one bit each) that the label holds, and those
+    /// between its words as the title writes them that it does not (it reads across them;
+    /// the unit that a head of a unit names is not counted: `skips_unit` weighs that case).
+    matched: u128,
+    across: u128,
 }
 
 /// The weight of the stems of label `l`'s terms that title `q` does not hold but whose
@@ -206,7 +211,11 @@ impl Engine {
         // complete label that explains more of it (« chef de projet utilisateurs » names
         // the MOA more fully than « chef de projet » names the MOE). In a title naming the
         // head of a unit, only the occupations that manage units are rivals: the others'
-        // labels name the unit (« Responsable du service Hotline »), not the role.
+        // labels name the unit (« Responsable du service Hotline »), not the role. Nor is a
+        // label sure that the title reads across a word of another occupation's complete
+        // label, whatever each explains: the head then takes two complements, each naming
+        // an occupation (« Technicien d’exploitation systèmes et réseaux »: « technicien
+        // systèmes et réseaux » reads across « exploitation »).
         let explains = q.long
             || scored
                 .first()
@@ -219,7 +228,12 @@ impl Engine {
                             .iter()
                             .filter(|s| q.unit.is_none() || self.manages(s.occ))
                             .filter_map(|s| s.label.as_ref())
-                            .any(|o| o.complete && !o.weak && o.explained >= h.explained - 0.01)
+                            .any(|o| {
+                                o.complete
+                                    && !o.weak
+                                    && (o.explained >= h.explained - 0.01
+                                        || o.matched & h.across != 0)
+                            })
                 });
         // A title naming the head of a unit (« Chef de la cellule architecture ») names a
         // manager: only an occupation that manages units is surely it.
@@ -360,6 +374,8 @@ impl Engine {
             explained: 1.0,
             weak: false,
             complete: true,
+            matched: 0,
+            across: 0,
         });
         scored.insert(0, first);
         true
@@ -482,6 +498,7 @@ impl Engine {
         // Titles: the label holds every word of the query (known to labels or not).
         let mut says_all = false;
         let mut weak = false;
+        let mut across = 0_u128;
         let score = if q.long {
             // In a long text only a complete mention of a title counts, and not a lone
             // abbreviation or term of the vocabulary (ads name bosses and colleagues:
@@ -570,6 +587,13 @@ impl Engine {
             let head_only = if head_only { tune::HEAD_ONLY } else { 1.0 };
             // The words of a label should stand together in the query, not scattered.
             let scattered = placed > 1 && hi - lo > placed;
+            if placed > 1 && hi - lo >= placed {
+                for (qi, s) in q.stems.iter().enumerate().take(128) {
+                    if s.pos > lo && s.pos < hi && set & (1 << qi) == 0 && Some(qi) != q.unit {
+                        across |= 1 << qi;
+                    }
+                }
+            }
             // A title naming the head of a unit (« Chef de service … », « Chef d’équipe … »)
             // names a manager: a label that takes its head word is weak evidence for an
             // occupation that manages no unit, whether it leaves the unit aside (« chef de
@@ -595,6 +619,8 @@ impl Engine {
             explained,
             weak,
             complete: lab_cov >= 0.99 || (all_but_generic && says_all),
+            matched: set,
+            across,
         })
     }
 
