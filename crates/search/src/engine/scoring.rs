@@ -23,11 +23,29 @@ pub(super) struct LabelHit {
     weak: bool,
     /// Every word of the label is in the query: a partial hit is never sure on its own.
     complete: bool,
-    /// Titles: the query stems (the first 128, one bit each) that the label holds, and those
-    /// between its words as the title writes them that it does not (it reads across them;
-    /// the unit that a head of a unit names is not counted: `skips_unit` weighs that case).
-    matched: u128,
-    across: u128,
+    /// Titles: the query stems (the first 64, one bit each) that the label holds, and the
+    /// first and last positions of its words as the title writes them (equal when they are
+    /// fewer than two): the words between that it does not hold, it reads across.
+    matched: u64,
+    span: (u16, u16),
+}
+
+impl LabelHit {
+    /// The query stems (the first 64) that the label reads across: between its words as the
+    /// title writes them, not its own, nor the unit that a head of a unit names
+    /// (`skips_unit` weighs that case).
+    fn across(&self, q: &Analysed) -> u64 {
+        let (lo, hi) = (usize::from(self.span.0), usize::from(self.span.1));
+        let mut across = 0;
+        if hi > lo + 1 {
+            for (qi, s) in q.stems.iter().enumerate().take(64) {
+                if s.pos > lo && s.pos < hi && self.matched & (1 << qi) == 0 && Some(qi) != q.unit {
+                    across |= 1 << qi;
+                }
+            }
+        }
+        across
+    }
 }
 
 /// The weight of the stems of label `l`'s terms that title `q` does not hold but whose
@@ -221,6 +239,7 @@ impl Engine {
                 .first()
                 .and_then(|s| s.label.as_ref())
                 .is_some_and(|h| {
+                    let across = h.across(q);
                     h.explained >= tune::CONFIDENT_EXPLAINED
                         && !h.weak
                         && h.complete
@@ -232,7 +251,7 @@ impl Engine {
                                 o.complete
                                     && !o.weak
                                     && (o.explained >= h.explained - 0.01
-                                        || o.matched & h.across != 0)
+                                        || o.matched & across != 0)
                             })
                 });
         // A title naming the head of a unit (« Chef de la cellule architecture ») names a
@@ -375,7 +394,7 @@ impl Engine {
             weak: false,
             complete: true,
             matched: 0,
-            across: 0,
+            span: (0, 0),
         });
         scored.insert(0, first);
         true
@@ -498,7 +517,7 @@ impl Engine {
         // Titles: the label holds every word of the query (known to labels or not).
         let mut says_all = false;
         let mut weak = false;
-        let mut across = 0_u128;
+        let mut span = (0, 0);
         let score = if q.long {
             // In a long text only a complete mention of a title counts, and not a lone
             // abbreviation or term of the vocabulary (ads name bosses and colleagues:
@@ -587,12 +606,11 @@ impl Engine {
             let head_only = if head_only { tune::HEAD_ONLY } else { 1.0 };
             // The words of a label should stand together in the query, not scattered.
             let scattered = placed > 1 && hi - lo > placed;
-            if placed > 1 && hi - lo >= placed {
-                for (qi, s) in q.stems.iter().enumerate().take(128) {
-                    if s.pos > lo && s.pos < hi && set & (1 << qi) == 0 && Some(qi) != q.unit {
-                        across |= 1 << qi;
-                    }
-                }
+            if placed > 1 {
+                span = (
+                    u16::try_from(lo).unwrap_or(u16::MAX),
+                    u16::try_from(hi).unwrap_or(u16::MAX),
+                );
             }
             // A title naming the head of a unit (« Chef de service … », « Chef d’équipe … »)
             // names a manager: a label that takes its head word is weak evidence for an
@@ -619,8 +637,9 @@ impl Engine {
             explained,
             weak,
             complete: lab_cov >= 0.99 || (all_but_generic && says_all),
-            matched: set,
-            across,
+            // The first 64 (the bits of `set` past them are only used above).
+            matched: set as u64,
+            span,
         })
     }
 
