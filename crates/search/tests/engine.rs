@@ -972,6 +972,35 @@ fn a_long_text_mentions_a_label_only_with_its_words_together() {
     );
 }
 
+/// A label that writes a term of the expansions (« MOA », « data ») is mentioned by its own
+/// words: the term's meaning, which the expansion appends after the text, is said by it.
+#[test]
+fn a_long_text_mentions_a_label_by_its_abbreviation() {
+    let labels = |text: &str, id: &str| -> Vec<String> {
+        engine()
+            .match_text(text, 5)
+            .matches
+            .iter()
+            .filter(|m| m.id.as_str() == id)
+            .flat_map(|m| &m.evidence)
+            .filter(|e| e.kind == EvidenceKind::Vocabulary)
+            .map(|e| e.text.clone())
+            .collect()
+    };
+    let moa = labels(
+        "Vous êtes le chef de projet MOA du programme. Vous recueillez les besoins des \
+         directions métier et rédigez les expressions de besoins.",
+        "chef-de-projet-maitrise-d-ouvrage-si",
+    );
+    assert!(moa.iter().any(|t| t == "chef de projet MOA"), "{moa:?}");
+    let data = labels(
+        "En tant qu'ingénieur data, vous concevez et maintenez les flux d'alimentation de \
+         l'entrepôt. Vous nettoyez et transformez les jeux de données.",
+        "analyste-de-donnees",
+    );
+    assert!(data.iter().any(|t| t == "ingénieur data"), "{data:?}");
+}
+
 #[test]
 fn a_heading_is_evidence_when_the_query_has_half_of_its_words() {
     // The network technician's evidence for a text (it is among the first five of both).

@@ -141,6 +141,15 @@ impl Label {
         if with & whole == whole { with } else { matched }
     }
 
+    /// The stems of the meanings of the terms that `held` (one bit per stem) holds whole: in
+    /// a long text they are said by the term, wherever the expansion put them.
+    pub(super) fn meanings_of_terms(&self, held: u64) -> u64 {
+        self.terms
+            .iter()
+            .filter(|&&(term, _)| held & term == term)
+            .fold(0, |bits, &(_, means)| bits | means)
+    }
+
     /// Whether the `k`-th stem is a generic word of the field.
     pub(super) fn is_generic(&self, k: usize) -> bool {
         k < 64 && self.generic & 1 << k != 0

@@ -530,9 +530,18 @@ impl Engine {
             // as a title writes it: not its words scattered over the text (« chef d’équipe
             // … équipe d’exploitation » is no « chef d’exploitation »), nor in another order
             // (« le service … est responsable de » is no « responsable de service »).
+            // The meaning of a term the label writes (« données » of « ingénieur data »,
+            // « maîtrise d’ouvrage » of « chef de projet MOA ») is said by the term: the
+            // expansion appends it after the text, where it stands near nothing.
+            let held = found
+                .iter()
+                .filter(|&&(k, _)| k < 64)
+                .fold(0_u64, |bits, &(k, _)| bits | 1 << k);
+            let said = l.meanings_of_terms(held);
             let head = found.iter().find(|&&(k, _)| k == 0).map(|&(_, qi)| qi)?;
             let mut rest: Vec<usize> = found
                 .iter()
+                .filter(|&&(k, _)| k >= 64 || said & 1 << k == 0)
                 .map(|&(_, qi)| qi)
                 .filter(|&qi| qi != head)
                 .collect();
