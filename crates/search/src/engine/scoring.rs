@@ -229,17 +229,14 @@ impl Engine {
         // complete label that explains more of it (« chef de projet utilisateurs » names
         // the MOA more fully than « chef de projet » names the MOE). In a title naming the
         // head of a unit, only the occupations that manage units are rivals: the others'
-        // labels name the unit (« Responsable du service Hotline »), not the role. Nor is a
-        // label sure that the title reads across a word of another occupation's complete
-        // label, whatever each explains: the head then takes two complements, each naming
-        // an occupation (« Technicien d’exploitation systèmes et réseaux »: « technicien
-        // systèmes et réseaux » reads across « exploitation »).
+        // labels name the unit (« Responsable du service Hotline »), not the role. A label
+        // that the title reads across a word of another occupation's complete label is weak
+        // (see `score`), never sure.
         let explains = q.long
             || scored
                 .first()
                 .and_then(|s| s.label.as_ref())
                 .is_some_and(|h| {
-                    let across = h.across(q);
                     h.explained >= tune::CONFIDENT_EXPLAINED
                         && !h.weak
                         && h.complete
@@ -247,12 +244,7 @@ impl Engine {
                             .iter()
                             .filter(|s| q.unit.is_none() || self.manages(s.occ))
                             .filter_map(|s| s.label.as_ref())
-                            .any(|o| {
-                                o.complete
-                                    && !o.weak
-                                    && (o.explained >= h.explained - 0.01
-                                        || o.matched & across != 0)
-                            })
+                            .any(|o| o.complete && !o.weak && o.explained >= h.explained - 0.01)
                 });
         // A title naming the head of a unit (« Chef de la cellule architecture ») names a
         // manager: only an occupation that manages units is surely it.
@@ -327,6 +319,39 @@ impl Engine {
                     && to_beat.is_none_or(|b| hit.score > b)
                 {
                     *slot = Some(hit);
+                }
+            }
+        }
+        // A label that reads across a word of another occupation's complete label is weak
+        // evidence, as if its words were scattered: the title's head then takes two
+        // complements, and the one written next to it names the role (« Technicien
+        // d’exploitation systèmes et réseaux »: « technicien systèmes et réseaux » reads
+        // across « exploitation »; « Ingénieur sécurité infrastructure »). A label read
+        // across one word only is not scattered otherwise (`label_hit`).
+        if !q.long {
+            let across: Vec<(usize, u64)> = best
+                .iter()
+                .enumerate()
+                .filter_map(|(i, h)| h.as_ref().map(|h| (i, h.across(q))))
+                .filter(|&(_, a)| a != 0)
+                .collect();
+            // Decided on the hits as they were: whether a rival holds the words does not
+            // depend on which rival was read first.
+            let read_across: Vec<usize> = across
+                .into_iter()
+                .filter(|&(i, a)| {
+                    best.iter().enumerate().any(|(j, o)| {
+                        j != i
+                            && o.as_ref()
+                                .is_some_and(|o| o.complete && !o.weak && o.matched & a != 0)
+                    })
+                })
+                .map(|(i, _)| i)
+                .collect();
+            for i in read_across {
+                if let Some(h) = best[i].as_mut() {
+                    h.score *= tune::SCATTERED;
+                    h.weak = true;
                 }
             }
         }
