@@ -327,7 +327,8 @@ impl Engine {
         // complements, and the one written next to it names the role (« Technicien
         // d’exploitation systèmes et réseaux »: « technicien systèmes et réseaux » reads
         // across « exploitation »; « Ingénieur sécurité infrastructure »). A label read
-        // across one word only is not scattered otherwise (`label_hit`).
+        // across one word only is not scattered otherwise (`label_hit`). The weakened hit
+        // stays its occupation's best: the labels it beat are not read again.
         if !q.long {
             let across: Vec<(usize, u64)> = best
                 .iter()
