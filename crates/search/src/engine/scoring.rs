@@ -21,6 +21,8 @@ pub(super) struct LabelHit {
     explained: f32,
     /// Only the head of a longer label matched, or its words were scattered.
     weak: bool,
+    /// Its words were scattered (one weakness of `weak`).
+    scattered: bool,
     /// Every word of the label is in the query: a partial hit is never sure on its own.
     complete: bool,
     /// Titles: the query stems (the first 64, one bit each) that the label holds, and the
@@ -323,7 +325,8 @@ impl Engine {
             }
         }
         // A label that reads across a word of another occupation's complete label is weak
-        // evidence, as if its words were scattered: the title's head then takes two
+        // evidence, as if its words were scattered (once: a label already scattered is not
+        // weakened twice): the title's head then takes two
         // complements, and the one written next to it names the role (« Technicien
         // d’exploitation systèmes et réseaux »: « technicien systèmes et réseaux » reads
         // across « exploitation »; « Ingénieur sécurité infrastructure »). A label read
@@ -333,7 +336,11 @@ impl Engine {
             let across: Vec<(usize, u64)> = best
                 .iter()
                 .enumerate()
-                .filter_map(|(i, h)| h.as_ref().map(|h| (i, h.across(q))))
+                .filter_map(|(i, h)| {
+                    h.as_ref()
+                        .filter(|h| !h.scattered)
+                        .map(|h| (i, h.across(q)))
+                })
                 .filter(|&(_, a)| a != 0)
                 .collect();
             // Decided on the hits as they were: whether a rival holds the words does not
@@ -353,6 +360,7 @@ impl Engine {
                 if let Some(h) = best[i].as_mut() {
                     h.score *= tune::SCATTERED;
                     h.weak = true;
+                    h.scattered = true;
                 }
             }
         }
@@ -418,6 +426,7 @@ impl Engine {
             score: 1.0,
             explained: 1.0,
             weak: false,
+            scattered: false,
             complete: true,
             matched: 0,
             span: (0, 0),
@@ -543,6 +552,7 @@ impl Engine {
         // Titles: the label holds every word of the query (known to labels or not).
         let mut says_all = false;
         let mut weak = false;
+        let mut scattered_hit = false;
         let mut span = (0, 0);
         let score = if q.long {
             // In a long text only a complete mention of a title counts, and not a lone
@@ -661,6 +671,7 @@ impl Engine {
             let skips_unit =
                 unbound && count > 1 && found.iter().all(|&(_, qi)| Some(qi) != q.unit);
             let scattered = scattered || skips_unit;
+            scattered_hit = scattered;
             weak = head_only < 1.0 || scattered || unbound;
             let factor = |weak: bool| if weak { tune::SCATTERED } else { 1.0 };
             let head_only = head_only * factor(scattered) * factor(unbound);
@@ -671,6 +682,7 @@ impl Engine {
             score: score * l.weight,
             explained,
             weak,
+            scattered: scattered_hit,
             complete: lab_cov >= 0.99 || (all_but_generic && says_all),
             // The first 64 (the bits of `set` past them are only used above).
             matched: set as u64,
