@@ -219,7 +219,11 @@ impl Engine {
                     .outside
                     .iter()
                     .any(|o| o.iter().all(|st| stems.iter().any(|s| &s.original == st))));
-        let (segments, occurrences, related) = if long {
+        let Segmentation {
+            segments,
+            occurrences,
+            related,
+        } = if long {
             let cue: Vec<bool> = stems
                 .iter()
                 .map(|s| self.relation_cues.binary_search(&s.original).is_ok())
@@ -234,7 +238,7 @@ impl Engine {
             };
             split_segments(full, &tokens, &cue, heads_a_label)
         } else {
-            (Vec::new(), Vec::new(), Vec::new())
+            Segmentation::default()
         };
         Analysed {
             stems,
@@ -344,7 +348,7 @@ fn split_segments(
     tokens: &[Token],
     cue: &[bool],
     heads_a_label: impl Fn(usize) -> bool,
-) -> SegmentsAndOccurrences {
+) -> Segmentation {
     let bounds = segment_bounds(text);
     let mut segments = Vec::new();
     let mut occurrences = vec![Vec::new(); cue.len()];
@@ -394,12 +398,24 @@ fn split_segments(
         previous = Some((seg, cue.get(qi).copied().unwrap_or(false)));
     }
     close(&mut current.1, &mut segments);
-    (segments, occurrences, related)
+    Segmentation {
+        segments,
+        occurrences,
+        related,
+    }
 }
 
-/// What [`split_segments`] gives: the segments' stem ids, each query stem's occurrences, and
-/// the positions of the titles that relation cues introduce.
-type SegmentsAndOccurrences = (Vec<Vec<u32>>, Vec<Vec<(u32, u32)>>, Vec<u32>);
+/// What [`split_segments`] gives (see the fields of the same names in [`Analysed`]); empty
+/// for a title.
+#[derive(Debug, Default)]
+struct Segmentation {
+    /// The stem ids of each segment.
+    segments: Vec<Vec<u32>>,
+    /// Each query stem's (segment, token position) occurrences.
+    occurrences: Vec<Vec<(u32, u32)>>,
+    /// The token positions of the titles that relation cues introduce.
+    related: Vec<u32>,
+}
 
 /// The byte offsets where a segment of `text` ends, in order: [`SEGMENT_ENDS`], and « - »
 /// between spaces.
