@@ -538,6 +538,12 @@ fn a_label_read_across_another_complete_label_is_weak() {
     ]);
     // « ingénieur DevOps » read across « système », the head's first complement.
     never_surely("integrateur-d-exploitation", &["Ingénieur système DevOps"]);
+    // A label already scattered (« responsable … domaine », two words skipped) is weakened
+    // once: the DSI's « responsable des systèmes d'information » does not pass it.
+    assert_eq!(
+        first("Responsable des systèmes d'information domaine RH"),
+        "responsable-du-systeme-d-information-metier"
+    );
 }
 
 /// Every unit of an organisation has its head among the Responsable d’entité’s titles, as

@@ -326,8 +326,8 @@ impl Engine {
         }
         // A label that reads across a word of another occupation's complete label is weak
         // evidence, as if its words were scattered (once: a label already scattered is not
-        // weakened twice): the title's head then takes two
-        // complements, and the one written next to it names the role (« Technicien
+        // weakened twice): the title's head then takes two complements, and the one written
+        // next to it names the role (« Technicien
         // d’exploitation systèmes et réseaux »: « technicien systèmes et réseaux » reads
         // across « exploitation »; « Ingénieur sécurité infrastructure »). A label read
         // across one word only is not scattered otherwise (`label_hit`). The weakened hit
@@ -344,7 +344,9 @@ impl Engine {
                 .filter(|&(_, a)| a != 0)
                 .collect();
             // Decided on the hits as they were: whether a rival holds the words does not
-            // depend on which rival was read first.
+            // depend on which rival was read first. (One pass over `best` that checks the
+            // rivals as it goes answers alike but cost 0.5 – 0.8 % more instructions on the
+            // public titles.)
             let read_across: Vec<usize> = across
                 .into_iter()
                 .filter(|&(i, a)| {
