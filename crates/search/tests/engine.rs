@@ -573,6 +573,47 @@ fn the_heads_of_units_are_the_unit_managers_titles() {
     }
 }
 
+/// What a State service calls its parts says nothing of their field: the head of a unit of
+/// a field is the field's manager whatever the unit (« Chef de la cellule réseaux » as « Chef
+/// du service réseaux », a curated term), and the evidence shows the title's own unit. A unit
+/// named without the field (« Chef du bureau informatique ») is the Responsable d’entité's,
+/// and a unit headed by others (a domain, a group) does not stand for the service.
+#[test]
+fn the_unit_a_head_of_a_field_heads_does_not_matter() {
+    surely(&[
+        ("Chef de service réseaux", "responsable-reseaux-et-telecoms"),
+        (
+            "Chef de la cellule réseaux",
+            "responsable-reseaux-et-telecoms",
+        ),
+        ("Chef du bureau réseaux", "responsable-reseaux-et-telecoms"),
+        (
+            "Responsable de la division réseaux",
+            "responsable-reseaux-et-telecoms",
+        ),
+        ("Chef du service études", "responsable-d-etudes-si"),
+        ("Chef de la section études", "responsable-d-etudes-si"),
+        ("Chef du bureau informatique", "responsable-d-entite"),
+    ]);
+    let r = engine().match_text("Chef de la cellule réseaux", 3);
+    let terms: Vec<&str> = r.matches[0].evidence[0]
+        .terms
+        .iter()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(terms, ["Chef", "cellule", "réseaux"], "{r:?}");
+    // Without the field, the label of a field's head says nothing more than the unit's.
+    let r = engine().match_text("Chef du bureau informatique", 3);
+    assert!(
+        r.matches[1].score < 0.3,
+        "no label of a field is read in « bureau informatique »: {r:?}"
+    );
+    never_surely(
+        "responsable-reseaux-et-telecoms",
+        &["Chef de domaine réseaux", "Chef de groupe réseaux"],
+    );
+}
+
 /// In a long text a label is mentioned by its words in a title’s order, head word first:
 /// « Le service informatique est responsable du parc » says what the service does and
 /// names no « responsable du service informatique ».

@@ -86,6 +86,7 @@ impl Engine {
             .collect();
         let Units {
             units,
+            alike_units,
             unit_heads,
             deputies,
             manages,
@@ -97,6 +98,7 @@ impl Engine {
             known_by_len,
         } = word_weights(&occs, &mut labels);
         let manager_names = manager_names(&labels, &manages, &unit_heads);
+        let field_heads = field_heads(&labels, &alike_units, &unit_heads);
         let relation_cues = relation_cues(&stems_of);
         let bm25 = match bm25 {
             Some(table) => table,
@@ -137,6 +139,8 @@ impl Engine {
             labels,
             outside,
             units,
+            alike_units,
+            field_heads,
             unit_heads,
             deputies,
             manages,
@@ -346,6 +350,8 @@ fn repertory_labels(
 struct Units {
     /// The stems of the words naming a unit.
     units: Vec<String>,
+    /// The stems of the units whose head is one occupation (`headed_by`, but its `except`).
+    alike_units: Vec<String>,
     /// The stems of the head words that, followed by a unit, name its head.
     unit_heads: Vec<String>,
     /// The stems of the head words of a deputy.
@@ -364,6 +370,14 @@ fn units(vocabulary: &Vocabulary, occs: &[Occ], stems_of: &dyn Fn(&str) -> Vec<S
         )
     };
     let units = stems(|u| &u.words);
+    let alike_units = first_stems(
+        vocabulary.unit.iter().flat_map(|u| {
+            u.headed_by
+                .iter()
+                .flat_map(move |by| u.words.iter().filter(|w| !by.except.contains(w)))
+        }),
+        stems_of,
+    );
     let unit_heads = stems(|u| &u.heads);
     let deputies = stems(|u| &u.deputies);
     let managers = stems(|u| &u.managers);
@@ -377,13 +391,37 @@ fn units(vocabulary: &Vocabulary, occs: &[Occ], stems_of: &dyn Fn(&str) -> Vec<S
         .collect();
     Units {
         units,
+        alike_units,
         unit_heads,
         deputies,
         manages,
     }
 }
 
-/// Phase 2e: the one-word names of managing occupations (a vocabulary label such as
+/// Phase 2e: the labels that name the head of a unit of a field (a unit head, a unit that
+/// `alike_units` holds, then the field: « chef du service réseaux »), by the unit's stem,
+/// in label order.
+fn field_heads(
+    labels: &[Label],
+    alike_units: &[String],
+    unit_heads: &[String],
+) -> Vec<(String, Vec<u32>)> {
+    let mut by_unit: Vec<(String, Vec<u32>)> = Vec::new();
+    for (li, l) in labels.iter().enumerate() {
+        if let [head, unit, _, ..] = l.stems.as_slice()
+            && unit_heads.contains(head)
+            && alike_units.contains(unit)
+        {
+            match by_unit.iter_mut().find(|(u, _)| u == unit) {
+                Some((_, list)) => list.push(li as u32),
+                None => by_unit.push((unit.clone(), vec![li as u32])),
+            }
+        }
+    }
+    by_unit
+}
+
+/// Phase 2f: the one-word names of managing occupations (a vocabulary label such as
 /// « DSI »), with the head words of the occupation's own labels. A word of command
 /// (`unit_heads`: « manager ») is a role wherever it stands (« Incident Manager »), never
 /// the name of a department.
@@ -417,7 +455,7 @@ fn manager_names(
         .collect()
 }
 
-/// Phase 2f: the first stems of the words after which a long text names someone the post
+/// Phase 2g: the first stems of the words after which a long text names someone the post
 /// works with ([`crate::reading::RELATION`]), sorted. Whether the word after one heads a
 /// label is looked up in the label index, for those words only (a set of the labels' head
 /// stems, tried, answered alike with more serving memory: docs/PERFORMANCE.md).

@@ -61,6 +61,13 @@ pub struct Engine {
     outside: Vec<Vec<String>>,
     /// Stems of the words naming a unit of an organisation (vocabulary `[[unit]]`).
     units: Vec<String>,
+    /// Stems of the units that one occupation heads (`headed_by`: a service, a bureau, a
+    /// pôle… of an IT department, not a domain): they stand for each other in a label that
+    /// names the head of such a unit of a field, as [`Engine::unit_stands_for`] says.
+    alike_units: Vec<String>,
+    /// The labels that name the head of a unit of a field (« chef du service réseaux »), by
+    /// the unit's stem: those a title's other unit may stand in.
+    field_heads: Vec<(String, Vec<u32>)>,
     /// Stems of the head words that, followed by a unit, name its head (`chef`).
     unit_heads: Vec<String>,
     /// Stems of the head words of a deputy (`adjoint`).

@@ -254,6 +254,30 @@ impl Engine {
         !q.outside && explains && manager && scored.first().is_some_and(|s| s.raw > 0.0)
     }
 
+    /// The title's unit (« cellule » of « Chef de la cellule réseaux ») when stem `k` of
+    /// label `l` is another unit of its kind, which it stands for: the label names the head
+    /// of such a unit of a field (a unit head, the unit, then the field: « chef du service
+    /// réseaux », « responsable pôle réseaux »), the title the head of a unit of the same
+    /// kind and the label's field, and it does not write the label's own unit. What a State
+    /// service calls its parts (service, bureau, pôle, cellule, section…) says nothing of
+    /// their field; without the field, the label would only say « the head of a unit », as
+    /// the Responsable d’entité's own labels do.
+    pub(super) fn unit_stands_for(&self, l: &Label, k: usize, q: &Analysed) -> Option<usize> {
+        let qu = q.unit?;
+        let unit = q.stems.get(qu).filter(|s| !s.aside)?;
+        let own = l.stems.get(k)?;
+        (k == 1
+            && l.stems.len() > 2
+            && l.stems.first().is_some_and(|h| self.unit_heads.contains(h))
+            && self.alike_units.contains(&unit.stem)
+            && self.alike_units.contains(own)
+            && q.stems.iter().all(|s| &s.stem != own)
+            && l.stems[2..]
+                .iter()
+                .any(|field| q.stems.iter().any(|s| &s.stem == field)))
+        .then_some(qu)
+    }
+
     /// Whether occupation `occ` manages a unit (vocabulary `[[unit]]`, `managers`).
     fn manages(&self, occ: usize) -> bool {
         self.manages.get(occ).copied().unwrap_or(false)
@@ -290,6 +314,27 @@ impl Engine {
                     pairs.extend(
                         list.iter()
                             .map(|&(li, k)| u64::from(li) << 32 | u64::from(k) << 16 | qi as u64),
+                    );
+                }
+            }
+            // A unit of the title stands for another of its kind in a label that names the
+            // head of such a unit of a field (the learned titles are read as written).
+            if offset == 0
+                && let Some(qu) = q.unit
+                && qu <= usize::from(u16::MAX)
+            {
+                for (unit, list) in &self.field_heads {
+                    if q.stems.iter().any(|s| &s.stem == unit) {
+                        continue;
+                    }
+                    pairs.extend(
+                        list.iter()
+                            .filter(|&&li| {
+                                labels
+                                    .get(li as usize)
+                                    .is_some_and(|l| self.unit_stands_for(l, 1, q).is_some())
+                            })
+                            .map(|&li| u64::from(li) << 32 | 1 << 16 | qu as u64),
                     );
                 }
             }
@@ -727,11 +772,20 @@ impl Engine {
             text: l.text.clone(),
             heading: None,
             // The query words of the label, in the label's order: the query's stems are
-            // distinct, so each of the label's meets one at most (as in `score`'s index).
+            // distinct, so each of the label's meets one at most (as in `score`'s index); the
+            // title's unit where it stands for the label's.
             terms: l
                 .stems
                 .iter()
-                .filter_map(|st| q.stems.iter().find(|s| &s.stem == st))
+                .enumerate()
+                .filter_map(|(k, st)| {
+                    q.stems.iter().find(|s| &s.stem == st).or_else(|| {
+                        (hit.label < self.labels.len())
+                            .then(|| self.unit_stands_for(l, k, q))
+                            .flatten()
+                            .and_then(|qu| q.stems.get(qu))
+                    })
+                })
                 .map(|s| s.surface.clone())
                 .collect(),
             via: l.via.clone(),
