@@ -577,7 +577,9 @@ fn the_heads_of_units_are_the_unit_managers_titles() {
 /// a field is the field's manager whatever the unit (« Chef de la cellule réseaux » as « Chef
 /// du service réseaux », a curated term), and the evidence shows the title's own unit. A unit
 /// named without the field (« Chef du bureau informatique ») is the Responsable d’entité's,
-/// and a unit headed by others (a domain, a group) does not stand for the service.
+/// and a unit headed by others (a domain, a group) does not stand for the service. A field
+/// manager's whole label read across the unit alone says it too (« chef d’exploitation »
+/// in « Chef de la cellule exploitation »), but not a director's, who heads a directorate.
 #[test]
 fn the_unit_a_head_of_a_field_heads_does_not_matter() {
     surely(&[
@@ -594,7 +596,23 @@ fn the_unit_a_head_of_a_field_heads_does_not_matter() {
         ("Chef du service études", "responsable-d-etudes-si"),
         ("Chef de la section études", "responsable-d-etudes-si"),
         ("Chef du bureau informatique", "responsable-d-entite"),
+        (
+            "Chef de la cellule exploitation",
+            "responsable-d-exploitation",
+        ),
+        ("Chef du bureau exploitation", "responsable-d-exploitation"),
+        (
+            "Responsable de la division production",
+            "responsable-d-exploitation",
+        ),
     ]);
+    never_surely(
+        "directeur-des-donnees",
+        &[
+            "Responsable de la cellule données",
+            "Responsable du pôle données",
+        ],
+    );
     let r = engine().match_text("Chef de la cellule réseaux", 3);
     let terms: Vec<&str> = r.matches[0].evidence[0]
         .terms

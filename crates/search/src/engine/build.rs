@@ -90,6 +90,7 @@ impl Engine {
             unit_heads,
             deputies,
             manages,
+            unit_rank,
         } = units(vocabulary, &occs, &stems_of);
         let Weights {
             label_idf,
@@ -144,6 +145,7 @@ impl Engine {
             unit_heads,
             deputies,
             manages,
+            unit_rank,
             manager_names,
             relation_cues,
             words: words.into_inner(),
@@ -358,6 +360,10 @@ struct Units {
     deputies: Vec<String>,
     /// Per occupation: whether its title begins with a word of a manager.
     manages: Vec<bool>,
+    /// Per occupation: whether its title begins with a manager's word that heads units
+    /// (`managers` and `headed_by`'s `heads`: « Responsable … », not « Directeur … », of a
+    /// directorate's rank, nor « Chef de projet … »).
+    unit_rank: Vec<bool>,
 }
 
 /// Phase 2d: the stems of the units and which occupations manage one.
@@ -381,20 +387,36 @@ fn units(vocabulary: &Vocabulary, occs: &[Occ], stems_of: &dyn Fn(&str) -> Vec<S
     let unit_heads = stems(|u| &u.heads);
     let deputies = stems(|u| &u.deputies);
     let managers = stems(|u| &u.managers);
-    let manages = occs
-        .iter()
-        .map(|o| {
-            stems_of(&o.title)
-                .first()
-                .is_some_and(|s| managers.contains(s))
-        })
-        .collect();
+    let begins_with = |words: &[String]| -> Vec<bool> {
+        occs.iter()
+            .map(|o| {
+                stems_of(&o.title)
+                    .first()
+                    .is_some_and(|s| words.contains(s))
+            })
+            .collect()
+    };
+    let manages = begins_with(&managers);
+    // A manager's word that heads units (« responsable »; « chef » is no manager's word,
+    // « directeur » heads no unit).
+    let unit_managers: Vec<String> = first_stems(
+        vocabulary
+            .unit
+            .iter()
+            .flat_map(|u| u.headed_by.iter().flat_map(|by| by.heads.iter())),
+        stems_of,
+    )
+    .into_iter()
+    .filter(|s| managers.contains(s))
+    .collect();
+    let unit_rank = begins_with(&unit_managers);
     Units {
         units,
         alike_units,
         unit_heads,
         deputies,
         manages,
+        unit_rank,
     }
 }
 

@@ -75,6 +75,9 @@ pub struct Engine {
     /// Per occupation: whether it manages a unit (its title begins with a manager's word);
     /// read through [`Engine::manages`].
     manages: Vec<bool>,
+    /// Per occupation: whether it heads units of a department's rank (its title begins with
+    /// a manager's word of `headed_by`, « Responsable »; a « Directeur » heads a directorate).
+    unit_rank: Vec<bool>,
     /// The one-word names of managing occupations (« DSI »).
     manager_names: Vec<query::ManagerName>,
     /// Stems of the words after which a long text names someone else than the post

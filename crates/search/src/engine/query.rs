@@ -60,6 +60,9 @@ pub(super) struct Analysed {
     /// the title names the head of the unit, a manager (« Technicien service informatique »
     /// does not).
     pub(super) unit: Option<usize>,
+    /// Titles: `unit` is one of the units of an IT department that stand for each other
+    /// (`Engine::alike_units`).
+    pub(super) alike_unit: bool,
     /// Titles: the managing occupations whose one-word name follows another role's head
     /// word (« Technicien DSI »): the title names that manager's unit, not the manager. A
     /// deputy's head word (« Adjoint au DSI ») is no other role.
@@ -185,6 +188,7 @@ impl Engine {
                 .copied()
                 .filter(|&next| self.units.contains(&stems[next].stem))
         });
+        let alike_unit = unit.is_some_and(|u| self.alike_units.contains(&stems[u].stem));
         // Managers whose one-word name follows another role's head word: the name, and the
         // words its expansion alone brings (not written in the title), are set aside.
         let mut departments = Vec::new();
@@ -244,6 +248,7 @@ impl Engine {
             stems,
             head,
             unit,
+            alike_unit,
             written,
             departments,
             long,
