@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Whether the head of a unit of a field is matched alike whatever the unit: the titles
-« {head} {unit} {field} » for the heads, the units of vocabulary `[[unit]]` that the Responsable d’entité heads and the IT fields
-below (not the domain, sector and group, headed by others), matched by a binary (`metiers match --format jsonl`). Prints, per field and head word
-(« Chef », « Responsable »), the first occupations of its titles; then how many titles are
-not matched as the most frequent answer of their field and head word, and how many are sure.
+« {head} {unit} {field} » for the heads, the units of vocabulary `[[unit]]` that the
+Responsable d’entité heads (not the domain, sector and group, headed by others) and the IT
+fields below, matched by a binary (`metiers match --format jsonl`). Prints, per field and
+head word (« Chef », « Responsable »), the first occupations of its titles; then how many
+titles are not matched as the most frequent answer of their field and head word, and how
+many are sure.
 
     python3 bench/match/unit_heads.py BINARY
 """
@@ -41,6 +43,8 @@ def titles():
 
 
 def main():
+    if len(sys.argv) != 2:
+        sys.exit("usage : python3 bench/match/unit_heads.py BINAIRE (par exemple target/release/metiers)")
     binary = sys.argv[1]
     cases = titles()
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
