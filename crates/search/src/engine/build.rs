@@ -366,7 +366,8 @@ struct Units {
     unit_rank: Vec<bool>,
 }
 
-/// Phase 2d: the stems of the units and which occupations manage one.
+/// Phase 2d: the stems of the units (all, and those that stand for each other), and which
+/// occupations manage one and which head units of a department.
 fn units(vocabulary: &Vocabulary, occs: &[Occ], stems_of: &dyn Fn(&str) -> Vec<String>) -> Units {
     // The first stem of each word that `pick` lists in the units' entries.
     let stems = |pick: fn(&UnitEntry) -> &[String]| -> Vec<String> {

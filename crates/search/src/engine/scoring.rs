@@ -372,11 +372,11 @@ impl Engine {
         // A label that reads across a word of another occupation's complete label is weak
         // evidence, as if its words were scattered (once: a label already scattered is not
         // weakened twice): the title's head then takes two complements, and the one written
-        // next to it names the role (« Technicien
-        // d’exploitation systèmes et réseaux »: « technicien systèmes et réseaux » reads
-        // across « exploitation »; « Ingénieur sécurité infrastructure »). A label read
-        // across one word only is not scattered otherwise (`label_hit`). The weakened hit
-        // stays its occupation's best: the labels it beat are not read again.
+        // next to it names the role (« Technicien d’exploitation systèmes et réseaux »:
+        // « technicien systèmes et réseaux » reads across « exploitation »; « Ingénieur
+        // sécurité infrastructure »). A label read across one word only is not scattered
+        // otherwise (`label_hit`). The weakened hit stays its occupation's best: the labels
+        // it beat are not read again.
         if !q.long {
             let across: Vec<(usize, u64)> = best
                 .iter()
@@ -671,7 +671,8 @@ impl Engine {
             });
             let (mut q_hit, mut t_hit) = (0.0_f32, 0.0_f32);
             // (Two loops: the test of the unit in the common one cost 2 % of a title's
-            // instructions, on titles without a unit as well.)
+            // instructions, on titles without a unit as well; so did one generic function
+            // for both, +2.4 %: the copy is deliberate.)
             if let Some(unit) = unit_said {
                 for (qi, s) in q.stems.iter().enumerate() {
                     if is_matched(qi) || qi == unit {
