@@ -613,13 +613,13 @@ fn the_unit_a_head_of_a_field_heads_does_not_matter() {
             "Responsable du pôle données",
         ],
     );
-    let r = engine().match_text("Chef de la cellule réseaux", 3);
-    let terms: Vec<&str> = r.matches[0].evidence[0]
-        .terms
-        .iter()
-        .map(String::as_str)
-        .collect();
-    assert_eq!(terms, ["Chef", "cellule", "réseaux"], "{r:?}");
+    // The evidence shows the title's words where they stand for the label's (its unit for
+    // « service », or its head word for « responsable »: `a_unit_head_is_matched_alike…`).
+    let title = "Chef de la cellule réseaux";
+    let r = engine().match_text(title, 3);
+    let terms = &r.matches[0].evidence[0].terms;
+    assert!(terms.iter().any(|t| t == "réseaux"), "{r:?}");
+    assert!(terms.iter().all(|t| title.contains(t.as_str())), "{r:?}");
     // Without the field, the label of a field's head says nothing more than the unit's: no
     // such label is read in « Chef du bureau informatique ».
     let r = engine().match_text("Chef du bureau informatique", 5);
@@ -635,6 +635,59 @@ fn the_unit_a_head_of_a_field_heads_does_not_matter() {
     never_surely(
         "responsable-reseaux-et-telecoms",
         &["Chef de domaine réseaux", "Chef de groupe réseaux"],
+    );
+}
+
+/// Chef, cheffe and responsable of a unit are one post under its names: the head of a unit
+/// of a field is matched alike whichever the title writes.
+#[test]
+fn a_unit_head_is_matched_alike_under_each_of_its_names() {
+    for field in [
+        "production",
+        "exploitation",
+        "réseaux",
+        "études",
+        "applications",
+        "sécurité des systèmes d'information",
+        "informatique",
+    ] {
+        for unit in ["service", "bureau", "pôle"] {
+            let (chef, responsable) = (
+                format!("Chef du {unit} {field}"),
+                format!("Responsable du {unit} {field}"),
+            );
+            assert_eq!(
+                first(&chef),
+                first(&responsable),
+                "« {chef} », « {responsable} »"
+            );
+        }
+    }
+    surely(&[
+        ("Chef du service production", "responsable-d-exploitation"),
+        ("Cheffe du bureau production", "responsable-d-exploitation"),
+        (
+            "Chef de la cellule sécurité des systèmes d'information",
+            "responsable-securite-des-systemes-d-information-rssi",
+        ),
+    ]);
+    // The evidence shows the title's head word where it stands for the label's.
+    let r = engine().match_text("Chef du service production", 3);
+    let e = &r.matches[0].evidence[0];
+    assert_eq!(e.text, "responsable de production", "{r:?}");
+    assert_eq!(e.terms, ["Chef", "production"], "{r:?}");
+    // Only a title naming the head of a unit: a project's head (« Chef de projet
+    // production ») is no head of production, nor is the head of a domain or a deputy.
+    assert_eq!(
+        first("Chef de projet production"),
+        "chef-de-projet-maitrise-d-oeuvre-si"
+    );
+    never_surely(
+        "responsable-d-exploitation",
+        &[
+            "Chef de domaine production",
+            "Adjoint au chef du service production",
+        ],
     );
 }
 

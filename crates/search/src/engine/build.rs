@@ -88,6 +88,7 @@ impl Engine {
             units,
             alike_units,
             unit_heads,
+            alike_heads,
             deputies,
             manages,
             unit_rank,
@@ -100,6 +101,7 @@ impl Engine {
         } = word_weights(&occs, &mut labels);
         let manager_names = manager_names(&labels, &manages, &unit_heads);
         let field_heads = field_heads(&labels, &alike_units, &unit_heads);
+        let rank_heads = rank_heads(&labels, &alike_heads, &unit_rank);
         let relation_cues = relation_cues(&stems_of);
         let bm25 = match bm25 {
             Some(table) => table,
@@ -142,7 +144,9 @@ impl Engine {
             units,
             alike_units,
             field_heads,
+            rank_heads,
             unit_heads,
+            alike_heads,
             deputies,
             manages,
             unit_rank,
@@ -356,6 +360,9 @@ struct Units {
     alike_units: Vec<String>,
     /// The stems of the head words that, followed by a unit, name its head.
     unit_heads: Vec<String>,
+    /// The stems of the head words of the units whose head is one occupation (`headed_by`'s
+    /// `heads`: chef, cheffe, responsable): one name of one post, they stand for each other.
+    alike_heads: Vec<String>,
     /// The stems of the head words of a deputy.
     deputies: Vec<String>,
     /// Per occupation: whether its title begins with a word of a manager.
@@ -400,21 +407,24 @@ fn units(vocabulary: &Vocabulary, occs: &[Occ], stems_of: &dyn Fn(&str) -> Vec<S
     let manages = begins_with(&managers);
     // A manager's word that heads units (« responsable »; « chef » is no manager's word,
     // « directeur » heads no unit).
-    let unit_managers: Vec<String> = first_stems(
+    let alike_heads = first_stems(
         vocabulary
             .unit
             .iter()
             .flat_map(|u| u.headed_by.iter().flat_map(|by| by.heads.iter())),
         stems_of,
-    )
-    .into_iter()
-    .filter(|s| managers.contains(s))
-    .collect();
+    );
+    let unit_managers: Vec<String> = alike_heads
+        .iter()
+        .filter(|s| managers.contains(s))
+        .cloned()
+        .collect();
     let unit_rank = begins_with(&unit_managers);
     Units {
         units,
         alike_units,
         unit_heads,
+        alike_heads,
         deputies,
         manages,
         unit_rank,
@@ -442,6 +452,21 @@ fn field_heads(
         }
     }
     by_unit
+}
+
+/// Phase 2e as well: per label, whether it is one of an occupation that heads units of a
+/// department's rank (`unit_rank`, « Responsable … ») and begins with a head word of such
+/// units (`alike_heads`: « responsable de production », « chef d’exploitation »), with more
+/// words after it.
+fn rank_heads(labels: &[Label], alike_heads: &[String], unit_rank: &[bool]) -> Vec<bool> {
+    labels
+        .iter()
+        .map(|l| {
+            l.stems.len() > 1
+                && alike_heads.contains(&l.stems[0])
+                && unit_rank.get(l.occ).copied().unwrap_or(false)
+        })
+        .collect()
 }
 
 /// Phase 2f: the one-word names of managing occupations (a vocabulary label such as

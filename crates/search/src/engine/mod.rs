@@ -68,8 +68,16 @@ pub struct Engine {
     /// The labels that name the head of a unit of a field (« chef du service réseaux »), by
     /// the unit's stem: those a title's other unit may stand in.
     field_heads: Vec<(String, Vec<u32>)>,
+    /// Per label: whether it is one of an occupation heading units of a department's rank
+    /// that begins with a head word of such units (« responsable de production »), a word
+    /// that a title naming the head of such a unit may write otherwise
+    /// ([`Engine::head_stands_for`]).
+    rank_heads: Vec<bool>,
     /// Stems of the head words that, followed by a unit, name its head (`chef`).
     unit_heads: Vec<String>,
+    /// Stems of the head words of the units one occupation heads (`headed_by`'s `heads`:
+    /// chef, cheffe, responsable), which stand for each other.
+    alike_heads: Vec<String>,
     /// Stems of the head words of a deputy (`adjoint`).
     deputies: Vec<String>,
     /// Per occupation: whether it manages a unit (its title begins with a manager's word);

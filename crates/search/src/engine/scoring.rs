@@ -277,6 +277,37 @@ impl Engine {
         .then_some(qu)
     }
 
+    /// The title's head word (« Chef » of « Chef du service production ») when it may stand
+    /// for another head word of the units one occupation heads (chef, cheffe, responsable:
+    /// one post under its names): the title names the head of such a unit.
+    fn head_sub(&self, q: &Analysed) -> Option<usize> {
+        q.head.filter(|&h| {
+            q.alike_unit
+                && q.unit.is_some()
+                && q.stems
+                    .get(h)
+                    .is_some_and(|s| self.alike_heads.contains(&s.stem))
+        })
+    }
+
+    /// The title's head word when stem `k` of the engine's label `li` is another head word of
+    /// the units one occupation heads, which it stands for: the label is one of an occupation
+    /// heading such units and begins with that word (`rank_heads`: « responsable de
+    /// production »), the title names the head of such a unit (`head_sub`), does not write
+    /// the label's head word and writes another word of the label (the head word alone would
+    /// only say « the head of a unit »). What the label then says of the unit, `label_hit`
+    /// decides (`unit_said`).
+    pub(super) fn head_stands_for(&self, li: usize, k: usize, q: &Analysed) -> Option<usize> {
+        let l = self.labels.get(li)?;
+        let written = |w: &String| q.stems.iter().any(|s| &s.stem == w);
+        (k == 0
+            && self.rank_heads.get(li).copied().unwrap_or(false)
+            && !written(&l.stems[0])
+            && l.stems[1..].iter().any(written))
+        .then(|| self.head_sub(q))
+        .flatten()
+    }
+
     /// Whether occupation `occ` manages a unit (vocabulary `[[unit]]`, `managers`).
     fn manages(&self, occ: usize) -> bool {
         self.manages.get(occ).copied().unwrap_or(false)
@@ -287,6 +318,7 @@ impl Engine {
         let n = self.occs.len();
         let mut best: Vec<Option<LabelHit>> = vec![None; n];
         let qw = QueryWeights::of(q);
+        let head_sub = self.head_sub(q);
         // The best hit of each occupation is kept (the first of equals). The words it
         // matched are read again for the evidence of the few occupations shown: listing
         // them for every better hit was a title's most frequent allocation.
@@ -357,6 +389,18 @@ impl Engine {
                     continue;
                 }
                 found.clear();
+                // The head word of a title naming the head of such a unit stands for another
+                // head word of these units at the start of a label of an occupation that
+                // heads them (« Chef du service production » is the « Responsable du service
+                // production »), when the label's other words brought it here and its own
+                // head word is not written (`head_stands_for`).
+                if let Some(h) = head_sub
+                    && offset == 0
+                    && self.rank_heads.get(li).copied().unwrap_or(false)
+                    && (group[0] >> 16) & 0xFFFF != 0
+                {
+                    found.push((0, h));
+                }
                 found.extend(
                     group
                         .iter()
@@ -805,7 +849,7 @@ impl Engine {
             heading: None,
             // The query words of the label, in the label's order: the query's stems are
             // distinct, so each of the label's meets one at most (as in `score`'s index); the
-            // title's unit where it stands for the label's.
+            // title's unit or head word where it stands for the label's.
             terms: l
                 .stems
                 .iter()
@@ -813,9 +857,12 @@ impl Engine {
                 .filter_map(|(k, st)| {
                     q.stems.iter().find(|s| &s.stem == st).or_else(|| {
                         (hit.label < self.labels.len())
-                            .then(|| self.unit_stands_for(l, k, q))
+                            .then(|| {
+                                self.unit_stands_for(l, k, q)
+                                    .or_else(|| self.head_stands_for(hit.label, k, q))
+                            })
                             .flatten()
-                            .and_then(|qu| q.stems.get(qu))
+                            .and_then(|qi| q.stems.get(qi))
                     })
                 })
                 .map(|s| s.surface.clone())
