@@ -299,7 +299,8 @@ impl Engine {
     /// decides (`unit_said`).
     pub(super) fn head_stands_for(&self, li: usize, k: usize, q: &Analysed) -> Option<usize> {
         let l = self.labels.get(li)?;
-        let written = |w: &String| q.stems.iter().any(|s| &s.stem == w);
+        // As `score` reads the index: a word set aside is no label's word.
+        let written = |w: &String| q.stems.iter().any(|s| !s.aside && &s.stem == w);
         (k == 0
             && self.rank_heads.get(li).copied().unwrap_or(false)
             && !written(&l.stems[0])
