@@ -405,8 +405,7 @@ fn units(vocabulary: &Vocabulary, occs: &[Occ], stems_of: &dyn Fn(&str) -> Vec<S
             .collect()
     };
     let manages = begins_with(&managers);
-    // A manager's word that heads units (« responsable »; « chef » is no manager's word,
-    // « directeur » heads no unit).
+    // The heads of the units one occupation heads (chef, cheffe, responsable).
     let alike_heads = first_stems(
         vocabulary
             .unit
@@ -414,6 +413,8 @@ fn units(vocabulary: &Vocabulary, occs: &[Occ], stems_of: &dyn Fn(&str) -> Vec<S
             .flat_map(|u| u.headed_by.iter().flat_map(|by| by.heads.iter())),
         stems_of,
     );
+    // A manager's word that heads units (« responsable »; « chef » is no manager's word,
+    // « directeur » heads no unit).
     let unit_managers: Vec<String> = alike_heads
         .iter()
         .filter(|s| managers.contains(s))

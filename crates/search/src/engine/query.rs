@@ -436,6 +436,12 @@ fn segment_bounds(text: &str) -> Vec<usize> {
 }
 
 impl Analysed {
+    /// Whether the query writes `stem` as a word a label may hold (not one set aside, which
+    /// says where the post is, as `score` reads the label index).
+    pub(super) fn writes(&self, stem: &str) -> bool {
+        self.stems.iter().any(|s| !s.aside && s.stem == stem)
+    }
+
     /// Whether the query stems `rest` (distinct) stand right after `head` in one segment of
     /// a long text: after it, within a window of `slack` more tokens than there are stems. A
     /// label is mentioned by a text only so, its head word first as a title writes it, not by

@@ -270,10 +270,8 @@ impl Engine {
             && l.stems.len() > 2
             && l.stems.first().is_some_and(|h| self.unit_heads.contains(h))
             && self.alike_units.contains(own)
-            && q.stems.iter().all(|s| &s.stem != own)
-            && l.stems[2..]
-                .iter()
-                .any(|field| q.stems.iter().any(|s| &s.stem == field)))
+            && !q.writes(own)
+            && l.stems[2..].iter().any(|field| q.writes(field)))
         .then_some(qu)
     }
 
@@ -281,9 +279,9 @@ impl Engine {
     /// for another head word of the units one occupation heads (chef, cheffe, responsable:
     /// one post under its names): the title names the head of such a unit.
     fn head_sub(&self, q: &Analysed) -> Option<usize> {
+        // (`alike_unit` holds only for a title that names a unit.)
         q.head.filter(|&h| {
             q.alike_unit
-                && q.unit.is_some()
                 && q.stems
                     .get(h)
                     .is_some_and(|s| self.alike_heads.contains(&s.stem))
@@ -299,12 +297,10 @@ impl Engine {
     /// decides (`unit_said`).
     pub(super) fn head_stands_for(&self, li: usize, k: usize, q: &Analysed) -> Option<usize> {
         let l = self.labels.get(li)?;
-        // As `score` reads the index: a word set aside is no label's word.
-        let written = |w: &String| q.stems.iter().any(|s| !s.aside && &s.stem == w);
         (k == 0
             && self.rank_heads.get(li).copied().unwrap_or(false)
-            && !written(&l.stems[0])
-            && l.stems[1..].iter().any(written))
+            && !q.writes(&l.stems[0])
+            && l.stems[1..].iter().any(|w| q.writes(w)))
         .then(|| self.head_sub(q))
         .flatten()
     }
@@ -357,7 +353,7 @@ impl Engine {
                 && qu <= usize::from(u16::MAX)
             {
                 for (unit, list) in &self.field_heads {
-                    if q.stems.iter().any(|s| &s.stem == unit) {
+                    if q.writes(unit) {
                         continue;
                     }
                     pairs.extend(
