@@ -14,7 +14,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
 
 use super::labels::{self, Label, heading_key, push_label, title_variants, words_of};
-use super::{Act, Engine, Heading, Occ, query};
+use super::{Act, Engine, Heading, Occ, StandIn, query};
 use crate::analysis::{self, Expander, Expansion, Words};
 use crate::bm25::Bm25Table;
 use crate::repertories::RepertoryLabel;
@@ -100,8 +100,8 @@ impl Engine {
             known_by_len,
         } = word_weights(&occs, &mut labels);
         let manager_names = manager_names(&labels, &manages, &unit_heads);
-        let field_heads = field_heads(&labels, &alike_units, &unit_heads);
-        let rank_heads = rank_heads(&labels, &alike_heads, &unit_rank);
+        let stand_ins = stand_ins(&labels, &alike_units, &unit_heads, &alike_heads, &unit_rank);
+        let field_heads = field_heads(&labels, &stand_ins);
         let relation_cues = relation_cues(&stems_of);
         let bm25 = match bm25 {
             Some(table) => table,
@@ -144,7 +144,7 @@ impl Engine {
             units,
             alike_units,
             field_heads,
-            rank_heads,
+            stand_ins,
             unit_heads,
             alike_heads,
             deputies,
@@ -432,42 +432,48 @@ fn units(vocabulary: &Vocabulary, occs: &[Occ], stems_of: &dyn Fn(&str) -> Vec<S
     }
 }
 
-/// Phase 2e: the labels that name the head of a unit of a field (a unit head, a unit that
-/// `alike_units` holds, then the field: « chef du service réseaux »), by the unit's stem,
-/// in label order.
-fn field_heads(
+/// Phase 2e: per label, which of its words a title naming the head of a unit may write
+/// otherwise ([`StandIn`]): the unit of a label naming the head of such a unit of a field (a
+/// unit head, a unit that `alike_units` holds, then the field: « chef du service réseaux »);
+/// the head word of a label of an occupation that heads units of a department's rank
+/// (`unit_rank`, « Responsable … ») when it is a head word of such units (`alike_heads`:
+/// « responsable de production », « chef d’exploitation ») with more words after it.
+fn stand_ins(
     labels: &[Label],
     alike_units: &[String],
     unit_heads: &[String],
-) -> Vec<(String, Vec<u32>)> {
+    alike_heads: &[String],
+    unit_rank: &[bool],
+) -> Vec<StandIn> {
+    labels
+        .iter()
+        .map(|l| StandIn {
+            unit: matches!(l.stems.as_slice(), [head, unit, _, ..]
+                if unit_heads.contains(head) && alike_units.contains(unit)),
+            head: l.stems.len() > 1
+                && alike_heads.contains(&l.stems[0])
+                && unit_rank.get(l.occ).copied().unwrap_or(false),
+        })
+        .collect()
+}
+
+/// Phase 2e as well: the labels whose unit a title's other unit may stand in
+/// ([`StandIn::unit`]), by the unit's stem, in label order.
+fn field_heads(labels: &[Label], stand_ins: &[StandIn]) -> Vec<(String, Vec<u32>)> {
     let mut by_unit: Vec<(String, Vec<u32>)> = Vec::new();
-    for (li, l) in labels.iter().enumerate() {
-        if let [head, unit, _, ..] = l.stems.as_slice()
-            && unit_heads.contains(head)
-            && alike_units.contains(unit)
-        {
-            match by_unit.iter_mut().find(|(u, _)| u == unit) {
-                Some((_, list)) => list.push(li as u32),
-                None => by_unit.push((unit.clone(), vec![li as u32])),
-            }
+    for (li, (l, _)) in labels
+        .iter()
+        .zip(stand_ins)
+        .enumerate()
+        .filter(|(_, (_, s))| s.unit)
+    {
+        let unit = &l.stems[1];
+        match by_unit.iter_mut().find(|(u, _)| u == unit) {
+            Some((_, list)) => list.push(li as u32),
+            None => by_unit.push((unit.clone(), vec![li as u32])),
         }
     }
     by_unit
-}
-
-/// Phase 2e as well: per label, whether it is one of an occupation that heads units of a
-/// department's rank (`unit_rank`, « Responsable … ») and begins with a head word of such
-/// units (`alike_heads`: « responsable de production », « chef d’exploitation »), with more
-/// words after it.
-fn rank_heads(labels: &[Label], alike_heads: &[String], unit_rank: &[bool]) -> Vec<bool> {
-    labels
-        .iter()
-        .map(|l| {
-            l.stems.len() > 1
-                && alike_heads.contains(&l.stems[0])
-                && unit_rank.get(l.occ).copied().unwrap_or(false)
-        })
-        .collect()
 }
 
 /// Phase 2f: the one-word names of managing occupations (a vocabulary label such as

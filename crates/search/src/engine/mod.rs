@@ -68,11 +68,9 @@ pub struct Engine {
     /// The labels that name the head of a unit of a field (« chef du service réseaux »), by
     /// the unit's stem: those a title's other unit may stand in.
     field_heads: Vec<(String, Vec<u32>)>,
-    /// Per label: whether it is one of an occupation heading units of a department's rank
-    /// that begins with a head word of such units (« responsable de production »), a word
-    /// that a title naming the head of such a unit may write otherwise
-    /// ([`Engine::head_stands_for`]).
-    rank_heads: Vec<bool>,
+    /// Per label: which of its words a title naming the head of a unit may write otherwise
+    /// ([`Engine::stands_for`]).
+    stand_ins: Vec<StandIn>,
     /// Stems of the head words that, followed by a unit, name its head (`chef`).
     unit_heads: Vec<String>,
     /// Stems of the head words of the units one occupation heads (`headed_by`'s `heads`:
@@ -147,6 +145,21 @@ struct Occ {
 }
 
 /// A heading of a fiche.
+/// Which words of a label a title naming the head of a unit may write otherwise, decided
+/// once per label from its shape when the engine is built; whether the title does is
+/// [`Engine::stands_for`]'s question.
+#[derive(Debug, Clone, Copy, Default)]
+struct StandIn {
+    /// Its second word, a unit of an IT department (`alike_units`), after a unit head and
+    /// before the field: « chef du *service* réseaux » is also the head of the title's
+    /// « cellule réseaux » ([`Engine::unit_stands_for`]).
+    unit: bool,
+    /// Its first word, a head word of the units that its occupation heads (`alike_heads`),
+    /// with more words after it: « *responsable* de production » is also the title's « Chef »
+    /// of the production service ([`Engine::head_stands_for`]).
+    head: bool,
+}
+
 #[derive(Debug)]
 struct Heading {
     /// As published.

@@ -6,7 +6,7 @@ use rustc_hash::FxHashMap;
 
 use super::labels::{Label, Learned};
 use super::query::Analysed;
-use super::{Act, Engine, tune};
+use super::{Act, Engine, StandIn, tune};
 use crate::bm25::Reading;
 use crate::calibration::{Certainty, TextKind};
 use crate::{ByteRange, Evidence, EvidenceKind, Highlight, Match, SearchHit};
@@ -262,15 +262,13 @@ impl Engine {
     /// service calls its parts (service, bureau, pôle, cellule, section…) says nothing of
     /// their field; without the field, the label would only say « the head of a unit », as
     /// the Responsable d’entité's own labels do.
-    pub(super) fn unit_stands_for(&self, l: &Label, k: usize, q: &Analysed) -> Option<usize> {
+    pub(super) fn unit_stands_for(&self, li: usize, k: usize, q: &Analysed) -> Option<usize> {
         let qu = q.unit.filter(|_| q.alike_unit)?;
         q.stems.get(qu).filter(|s| !s.aside)?;
-        let own = l.stems.get(k)?;
+        let l = self.labels.get(li)?;
         (k == 1
-            && l.stems.len() > 2
-            && l.stems.first().is_some_and(|h| self.unit_heads.contains(h))
-            && self.alike_units.contains(own)
-            && !q.writes(own)
+            && self.stand_in(li).unit
+            && !q.writes(&l.stems[1])
             && l.stems[2..].iter().any(|field| q.writes(field)))
         .then_some(qu)
     }
@@ -298,11 +296,24 @@ impl Engine {
     pub(super) fn head_stands_for(&self, li: usize, k: usize, q: &Analysed) -> Option<usize> {
         let l = self.labels.get(li)?;
         (k == 0
-            && self.rank_heads.get(li).copied().unwrap_or(false)
+            && self.stand_in(li).head
             && !q.writes(&l.stems[0])
             && l.stems[1..].iter().any(|w| q.writes(w)))
         .then(|| self.head_sub(q))
         .flatten()
+    }
+
+    /// The title's word that stands for stem `k` of the engine's label `li`, which the title
+    /// does not write: its unit for the label's (`unit_stands_for`) or its head word for the
+    /// label's (`head_stands_for`).
+    pub(super) fn stands_for(&self, li: usize, k: usize, q: &Analysed) -> Option<usize> {
+        self.unit_stands_for(li, k, q)
+            .or_else(|| self.head_stands_for(li, k, q))
+    }
+
+    /// What words of the engine's label `li` a title may write otherwise.
+    fn stand_in(&self, li: usize) -> StandIn {
+        self.stand_ins.get(li).copied().unwrap_or_default()
     }
 
     /// Whether occupation `occ` manages a unit (vocabulary `[[unit]]`, `managers`).
@@ -358,11 +369,7 @@ impl Engine {
                     }
                     pairs.extend(
                         list.iter()
-                            .filter(|&&li| {
-                                labels
-                                    .get(li as usize)
-                                    .is_some_and(|l| self.unit_stands_for(l, 1, q).is_some())
-                            })
+                            .filter(|&&li| self.unit_stands_for(li as usize, 1, q).is_some())
                             .map(|&li| u64::from(li) << 32 | 1 << 16 | qu as u64),
                     );
                 }
@@ -393,7 +400,7 @@ impl Engine {
                 // head word is not written (`head_stands_for`).
                 if let Some(h) = head_sub
                     && offset == 0
-                    && self.rank_heads.get(li).copied().unwrap_or(false)
+                    && self.stand_in(li).head
                     && (group[0] >> 16) & 0xFFFF != 0
                 {
                     found.push((0, h));
@@ -854,10 +861,7 @@ impl Engine {
                 .filter_map(|(k, st)| {
                     q.stems.iter().find(|s| &s.stem == st).or_else(|| {
                         (hit.label < self.labels.len())
-                            .then(|| {
-                                self.unit_stands_for(l, k, q)
-                                    .or_else(|| self.head_stands_for(hit.label, k, q))
-                            })
+                            .then(|| self.stands_for(hit.label, k, q))
                             .flatten()
                             .and_then(|qi| q.stems.get(qi))
                     })
