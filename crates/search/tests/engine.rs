@@ -135,6 +135,28 @@ fn texts_outside_the_referentiel_are_not_confident() {
     }
 }
 
+/// « Grands comptes » (key accounts) are a seller's customers: « Responsable grands
+/// comptes » read the published alternative title « Responsable de compte » of the
+/// Responsable du système d’information « métier » across « grands », sure; it is a sales
+/// post, outside the référentiel, while the alternative title keeps its occupation.
+#[test]
+fn key_account_titles_are_sales_posts_not_the_account_of_a_business_domain() {
+    for text in [
+        "Responsable grands comptes",
+        "Responsable grands comptes éditeurs et événementiel (H/F)",
+        "Ingénieur grands comptes",
+    ] {
+        let r = engine().match_text(text, 3);
+        assert!(!r.confident, "« {text} » is a sales post: {r:?}");
+    }
+    let r = engine().match_text("Responsable de compte", 3);
+    assert_eq!(
+        (r.matches[0].id.as_str(), r.confident),
+        ("responsable-du-systeme-d-information-metier", true),
+        "{r:?}"
+    );
+}
+
 /// « Chargé de recrutement » is outside the référentiel, but « recrutement » was an ad word
 /// dropped from every text: the outside term came down to « chargé », and every « Chargé
 /// de … » title was read as outside (never sure, its scores halved), the fiche's own title
