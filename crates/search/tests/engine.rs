@@ -157,6 +157,34 @@ fn key_account_titles_are_sales_posts_not_the_account_of_a_business_domain() {
     );
 }
 
+/// « Manager » alone names the head of a unit, the Responsable d’entité; « Capacity
+/// manager », « Risk manager » say in their other word what the post leads (a process of
+/// IT service management, risks), which the one-word label does not read: never sure,
+/// while the head of a team stays sure.
+#[test]
+fn a_word_of_command_alone_is_not_sure_of_what_it_leads() {
+    for text in [
+        "Capacity manager",
+        "Asset manager",
+        "Risk manager",
+        "Facility manager",
+    ] {
+        let r = engine().match_text(text, 3);
+        assert!(
+            !r.confident,
+            "« {text} » leads what its other word says: {r:?}"
+        );
+    }
+    for text in ["Manager", "Manager d’équipe", "Manager informatique"] {
+        let r = engine().match_text(text, 3);
+        assert_eq!(
+            (r.matches[0].id.as_str(), r.confident),
+            ("responsable-d-entite", true),
+            "« {text} »: {r:?}"
+        );
+    }
+}
+
 /// « Chargé de recrutement » is outside the référentiel, but « recrutement » was an ad word
 /// dropped from every text: the outside term came down to « chargé », and every « Chargé
 /// de … » title was read as outside (never sure, its scores halved), the fiche's own title

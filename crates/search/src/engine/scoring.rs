@@ -233,7 +233,8 @@ impl Engine {
         // head of a unit, only the occupations that manage units are rivals: the others'
         // labels name the unit (« Responsable du service Hotline »), not the role. A label
         // that the title reads across a word of another occupation's complete label is weak
-        // (see `score`), never sure.
+        // (see `score`), never sure; nor is a label of words of command only (« manager »)
+        // in a title whose other word says what the post leads (`commands_only`).
         let explains = q.long
             || scored
                 .first()
@@ -242,6 +243,7 @@ impl Engine {
                     h.explained >= tune::CONFIDENT_EXPLAINED
                         && !h.weak
                         && h.complete
+                        && !self.commands_only(h, q)
                         && !scored[1..]
                             .iter()
                             .filter(|s| q.unit.is_none() || self.manages(s.occ))
@@ -252,6 +254,25 @@ impl Engine {
         // manager: only an occupation that manages units is surely it.
         let manager = q.unit.is_none() || scored.first().is_some_and(|s| self.manages(s.occ));
         !q.outside && explains && manager && scored.first().is_some_and(|s| s.raw > 0.0)
+    }
+
+    /// Whether hit `h` is a label made only of words of command (« manager ») in a title that
+    /// writes another word it does not hold, known or not: « Capacity manager », « Risk
+    /// manager » say what the post leads in that word, which the label does not read. The
+    /// unit the title's head leads (« Manager d’équipe ») and the generic words of the field
+    /// (« informatique ») are no such word.
+    fn commands_only(&self, h: &LabelHit, q: &Analysed) -> bool {
+        let Some(l) = self.labels.get(h.label) else {
+            return false;
+        };
+        l.stems.iter().all(|s| self.unit_heads.contains(s))
+            && q.stems.iter().enumerate().any(|(qi, s)| {
+                !s.aside
+                    && s.pos < q.written
+                    && (qi >= 64 || h.matched & 1 << qi == 0)
+                    && Some(qi) != q.unit
+                    && !(s.title_word && s.weight <= tune::GENERIC)
+            })
     }
 
     /// The title's unit (« cellule » of « Chef de la cellule réseaux ») when stem `k` of
