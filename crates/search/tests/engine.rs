@@ -185,6 +185,27 @@ fn a_word_of_command_alone_is_not_sure_of_what_it_leads() {
     }
 }
 
+/// A « centre de données » is a data centre, where operations run: its head is the
+/// Responsable d’exploitation, not the data director that « Responsable des données » names.
+#[test]
+fn a_data_centre_is_where_operations_run() {
+    for (text, id) in [
+        (
+            "Responsable du centre de données",
+            "responsable-d-exploitation",
+        ),
+        ("Technicien centre de données", "technicien-d-exploitation"),
+        ("Responsable des données", "directeur-des-donnees"),
+    ] {
+        let r = engine().match_text(text, 3);
+        assert_eq!(
+            (r.matches[0].id.as_str(), r.confident),
+            (id, true),
+            "« {text} »: {r:?}"
+        );
+    }
+}
+
 /// « Chargé de recrutement » is outside the référentiel, but « recrutement » was an ad word
 /// dropped from every text: the outside term came down to « chargé », and every « Chargé
 /// de … » title was read as outside (never sure, its scores halved), the fiche's own title
