@@ -206,6 +206,33 @@ fn a_data_centre_is_where_operations_run() {
     }
 }
 
+/// The head of a unit of a trade the référentiel knows nothing of (ROME appellations of
+/// other fiches: foundry, freight, textile) is not surely the head of a unit of an IT
+/// department; the head of a unit without a field, or of a field the fiches know, is.
+#[test]
+fn the_head_of_a_unit_of_an_unknown_trade_is_not_sure() {
+    for text in [
+        "Chef / Cheffe d'équipe à la fusion en fonderie",
+        "Chef / Cheffe de service affrètement",
+        "Chef / Cheffe de département textile",
+    ] {
+        let r = engine().match_text(text, 3);
+        assert!(!r.confident, "« {text} »: {r:?}");
+    }
+    for text in [
+        "Chef de service",
+        "Chef d’équipe",
+        "Chef du bureau pilotage",
+    ] {
+        let r = engine().match_text(text, 3);
+        assert_eq!(
+            (r.matches[0].id.as_str(), r.confident),
+            ("responsable-d-entite", true),
+            "« {text} »: {r:?}"
+        );
+    }
+}
+
 /// « Chargé de recrutement » is outside the référentiel, but « recrutement » was an ad word
 /// dropped from every text: the outside term came down to « chargé », and every « Chargé
 /// de … » title was read as outside (never sure, its scores halved), the fiche's own title

@@ -251,9 +251,31 @@ impl Engine {
                             .any(|o| o.complete && !o.weak && o.explained >= h.explained - 0.01)
                 });
         // A title naming the head of a unit (« Chef de la cellule architecture ») names a
-        // manager: only an occupation that manages units is surely it.
+        // manager: only an occupation that manages units is surely it, and only when the
+        // référentiel knows something of the unit's field (`unknown_field`).
         let manager = q.unit.is_none() || scored.first().is_some_and(|s| self.manages(s.occ));
-        !q.outside && explains && manager && scored.first().is_some_and(|s| s.raw > 0.0)
+        !q.outside
+            && explains
+            && manager
+            && !self.unknown_field(q)
+            && scored.first().is_some_and(|s| s.raw > 0.0)
+    }
+
+    /// Whether a title naming the head of a unit names its field (words after the unit) in
+    /// words that no fiche and no label knows: « Chef d’équipe à la fusion en fonderie »,
+    /// « Chef de service affrètement », « Chef de département textile » head units of
+    /// trades the référentiel does not describe, where nothing says the unit is one of an IT
+    /// department. A unit without a field (« Chef de service ») and a field of which one
+    /// word is known (« Chef du bureau pilotage ») are not such titles.
+    fn unknown_field(&self, q: &Analysed) -> bool {
+        q.unit.and_then(|u| q.stems.get(u)).is_some_and(|u| {
+            let mut field = q
+                .stems
+                .iter()
+                .filter(|s| !s.aside && s.pos > u.pos && s.pos < q.written)
+                .peekable();
+            field.peek().is_some() && field.all(|s| self.known(&s.stem).is_none())
+        })
     }
 
     /// Whether hit `h` is a label made only of words of command (« manager ») in a title that
