@@ -301,6 +301,12 @@ pub fn masculine(token: &str) -> Option<String> {
     if token == "cheffe" || token == "cheffes" {
         return Some("chef".to_owned());
     }
+    // The stemmer gives « équipement » the stem of « équipe »: the devices a technician
+    // installs would be a team (« Responsable des équipements informatiques » the head of
+    // an IT unit). The word is kept whole.
+    if token == "equipement" || token == "equipements" {
+        return Some(format!("equipement{MARK}"));
+    }
     if token.len() < 6 || NOT_FEMININE.contains(&token) {
         return Some(token.to_owned());
     }
@@ -583,6 +589,13 @@ mod tests {
         assert_eq!(masculine("heure").as_deref(), Some("heure"));
         assert_eq!(masculine("passerelle").as_deref(), Some("passerelle"));
         assert_ne!(stems("données"), stems("donneur"));
+    }
+
+    #[test]
+    fn equipment_is_no_team() {
+        assert_ne!(stems("équipements"), stems("équipe"));
+        same("Équipement", "équipements");
+        same("équipes", "équipe");
     }
 
     #[test]

@@ -219,6 +219,17 @@ fn the_head_of_a_unit_of_an_unknown_trade_is_not_sure() {
         let r = engine().match_text(text, 3);
         assert!(!r.confident, "« {text} »: {r:?}");
     }
+    // « Équipements » shared the stem of « équipe »: the devices were read as a team.
+    for text in [
+        "Chef des équipements",
+        "Responsable maintenance équipements",
+    ] {
+        let r = engine().match_text(text, 3);
+        assert!(
+            !(r.confident && r.matches[0].id.as_str() == "responsable-d-entite"),
+            "« {text} » heads no unit: {r:?}"
+        );
+    }
     for text in [
         "Chef de service",
         "Chef d’équipe",
