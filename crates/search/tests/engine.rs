@@ -27,6 +27,26 @@ fn check(cases: &[(&str, &str)]) {
     }
 }
 
+/// Each text is matched first and surely to its occupation.
+fn check_sure(cases: &[(&str, &str)]) {
+    for (text, id) in cases {
+        let r = engine().match_text(text, 3);
+        assert_eq!(
+            (r.matches.first().map(|m| m.id.as_str()), r.confident),
+            (Some(*id), true),
+            "« {text} »: {r:?}"
+        );
+    }
+}
+
+/// No text is matched surely.
+fn check_unsure(texts: &[&str]) {
+    for text in texts {
+        let r = engine().match_text(text, 3);
+        assert!(!r.confident, "« {text} » should not be sure: {r:?}");
+    }
+}
+
 #[test]
 fn the_two_project_leads_are_told_apart() {
     check(&[
@@ -122,17 +142,14 @@ fn feminine_inclusive_and_misspelt_titles_are_matched() {
 
 #[test]
 fn texts_outside_the_referentiel_are_not_confident() {
-    for text in [
+    check_unsure(&[
         "Serveuse en restauration",
         "Commercial sédentaire H/F",
         "Comptable",
         "",
         "   ",
         "🙂",
-    ] {
-        let r = engine().match_text(text, 3);
-        assert!(!r.confident, "« {text} » should not be confident: {r:?}");
-    }
+    ]);
 }
 
 /// « Grands comptes » (key accounts) are a seller's customers: « Responsable grands
@@ -141,20 +158,15 @@ fn texts_outside_the_referentiel_are_not_confident() {
 /// post, outside the référentiel, while the alternative title keeps its occupation.
 #[test]
 fn key_account_titles_are_sales_posts_not_the_account_of_a_business_domain() {
-    for text in [
+    check_unsure(&[
         "Responsable grands comptes",
         "Responsable grands comptes éditeurs et événementiel (H/F)",
         "Ingénieur grands comptes",
-    ] {
-        let r = engine().match_text(text, 3);
-        assert!(!r.confident, "« {text} » is a sales post: {r:?}");
-    }
-    let r = engine().match_text("Responsable de compte", 3);
-    assert_eq!(
-        (r.matches[0].id.as_str(), r.confident),
-        ("responsable-du-systeme-d-information-metier", true),
-        "{r:?}"
-    );
+    ]);
+    check_sure(&[(
+        "Responsable de compte",
+        "responsable-du-systeme-d-information-metier",
+    )]);
 }
 
 /// « Manager » alone names the head of a unit, the Responsable d’entité; « Capacity
@@ -163,47 +175,31 @@ fn key_account_titles_are_sales_posts_not_the_account_of_a_business_domain() {
 /// while the head of a team stays sure.
 #[test]
 fn a_word_of_command_alone_is_not_sure_of_what_it_leads() {
-    for text in [
+    check_unsure(&[
         "Capacity manager",
         "Asset manager",
         "Risk manager",
         "Facility manager",
-    ] {
-        let r = engine().match_text(text, 3);
-        assert!(
-            !r.confident,
-            "« {text} » leads what its other word says: {r:?}"
-        );
-    }
-    for text in ["Manager", "Manager d’équipe", "Manager informatique"] {
-        let r = engine().match_text(text, 3);
-        assert_eq!(
-            (r.matches[0].id.as_str(), r.confident),
-            ("responsable-d-entite", true),
-            "« {text} »: {r:?}"
-        );
-    }
+    ]);
+    check_sure(&[
+        ("Manager", "responsable-d-entite"),
+        ("Manager d’équipe", "responsable-d-entite"),
+        ("Manager informatique", "responsable-d-entite"),
+    ]);
 }
 
 /// A « centre de données » is a data centre, where operations run: its head is the
 /// Responsable d’exploitation, not the data director that « Responsable des données » names.
 #[test]
 fn a_data_centre_is_where_operations_run() {
-    for (text, id) in [
+    check_sure(&[
         (
             "Responsable du centre de données",
             "responsable-d-exploitation",
         ),
         ("Technicien centre de données", "technicien-d-exploitation"),
         ("Responsable des données", "directeur-des-donnees"),
-    ] {
-        let r = engine().match_text(text, 3);
-        assert_eq!(
-            (r.matches[0].id.as_str(), r.confident),
-            (id, true),
-            "« {text} »: {r:?}"
-        );
-    }
+    ]);
 }
 
 /// The head of a unit of a trade the référentiel knows nothing of (ROME appellations of
@@ -211,14 +207,11 @@ fn a_data_centre_is_where_operations_run() {
 /// department; the head of a unit without a field, or of a field the fiches know, is.
 #[test]
 fn the_head_of_a_unit_of_an_unknown_trade_is_not_sure() {
-    for text in [
+    check_unsure(&[
         "Chef / Cheffe d'équipe à la fusion en fonderie",
         "Chef / Cheffe de service affrètement",
         "Chef / Cheffe de département textile",
-    ] {
-        let r = engine().match_text(text, 3);
-        assert!(!r.confident, "« {text} »: {r:?}");
-    }
+    ]);
     // « Équipements » shared the stem of « équipe »: the devices were read as a team.
     for text in [
         "Chef des équipements",
@@ -230,18 +223,11 @@ fn the_head_of_a_unit_of_an_unknown_trade_is_not_sure() {
             "« {text} » heads no unit: {r:?}"
         );
     }
-    for text in [
-        "Chef de service",
-        "Chef d’équipe",
-        "Chef du bureau pilotage",
-    ] {
-        let r = engine().match_text(text, 3);
-        assert_eq!(
-            (r.matches[0].id.as_str(), r.confident),
-            ("responsable-d-entite", true),
-            "« {text} »: {r:?}"
-        );
-    }
+    check_sure(&[
+        ("Chef de service", "responsable-d-entite"),
+        ("Chef d’équipe", "responsable-d-entite"),
+        ("Chef du bureau pilotage", "responsable-d-entite"),
+    ]);
 }
 
 /// « Chargé de recrutement » is outside the référentiel, but « recrutement » was an ad word
@@ -250,7 +236,7 @@ fn the_head_of_a_unit_of_an_unknown_trade_is_not_sure() {
 /// « Chargé de relation sur l’offre de services SI » included.
 #[test]
 fn titles_of_the_form_charge_de_are_not_read_as_outside() {
-    for (text, id) in [
+    check_sure(&[
         (
             "Chargé de relation sur l’offre de services SI",
             "charge-de-relation-sur-l-offre-de-services-si",
@@ -259,18 +245,8 @@ fn titles_of_the_form_charge_de_are_not_read_as_outside() {
             "Chargé / Chargée de mise en exploitation informatique",
             "integrateur-d-exploitation",
         ),
-    ] {
-        let r = engine().match_text(text, 3);
-        assert_eq!(
-            (r.matches[0].id.as_str(), r.confident),
-            (id, true),
-            "« {text} »: {r:?}"
-        );
-    }
-    for text in ["Chargé de recrutement", "Chargée de recrutement IT"] {
-        let r = engine().match_text(text, 3);
-        assert!(!r.confident, "« {text} » is outside: {r:?}");
-    }
+    ]);
+    check_unsure(&["Chargé de recrutement", "Chargée de recrutement IT"]);
 }
 
 /// The boilerplate words of ads are dropped from every text, curated terms included: a term
