@@ -144,7 +144,6 @@ struct Occ {
     tf: FxHashMap<String, u32>,
 }
 
-/// A heading of a fiche.
 /// Which words of a label a title naming the head of a unit may write otherwise, decided
 /// once per label from its shape when the engine is built; whether the title does is
 /// [`Engine::stands_for`]'s question.
@@ -160,6 +159,7 @@ struct StandIn {
     head: bool,
 }
 
+/// A heading of a fiche.
 #[derive(Debug)]
 struct Heading {
     /// As published.
