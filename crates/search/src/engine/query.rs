@@ -122,7 +122,15 @@ impl Engine {
                 None
             };
             if let Some(qi) = find(&stems, &index, &t.stem) {
-                stems[qi].tf += 1;
+                let s = &mut stems[qi];
+                s.tf += 1;
+                // A typo's correction is a guess that this occurrence confirms: the stem
+                // written as such, or brought by the expansion of the word corrected
+                // (« technician » means « technicien »). It is then the stem itself.
+                if s.fuzzy {
+                    s.fuzzy = false;
+                    s.weight = self.known(&s.stem).map_or(tune::UNKNOWN, |k| k.weight);
+                }
                 if long {
                     tokens.push((t.from, qi, id));
                 } else {
