@@ -1246,3 +1246,49 @@ fn a_heading_is_evidence_when_the_query_has_half_of_its_words() {
         "{without:?}"
     );
 }
+
+#[test]
+fn english_words_of_the_trade_read_as_the_fiches_french() {
+    // Offers mix English and French: « network », « engineer », « administrator »,
+    // « technician » are the words of the fiches' titles (vocabulary `[[expansion]]`).
+    check_sure(&[
+        (
+            "Network engineer",
+            "administrateur-d-outils-de-systemes-de-reseaux-telecoms",
+        ),
+        (
+            "Network administrator",
+            "administrateur-d-outils-de-systemes-de-reseaux-telecoms",
+        ),
+        (
+            "System administrator",
+            "administrateur-d-outils-de-systemes-de-reseaux-telecoms",
+        ),
+        (
+            "Network technician",
+            "technicien-reseaux-telecoms-multimedias",
+        ),
+        ("Support technician", "technicien-support-utilisateurs"),
+    ]);
+    // The same words in titles of other trades say nothing of IT.
+    check_unsure(&[
+        "Sales engineer",
+        "Civil engineer",
+        "Dental technician",
+        "Office administrator",
+        "Security guard",
+    ]);
+}
+
+#[test]
+fn a_corrected_typo_is_a_guess_until_the_word_is_met_as_such() {
+    // « Techncien » is corrected to « technicien », a guess: the label it completes is
+    // not sure on it alone.
+    check_unsure(&["Techncien réseaux"]);
+    // « technician » is corrected the same way, and its expansion writes « technicien »:
+    // the guess is confirmed, the label whole.
+    check_sure(&[(
+        "Technician réseaux",
+        "technicien-reseaux-telecoms-multimedias",
+    )]);
+}
