@@ -188,6 +188,34 @@ fn a_word_of_command_alone_is_not_sure_of_what_it_leads() {
     ]);
 }
 
+/// « Responsable informatique » names the head of IT (the DSI): a word of command and a
+/// generic word of the field. « Responsable budget informatique », « … des marchés
+/// informatiques », « … formation informatique » say in their other word what the post
+/// leads (a budget, procurement, training), which the label does not read: never sure.
+#[test]
+fn the_head_of_it_is_not_the_head_of_everything_about_it() {
+    check_unsure(&[
+        "Responsable budget informatique",
+        "Responsable des marchés informatiques",
+        "Responsable formation informatique",
+        "Responsable des équipements informatiques",
+    ]);
+    check_sure(&[
+        (
+            "Responsable informatique",
+            "directeur-des-systemes-d-information",
+        ),
+        (
+            "Responsable sécurité informatique",
+            "responsable-securite-des-systemes-d-information-rssi",
+        ),
+        (
+            "Responsable études informatiques",
+            "responsable-d-etudes-si",
+        ),
+    ]);
+}
+
 /// A « centre de données » is a data centre, where operations run: its head is the
 /// Responsable d’exploitation, not the data director that « Responsable des données » names.
 #[test]

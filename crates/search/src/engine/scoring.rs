@@ -233,8 +233,9 @@ impl Engine {
         // head of a unit, only the occupations that manage units are rivals: the others'
         // labels name the unit (« Responsable du service Hotline »), not the role. A label
         // that the title reads across a word of another occupation's complete label is weak
-        // (see `score`), never sure; nor is a label of words of command only (« manager »)
-        // in a title whose other word says what the post leads (`commands_only`).
+        // (see `score`), never sure; nor is a label of words of command and generic words of
+        // the field only (« manager », « responsable informatique ») in a title whose other
+        // word says what the post leads (`commands_only`).
         let explains = q.long
             || scored
                 .first()
@@ -278,16 +279,22 @@ impl Engine {
         })
     }
 
-    /// Whether hit `h` is a label made only of words of command (« manager ») in a title that
-    /// writes another word it does not hold, known or not: « Capacity manager », « Risk
-    /// manager » say what the post leads in that word, which the label does not read. The
-    /// unit the title's head leads (« Manager d’équipe ») and the generic words of the field
-    /// (« informatique ») are no such word.
+    /// Whether hit `h` is a label made only of words of command (« manager ») and generic
+    /// words of the field (« responsable informatique ») in a title that writes another word
+    /// it does not hold, known or not: « Capacity manager », « Risk manager », « Responsable
+    /// budget informatique » say what the post leads in that word, which the label does not
+    /// read. The unit the title's head leads (« Manager d’équipe ») and the generic words of
+    /// the field (« informatique ») are no such word.
     fn commands_only(&self, h: &LabelHit, q: &Analysed) -> bool {
         let Some(l) = self.labels.get(h.label) else {
             return false;
         };
-        l.stems.iter().all(|s| self.unit_heads.contains(s))
+        let command = |s: &String| self.unit_heads.contains(s);
+        l.stems.iter().any(command)
+            && l.stems
+                .iter()
+                .enumerate()
+                .all(|(k, s)| command(s) || l.is_generic(k))
             && q.stems.iter().enumerate().any(|(qi, s)| {
                 !s.aside
                     && s.pos < q.written
