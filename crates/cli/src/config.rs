@@ -2,7 +2,7 @@
 //! precedence — and `metiers config`, which prints the effective values and where each comes
 //! from (secrets masked).
 //!
-//! Each setting is declared once, in the [`settings!`] table at the end of this file: its
+//! Each setting is declared once, in the `settings!` table at the end of this file: its
 //! TOML key (also the field of [`Settings`]), flag, environment variable, French help text,
 //! whether it is secret, what its value should be, how it is written in the file, its
 //! default, its parser and how `metiers config` shows it. Everything else is derived from
@@ -106,7 +106,7 @@ impl Kind {
     }
 }
 
-/// The names and rules of one setting, as declared in [`settings!`] (its parser and its
+/// The names and rules of one setting, as declared in `settings!` (its parser and its
 /// display are typed, so they stay in the generated code).
 #[derive(Debug)]
 pub struct Key {

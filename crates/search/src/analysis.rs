@@ -345,7 +345,7 @@ pub fn masculine(token: &str) -> Option<String> {
 /// Appended to the words the stemmer must leave alone, removed after it by [`unmark`].
 const MARK: &str = "00";
 
-/// Removes the [`MARK`] of a protected word.
+/// Removes the `MARK` of a protected word.
 pub fn unmark(token: &str) -> Option<String> {
     Some(match token.strip_suffix(MARK) {
         Some(word) if word.chars().last().is_some_and(char::is_alphabetic) => word.to_owned(),

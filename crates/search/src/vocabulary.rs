@@ -96,7 +96,7 @@ pub struct UnitEntry {
     pub why: String,
 }
 
-/// The occupation that heads units of an organisation: « <head> de <unit> », for each of
+/// The occupation that heads units of an organisation: « `<head> de <unit>` », for each of
 /// `heads` and each unit of its entry but those of `except`, is one of its labels (« chef de
 /// service », « responsable d’équipe »).
 #[derive(Debug, Clone, Deserialize)]

@@ -244,7 +244,7 @@ impl Store {
     /// SQLite: fails at once with
     /// [`StoreError::ImportInProgress`] when an import of this process holds the write lock,
     /// and with a busy error ([`crate::Unavailable::Busy`]) when another process (a command
-    /// line import) has held it for [`IMPORT_PROBE_WAIT`], rather than letting the write wait
+    /// line import) has held it for `IMPORT_PROBE_WAIT`, rather than letting the write wait
     /// 30 s for the lock. PostgreSQL locks rows, not the base (a review waits only when the
     /// import rewrites that very position): nothing is checked there.
     pub async fn refuse_during_import(&self) -> Result<()> {

@@ -10,7 +10,7 @@
 //!   [`cartographie`].
 //! - Leaves that know no feature: [`error`] (the one error type of the handlers: client
 //!   errors are `{ "code", "message" }` JSON with a French message), [`view`] (layout,
-//!   rendering, error pages), [`assets`] (the embedded files), [`params`], [`text`],
+//!   rendering, error pages), [`assets`] (the embedded files), [`params`], `text`,
 //!   [`groups`], [`security`]; [`metrics`] counts, times and logs every request.
 //!
 //! This is the only crate that knows HTTP.

@@ -18,7 +18,7 @@ use crate::search::MatchCache;
 use crate::security::TrustedProxy;
 use crate::similar::map::Map;
 
-/// What every handler can reach: its fields are those of [`Shared`], behind one `Arc`, so
+/// What every handler can reach: its fields are those of `Shared`, behind one `Arc`, so
 /// that the clone axum makes for every request costs one reference count, not one per field.
 #[derive(Clone, Debug)]
 pub struct AppState(Arc<Shared>);

@@ -1,4 +1,4 @@
-//! The JSON API under `/api/v1` as one documented whole: the OpenAPI document ([`ApiDoc`],
+//! The JSON API under `/api/v1` as one documented whole: the OpenAPI document (`ApiDoc`,
 //! its tags and shared schemas), the registration of every feature's handlers, `/healthz`,
 //! `/api/v1/openapi.json` and its French reading ([`docs`]), and the answers of the paths
 //! renamed in this release ([`legacy`]).
