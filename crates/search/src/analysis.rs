@@ -289,6 +289,12 @@ const NOT_FEMININE: &[&str] = &[
     "dernieres",
 ];
 
+/// Words whose stem would be another word's of the trade, kept whole (their forms, and the
+/// word they are all read as). The stemmer gives « équipement » the stem of « équipe »: the
+/// devices a technician installs would be a team (« Responsable des équipements
+/// informatiques » the head of an IT unit).
+const KEPT_WHOLE: &[(&[&str], &str)] = &[(&["equipement", "equipements"], "equipement")];
+
 /// Rewrites one folded lowercase token; `None` drops it.
 pub fn masculine(token: &str) -> Option<String> {
     if FRAGMENTS.contains(&token) {
@@ -301,11 +307,8 @@ pub fn masculine(token: &str) -> Option<String> {
     if token == "cheffe" || token == "cheffes" {
         return Some("chef".to_owned());
     }
-    // The stemmer gives « équipement » the stem of « équipe »: the devices a technician
-    // installs would be a team (« Responsable des équipements informatiques » the head of
-    // an IT unit). The word is kept whole.
-    if token == "equipement" || token == "equipements" {
-        return Some(format!("equipement{MARK}"));
+    if let Some(&(_, whole)) = KEPT_WHOLE.iter().find(|(forms, _)| forms.contains(&token)) {
+        return Some(format!("{whole}{MARK}"));
     }
     if token.len() < 6 || NOT_FEMININE.contains(&token) {
         return Some(token.to_owned());
