@@ -11,7 +11,7 @@
 //! related occupation is another one. No label is placed by hand, and none because an
 //! evaluation item says so.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use metiers_knowledge::{Knowledge, Relation, Scheme};
 
@@ -30,6 +30,26 @@ pub(crate) struct RepertoryLabel {
 /// Weight of a repertory's label relative to the relation's strength (the fiche's own titles
 /// weigh 1).
 const LABEL_FACTOR: f32 = 0.9;
+
+/// The appellations of the ROME fiches of other trades: the fiches that the crosswalk relates
+/// to no occupation, by any relation, outside the IT family (M18…). No occupation of the
+/// référentiel is one of them: a label one of them holds whole is shared with another trade,
+/// and their words are those of other trades (the engine's phase `other_trades`).
+pub(crate) fn other_trades(k: &Knowledge) -> Vec<String> {
+    let related: HashSet<&str> = k
+        .crosswalk
+        .all()
+        .flat_map(|(_, list)| list.iter())
+        .filter(|c| c.scheme == Scheme::Rome)
+        .map(|c| c.code.as_str())
+        .collect();
+    k.rome
+        .appellations()
+        .iter()
+        .filter(|a| !a.code.starts_with("M18") && !related.contains(a.code.as_str()))
+        .map(|a| a.label.clone())
+        .collect()
+}
 
 /// The labels that the repertories give the occupations of `base`'s edition.
 pub(crate) fn labels(base: &Engine, k: &Knowledge) -> Vec<RepertoryLabel> {

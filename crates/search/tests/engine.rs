@@ -1320,3 +1320,34 @@ fn a_corrected_typo_is_a_guess_until_the_word_is_met_as_such() {
         "technicien-reseaux-telecoms-multimedias",
     )]);
 }
+
+/// A label that a ROME appellation of another trade holds whole (« chef de projet »,
+/// « acheteur », « designer », « Responsable d’exploitation ») is not sure in a title whose
+/// other words are all words of other trades: in a cartographie of a whole ministry, these
+/// are posts of those trades. The label alone, with a word of the fiches, or with a name that
+/// no other trade writes (an application's) stays sure.
+#[test]
+fn a_label_other_trades_share_is_not_sure_of_their_posts() {
+    check_unsure(&[
+        "Chef de projet éducation routière",
+        "Responsable d'exploitation ferroviaire",
+        "Chef de service comptabilité",
+        "Acheteur approvisionneur",
+        "Designer automobile",
+    ]);
+    check_sure(&[
+        ("Chef de projet", "chef-de-projet-maitrise-d-oeuvre-si"),
+        (
+            "Chef de projet informatique",
+            "chef-de-projet-maitrise-d-oeuvre-si",
+        ),
+        (
+            "Chef de projet SIVAC",
+            "chef-de-projet-maitrise-d-oeuvre-si",
+        ),
+        ("Responsable d'exploitation", "responsable-d-exploitation"),
+        ("Ingénieur de recette", "testeur"),
+        ("Designer UX", "specialiste-ihm"),
+        ("Acheteur", "responsable-de-la-relation-fournisseurs"),
+    ]);
+}

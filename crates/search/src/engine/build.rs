@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use metiers_referentiel::Referentiel;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use tantivy::schema::{
     FAST, Field, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions,
 };
@@ -14,7 +14,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
 
 use super::labels::{self, Label, heading_key, push_label, title_variants, words_of};
-use super::{Act, Engine, Heading, Occ, StandIn, query};
+use super::{Act, Engine, Heading, Occ, StandIn, query, tune};
 use crate::analysis::{self, Expander, Expansion, Words};
 use crate::bm25::Bm25Table;
 use crate::repertories::RepertoryLabel;
@@ -46,6 +46,7 @@ impl Engine {
         referentiel: &Referentiel,
         vocabulary: &Vocabulary,
         repertory: &[RepertoryLabel],
+        other_trades: &[String],
         reuse: Option<Reuse>,
     ) -> Result<Engine, SearchError> {
         let (words, expander, bm25) = match reuse {
@@ -99,6 +100,7 @@ impl Engine {
             text_idf,
             known_by_len,
         } = word_weights(&occs, &mut labels);
+        let other_trade_words = other_trade_labels(&mut labels, other_trades, &text_idf, &stems_of);
         let manager_names = manager_names(&labels, &manages, &unit_heads);
         let stand_ins = stand_ins(&labels, &alike_units, &unit_heads, &alike_heads, &unit_rank);
         let field_heads = field_heads(&labels, &stand_ins);
@@ -147,6 +149,7 @@ impl Engine {
             stand_ins,
             unit_heads,
             alike_heads,
+            other_trade_words,
             deputies,
             manages,
             unit_rank,
@@ -324,6 +327,71 @@ fn vocabulary_labels(
         }
     }
     Ok(vocab_text)
+}
+
+/// Phase 3b: the labels that an appellation of another trade holds whole
+/// (`Label::other_trade`: « chef de projet », « Technicien d’exploitation »), and the words
+/// of other trades: the stems that the appellations of other trades write, that the fiches
+/// do not (`text_idf`), when less than `tune::OTHER_TRADE_SHARE` of the labels and such
+/// appellations that write them are labels (« routier », « pénal »; not « réseau », that
+/// the labels write more, nor « production », that the fiches write).
+fn other_trade_labels(
+    labels: &mut [Label],
+    appellations: &[String],
+    text_idf: &FxHashMap<String, f32>,
+    stems_of: &dyn Fn(&str) -> Vec<String>,
+) -> FxHashSet<String> {
+    // Stem → the appellations that write it, in ascending order.
+    let mut postings: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+    for (i, text) in appellations.iter().enumerate() {
+        let mut stems = stems_of(text);
+        stems.sort_unstable();
+        stems.dedup();
+        for s in stems {
+            postings.entry(s).or_default().push(i as u32);
+        }
+    }
+    let mut in_labels: FxHashMap<&str, u32> = FxHashMap::default();
+    for l in labels.iter() {
+        let mut stems: Vec<&str> = l.stems.iter().map(String::as_str).collect();
+        stems.sort_unstable();
+        stems.dedup();
+        for s in stems {
+            *in_labels.entry(s).or_default() += 1;
+        }
+    }
+    let words = postings
+        .iter()
+        .filter(|(stem, list)| {
+            if text_idf.contains_key(stem.as_str()) {
+                return false;
+            }
+            let inside = in_labels.get(stem.as_str()).copied().unwrap_or(0) as f32;
+            inside / (inside + list.len() as f32) < tune::OTHER_TRADE_SHARE
+        })
+        .map(|(stem, _)| stem.clone())
+        .collect();
+    for l in labels.iter_mut() {
+        // The lists of the label's stems, shortest first: an appellation of the first that
+        // every other list holds writes the whole label.
+        let mut lists: Vec<&Vec<u32>> = Vec::with_capacity(l.stems.len());
+        for s in &l.stems {
+            match postings.get(s) {
+                Some(list) => lists.push(list),
+                None => {
+                    lists.clear();
+                    break;
+                }
+            }
+        }
+        lists.sort_by_key(|list| list.len());
+        l.other_trade = lists.split_first().is_some_and(|(first, rest)| {
+            first
+                .iter()
+                .any(|a| rest.iter().all(|list| list.binary_search(a).is_ok()))
+        });
+    }
+    words
 }
 
 /// Phase 2c: the repertories' labels (ROME appellations, ESCO labels) pushed onto `labels`
@@ -754,15 +822,18 @@ mod tests {
         let r = metiers_referentiel::published().referentiel;
         let vocabulary = Vocabulary::embedded().expect("vocabulaire embarqué");
         let k = metiers_knowledge::Knowledge::embedded().expect("répertoires embarqués");
-        let base = Engine::build_from(&r, &vocabulary, &[], None).expect("moteur sans répertoires");
+        let base =
+            Engine::build_from(&r, &vocabulary, &[], &[], None).expect("moteur sans répertoires");
         let extra = crate::repertories::labels(&base, &k);
+        let others = crate::repertories::other_trades(&k);
         assert!(
             extra.len() > 1_000,
             "{} libellés des répertoires",
             extra.len()
         );
-        let fresh = Engine::build_from(&r, &vocabulary, &extra, None).expect("moteur neuf");
-        let reused = Engine::build_from(&r, &vocabulary, &extra, Some(base.into_reuse()))
+        let fresh =
+            Engine::build_from(&r, &vocabulary, &extra, &others, None).expect("moteur neuf");
+        let reused = Engine::build_from(&r, &vocabulary, &extra, &others, Some(base.into_reuse()))
             .expect("moteur qui reprend le premier");
         let texts: Vec<String> = include_str!("../../../../data/eval/dev.jsonl")
             .lines()

@@ -35,6 +35,9 @@ pub(super) struct Label {
     pub(super) terms: Vec<(u64, u64)>,
     /// For a repertory's label: how it reaches the occupation.
     pub(super) via: Option<String>,
+    /// An appellation of another trade holds all its words (« chef de projet »: « Chef de
+    /// projet éducation routière »): see [`Engine::of_another_trade`].
+    pub(super) other_trade: bool,
 }
 
 impl Label {
@@ -52,6 +55,7 @@ impl Label {
             core_total: 0.0,
             terms: Vec::new(),
             via: None,
+            other_trade: false,
         }
     }
 

@@ -18,7 +18,7 @@ mod similar;
 
 use std::collections::HashMap;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use metiers_referentiel::{OccupationId, Referentiel};
 
@@ -76,6 +76,9 @@ pub struct Engine {
     /// Stems of the head words of the units one occupation heads (`headed_by`'s `heads`:
     /// chef, cheffe, responsable), which stand for each other.
     alike_heads: Vec<String>,
+    /// Stems that the appellations of other trades write more than the labels do
+    /// ([`Engine::of_another_trade`]).
+    other_trade_words: FxHashSet<String>,
     /// Stems of the head words of a deputy (`adjoint`).
     deputies: Vec<String>,
     /// Per occupation: whether it manages a unit (its title begins with a manager's word);
@@ -213,6 +216,12 @@ mod tune {
     pub const UNKNOWN: f32 = 0.35;
     /// Share of a title's words the best label must explain for a sure answer.
     pub const CONFIDENT_EXPLAINED: f32 = 0.34;
+    /// Share of the labels, among the labels and the appellations of other trades that write
+    /// a word, under which the word is one of other trades (« routier », « gisement »,
+    /// « comptabilité »; not « réseau », « logiciel »). The value that a first estimate by
+    /// simulation chose (docs/PERFORMANCE.md, « Le chef de projet d’un autre métier »); not
+    /// tuned on the labelled sets.
+    pub const OTHER_TRADE_SHARE: f32 = 0.3;
     /// Share of an ad's title line in its score (the rest: its sentences about the job).
     pub const AD_TITLE: f32 = 0.5;
     /// Idf-weighted shared stems from which a sentence counts as deciding for an occupation.
@@ -228,7 +237,7 @@ impl Engine {
         // built: start-up takes the longer of the two, not their sum.
         let (knowledge, base) = std::thread::scope(|s| {
             let knowledge = s.spawn(metiers_knowledge::Knowledge::shared);
-            let base = Self::build_from(referentiel, &vocabulary, &[], None);
+            let base = Self::build_from(referentiel, &vocabulary, &[], &[], None);
             let knowledge = knowledge
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -243,7 +252,7 @@ impl Engine {
         vocabulary: &Vocabulary,
         knowledge: Option<&metiers_knowledge::Knowledge>,
     ) -> Result<Engine, SearchError> {
-        let base = Self::build_from(referentiel, vocabulary, &[], None)?;
+        let base = Self::build_from(referentiel, vocabulary, &[], &[], None)?;
         match knowledge {
             None => Ok(base),
             Some(k) => Self::with_repertories(base, referentiel, vocabulary, k),
@@ -260,7 +269,14 @@ impl Engine {
         k: &metiers_knowledge::Knowledge,
     ) -> Result<Engine, SearchError> {
         let extra = crate::repertories::labels(&base, k);
-        Self::build_from(referentiel, vocabulary, &extra, Some(base.into_reuse()))
+        let other_trades = crate::repertories::other_trades(k);
+        Self::build_from(
+            referentiel,
+            vocabulary,
+            &extra,
+            &other_trades,
+            Some(base.into_reuse()),
+        )
     }
 
     /// The thresholds of « confident » in use.

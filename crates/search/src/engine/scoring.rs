@@ -245,6 +245,7 @@ impl Engine {
                         && !h.weak
                         && h.complete
                         && !self.commands_only(h, q)
+                        && !self.of_another_trade(h, q)
                         && !scored[1..]
                             .iter()
                             .filter(|s| q.unit.is_none() || self.manages(s.occ))
@@ -300,6 +301,38 @@ impl Engine {
                     && s.pos < q.written
                     && (qi >= 64 || h.matched & 1 << qi == 0)
                     && Some(qi) != q.unit
+                    && !(s.title_word && s.weight <= tune::GENERIC)
+            })
+    }
+
+    /// Whether hit `h` is a label that an appellation of another trade holds whole
+    /// (`Label::other_trade`: « chef de projet », « Technicien d’exploitation ») in a title
+    /// whose other words are all words of other trades: « Chef de projet éducation
+    /// routière », « Technicien d’exploitation de gisement » name posts of those trades as
+    /// surely as of IT. A title that writes only the label (and its head word and the unit
+    /// it leads: « Ingénieur de recette », « Chef de service Production »), or another word
+    /// that is not of other trades (a word of the fiches, a generic word of the field, an
+    /// application's name that no appellation writes), is no such title.
+    fn of_another_trade(&self, h: &LabelHit, q: &Analysed) -> bool {
+        if !self.labels.get(h.label).is_some_and(|l| l.other_trade) {
+            return false;
+        }
+        let mut rest = q
+            .stems
+            .iter()
+            .enumerate()
+            .filter(|&(qi, s)| {
+                !s.aside
+                    && s.pos < q.written
+                    && (qi >= 64 || h.matched & 1 << qi == 0)
+                    && Some(qi) != q.unit
+                    && Some(qi) != q.head
+            })
+            .map(|(_, s)| s)
+            .peekable();
+        rest.peek().is_some()
+            && rest.all(|s| {
+                self.other_trade_words.contains(&s.stem)
                     && !(s.title_word && s.weight <= tune::GENERIC)
             })
     }
