@@ -329,71 +329,6 @@ fn vocabulary_labels(
     Ok(vocab_text)
 }
 
-/// Phase 3b: the labels that an appellation of another trade holds whole
-/// (`Label::other_trade`: « chef de projet », « Technicien d’exploitation »), and the words
-/// of other trades: the stems that the appellations of other trades write, that the fiches
-/// do not (`text_idf`), when less than `tune::OTHER_TRADE_SHARE` of the labels and such
-/// appellations that write them are labels (« routier », « pénal »; not « réseau », that
-/// the labels write more, nor « production », that the fiches write).
-fn other_trade_labels(
-    labels: &mut [Label],
-    appellations: &[String],
-    text_idf: &FxHashMap<String, f32>,
-    stems_of: &dyn Fn(&str) -> Vec<String>,
-) -> FxHashSet<String> {
-    // Stem → the appellations that write it, in ascending order.
-    let mut postings: FxHashMap<String, Vec<u32>> = FxHashMap::default();
-    for (i, text) in appellations.iter().enumerate() {
-        let mut stems = stems_of(text);
-        stems.sort_unstable();
-        stems.dedup();
-        for s in stems {
-            postings.entry(s).or_default().push(i as u32);
-        }
-    }
-    let mut in_labels: FxHashMap<&str, u32> = FxHashMap::default();
-    for l in labels.iter() {
-        let mut stems: Vec<&str> = l.stems.iter().map(String::as_str).collect();
-        stems.sort_unstable();
-        stems.dedup();
-        for s in stems {
-            *in_labels.entry(s).or_default() += 1;
-        }
-    }
-    let words = postings
-        .iter()
-        .filter(|(stem, list)| {
-            if text_idf.contains_key(stem.as_str()) {
-                return false;
-            }
-            let inside = in_labels.get(stem.as_str()).copied().unwrap_or(0) as f32;
-            inside / (inside + list.len() as f32) < tune::OTHER_TRADE_SHARE
-        })
-        .map(|(stem, _)| stem.clone())
-        .collect();
-    for l in labels.iter_mut() {
-        // The lists of the label's stems, shortest first: an appellation of the first that
-        // every other list holds writes the whole label.
-        let mut lists: Vec<&Vec<u32>> = Vec::with_capacity(l.stems.len());
-        for s in &l.stems {
-            match postings.get(s) {
-                Some(list) => lists.push(list),
-                None => {
-                    lists.clear();
-                    break;
-                }
-            }
-        }
-        lists.sort_by_key(|list| list.len());
-        l.other_trade = lists.split_first().is_some_and(|(first, rest)| {
-            first
-                .iter()
-                .any(|a| rest.iter().all(|list| list.binary_search(a).is_ok()))
-        });
-    }
-    words
-}
-
 /// Phase 2c: the repertories' labels (ROME appellations, ESCO labels) pushed onto `labels`
 /// with how they reach their occupation; those of occupations this edition lacks are left
 /// out.
@@ -654,6 +589,71 @@ fn word_weights(occs: &[Occ], labels: &mut [Label]) -> Weights {
         text_idf,
         known_by_len,
     }
+}
+
+/// Phase 3b: the labels that an appellation of another trade holds whole
+/// (`Label::other_trade`: « chef de projet », « Technicien d’exploitation »), and the words
+/// of other trades: the stems that the appellations of other trades write, that the fiches
+/// do not (`text_idf`), when less than `tune::OTHER_TRADE_SHARE` of the labels and such
+/// appellations that write them are labels (« routier », « pénal »; not « réseau », that
+/// the labels write more, nor « production », that the fiches write).
+fn other_trade_labels(
+    labels: &mut [Label],
+    appellations: &[String],
+    text_idf: &FxHashMap<String, f32>,
+    stems_of: &dyn Fn(&str) -> Vec<String>,
+) -> FxHashSet<String> {
+    // Stem → the appellations that write it, in ascending order.
+    let mut postings: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+    for (i, text) in appellations.iter().enumerate() {
+        let mut stems = stems_of(text);
+        stems.sort_unstable();
+        stems.dedup();
+        for s in stems {
+            postings.entry(s).or_default().push(i as u32);
+        }
+    }
+    let mut in_labels: FxHashMap<&str, u32> = FxHashMap::default();
+    for l in labels.iter() {
+        let mut stems: Vec<&str> = l.stems.iter().map(String::as_str).collect();
+        stems.sort_unstable();
+        stems.dedup();
+        for s in stems {
+            *in_labels.entry(s).or_default() += 1;
+        }
+    }
+    let words = postings
+        .iter()
+        .filter(|(stem, list)| {
+            if text_idf.contains_key(stem.as_str()) {
+                return false;
+            }
+            let inside = in_labels.get(stem.as_str()).copied().unwrap_or(0) as f32;
+            inside / (inside + list.len() as f32) < tune::OTHER_TRADE_SHARE
+        })
+        .map(|(stem, _)| stem.clone())
+        .collect();
+    for l in labels.iter_mut() {
+        // The lists of the label's stems, shortest first: an appellation of the first that
+        // every other list holds writes the whole label.
+        let mut lists: Vec<&Vec<u32>> = Vec::with_capacity(l.stems.len());
+        for s in &l.stems {
+            match postings.get(s) {
+                Some(list) => lists.push(list),
+                None => {
+                    lists.clear();
+                    break;
+                }
+            }
+        }
+        lists.sort_by_key(|list| list.len());
+        l.other_trade = lists.split_first().is_some_and(|(first, rest)| {
+            first
+                .iter()
+                .any(|a| rest.iter().all(|list| list.binary_search(a).is_ok()))
+        });
+    }
+    words
 }
 
 #[derive(Debug, Clone, Copy)]

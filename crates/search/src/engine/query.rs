@@ -28,6 +28,12 @@ pub(super) struct QStem {
 }
 
 impl QStem {
+    /// A generic word of the field (« informatique », « système »): the words of the labels
+    /// of at least half of the occupations. It says nothing of what a post leads.
+    pub(super) fn is_generic(&self) -> bool {
+        self.title_word && self.weight <= tune::GENERIC
+    }
+
     /// The stem's weight in what labels explain of a title: its weight as a word of some
     /// label, nothing for another word or one set aside.
     pub(super) fn title_weight(&self) -> f32 {

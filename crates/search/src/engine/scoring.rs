@@ -5,7 +5,7 @@
 use rustc_hash::FxHashMap;
 
 use super::labels::{Label, Learned};
-use super::query::Analysed;
+use super::query::{Analysed, QStem};
 use super::{Act, Engine, StandIn, tune};
 use crate::bm25::Reading;
 use crate::calibration::{Certainty, TextKind};
@@ -222,6 +222,18 @@ pub(super) fn certainty(kind: TextKind, eligible: bool, scored: &[Scored]) -> Ce
     }
 }
 
+/// The words of a title (of its first 64 stems, those a hit records) that hit `h`'s label
+/// does not read: written in the title (not brought by an expansion), not set aside, and not
+/// the unit that the title's head leads. What they say, the label does not.
+fn unread<'q>(h: &LabelHit, q: &'q Analysed) -> impl Iterator<Item = (usize, &'q QStem)> {
+    q.stems.iter().enumerate().filter(move |&(qi, s)| {
+        !s.aside
+            && s.pos < q.written
+            && (qi >= 64 || h.matched & 1 << qi == 0)
+            && Some(qi) != q.unit
+    })
+}
+
 impl Engine {
     /// Whether the first of `scored` (best first) is of a kind that can be sure at all; the
     /// calibrated thresholds of score and lead decide the rest ([`crate::Calibration`]).
@@ -296,13 +308,7 @@ impl Engine {
                 .iter()
                 .enumerate()
                 .all(|(k, s)| command(s) || l.is_generic(k))
-            && q.stems.iter().enumerate().any(|(qi, s)| {
-                !s.aside
-                    && s.pos < q.written
-                    && (qi >= 64 || h.matched & 1 << qi == 0)
-                    && Some(qi) != q.unit
-                    && !(s.title_word && s.weight <= tune::GENERIC)
-            })
+            && unread(h, q).any(|(_, s)| !s.is_generic())
     }
 
     /// Whether hit `h` is a label that an appellation of another trade holds whole
@@ -317,24 +323,11 @@ impl Engine {
         if !self.labels.get(h.label).is_some_and(|l| l.other_trade) {
             return false;
         }
-        let mut rest = q
-            .stems
-            .iter()
-            .enumerate()
-            .filter(|&(qi, s)| {
-                !s.aside
-                    && s.pos < q.written
-                    && (qi >= 64 || h.matched & 1 << qi == 0)
-                    && Some(qi) != q.unit
-                    && Some(qi) != q.head
-            })
-            .map(|(_, s)| s)
+        let mut rest = unread(h, q)
+            .filter(|&(qi, _)| Some(qi) != q.head)
             .peekable();
         rest.peek().is_some()
-            && rest.all(|s| {
-                self.other_trade_words.contains(&s.stem)
-                    && !(s.title_word && s.weight <= tune::GENERIC)
-            })
+            && rest.all(|(_, s)| !s.is_generic() && self.other_trade_words.contains(&s.stem))
     }
 
     /// The title's unit (« cellule » of « Chef de la cellule réseaux ») when stem `k` of
