@@ -15,6 +15,8 @@
 //! `data/eval/` and prints what docs/PERFORMANCE.md records; [`Calibration::FITTED`] holds
 //! the thresholds it found.
 
+use std::cmp::Reverse;
+
 use serde::{Deserialize, Serialize};
 
 /// The kind of a text, as the engine read it.
@@ -198,13 +200,9 @@ pub fn fit(samples: &[Sample], target: f64, fallback: &Calibration) -> Calibrati
                 if n < FIT_MIN_CONFIDENT || (r as f64) < target * n as f64 {
                     continue;
                 }
-                let wrong = n - r;
                 let better = best.as_ref().is_none_or(|&(bn, br, bt)| {
-                    let best_wrong = bn - br;
-                    r > br
-                        || (r == br
-                            && (wrong < best_wrong
-                                || (wrong == best_wrong && score + margin < bt.score + bt.margin)))
+                    let order = (r, Reverse(n - r)).cmp(&(br, Reverse(bn - br)));
+                    order.is_gt() || (order.is_eq() && score + margin < bt.score + bt.margin)
                 });
                 if better {
                     best = Some((n, r, t));

@@ -34,8 +34,8 @@ const LABEL_FACTOR: f32 = 0.9;
 /// The appellations of the ROME fiches of other trades: the fiches that the crosswalk relates
 /// to no occupation, by any relation, outside the IT family (M18…). No occupation of the
 /// référentiel is one of them: a label one of them holds whole is shared with another trade,
-/// and their words are those of other trades (the engine's phase `other_trades`).
-pub(crate) fn other_trades(k: &Knowledge) -> Vec<String> {
+/// and their words are those of other trades (the engine's phase `other_trade_labels`).
+pub(crate) fn other_trades(k: &Knowledge) -> Vec<&str> {
     let related: HashSet<&str> = k
         .crosswalk
         .all()
@@ -47,7 +47,7 @@ pub(crate) fn other_trades(k: &Knowledge) -> Vec<String> {
         .appellations()
         .iter()
         .filter(|a| !a.code.starts_with("M18") && !related.contains(a.code.as_str()))
-        .map(|a| a.label.clone())
+        .map(|a| a.label.as_str())
         .collect()
 }
 

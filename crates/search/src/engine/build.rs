@@ -46,7 +46,7 @@ impl Engine {
         referentiel: &Referentiel,
         vocabulary: &Vocabulary,
         repertory: &[RepertoryLabel],
-        other_trades: &[String],
+        other_trades: &[&str],
         reuse: Option<Reuse>,
     ) -> Result<Engine, SearchError> {
         let (words, expander, bm25) = match reuse {
@@ -599,7 +599,7 @@ fn word_weights(occs: &[Occ], labels: &mut [Label]) -> Weights {
 /// the labels write more, nor « production », that the fiches write).
 fn other_trade_labels(
     labels: &mut [Label],
-    appellations: &[String],
+    appellations: &[&str],
     text_idf: &FxHashMap<String, f32>,
     stems_of: &dyn Fn(&str) -> Vec<String>,
 ) -> FxHashSet<String> {
