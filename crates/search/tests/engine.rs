@@ -1351,3 +1351,23 @@ fn a_label_other_trades_share_is_not_sure_of_their_posts() {
         ("Acheteur", "responsable-de-la-relation-fournisseurs"),
     ]);
 }
+
+/// A word of another trade that the typo correction reads as a word of the fiches
+/// (« paysagiste » as « passage », « programmatique » as another word one edit away) is
+/// still a word of that trade: the title is that trade's post. A typo of a word of the fiches
+/// next to a shared label (« Responsable d'exploitation infrastructrues ») is no such word.
+#[test]
+fn a_word_of_another_trade_is_read_as_written_not_as_corrected() {
+    check_unsure(&[
+        "Architecte paysagiste",
+        "Concepteur paysagiste",
+        "Chef de projet programmatique",
+    ]);
+    check_sure(&[
+        ("Architecte", "architecte-technique"),
+        (
+            "Responsable d'exploitation infrastructrues",
+            "responsable-d-exploitation",
+        ),
+    ]);
+}

@@ -318,7 +318,9 @@ impl Engine {
     /// surely as of IT. A title that writes only the label (and its head word and the unit
     /// it leads: « Ingénieur de recette », « Chef de service Production »), or another word
     /// that is not of other trades (a word of the fiches, a generic word of the field, an
-    /// application's name that no appellation writes), is no such title.
+    /// application's name that no appellation writes), is no such title. Words are read as
+    /// written, before typo correction: « paysagiste », one edit from « passage », is still
+    /// a landscaper's word.
     fn of_another_trade(&self, h: &LabelHit, q: &Analysed) -> bool {
         if !self.labels.get(h.label).is_some_and(|l| l.other_trade) {
             return false;
@@ -327,7 +329,7 @@ impl Engine {
             .filter(|&(qi, _)| Some(qi) != q.head)
             .peekable();
         rest.peek().is_some()
-            && rest.all(|(_, s)| !s.is_generic() && self.other_trade_words.contains(&s.stem))
+            && rest.all(|(_, s)| !s.is_generic() && self.other_trade_words.contains(&s.original))
     }
 
     /// The title's unit (« cellule » of « Chef de la cellule réseaux ») when stem `k` of
