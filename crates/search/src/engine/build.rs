@@ -100,7 +100,13 @@ impl Engine {
             text_idf,
             known_by_len,
         } = word_weights(&occs, &mut labels);
-        let other_trade_words = other_trade_labels(&mut labels, other_trades, &text_idf, &stems_of);
+        let other_trade_words = other_trade_labels(
+            &mut labels,
+            other_trades,
+            &label_index,
+            &text_idf,
+            &stems_of,
+        );
         let manager_names = manager_names(&labels, &manages, &unit_heads);
         let stand_ins = stand_ins(&labels, &alike_units, &unit_heads, &alike_heads, &unit_rank);
         let field_heads = field_heads(&labels, &stand_ins);
@@ -600,6 +606,7 @@ fn word_weights(occs: &[Occ], labels: &mut [Label]) -> Weights {
 fn other_trade_labels(
     labels: &mut [Label],
     appellations: &[&str],
+    label_index: &FxHashMap<String, Vec<(u32, u16)>>,
     text_idf: &FxHashMap<String, f32>,
     stems_of: &dyn Fn(&str) -> Vec<String>,
 ) -> FxHashSet<String> {
@@ -613,22 +620,23 @@ fn other_trade_labels(
             postings.entry(s).or_default().push(i as u32);
         }
     }
-    let mut in_labels: FxHashMap<&str, u32> = FxHashMap::default();
-    for l in labels.iter() {
-        let mut stems: Vec<&str> = l.stems.iter().map(String::as_str).collect();
-        stems.sort_unstable();
-        stems.dedup();
-        for s in stems {
-            *in_labels.entry(s).or_default() += 1;
-        }
-    }
+    // How many labels write a stem: the index lists them in ascending order, once per
+    // position of the stem in each.
+    let in_labels = |stem: &str| {
+        label_index.get(stem).map_or(0, |list| {
+            list.iter()
+                .enumerate()
+                .filter(|&(j, &(li, _))| j == 0 || list[j - 1].0 != li)
+                .count()
+        })
+    };
     let words = postings
         .iter()
         .filter(|(stem, list)| {
             if text_idf.contains_key(stem.as_str()) {
                 return false;
             }
-            let inside = in_labels.get(stem.as_str()).copied().unwrap_or(0) as f32;
+            let inside = in_labels(stem) as f32;
             inside / (inside + list.len() as f32) < tune::OTHER_TRADE_SHARE
         })
         .map(|(stem, _)| stem.clone())
