@@ -292,8 +292,17 @@ const NOT_FEMININE: &[&str] = &[
 /// Words whose stem would be another word's of the trade, kept whole (their forms, and the
 /// word they are all read as). The stemmer gives « équipement » the stem of « équipe »: the
 /// devices a technician installs would be a team (« Responsable des équipements
-/// informatiques » the head of an IT unit).
-const KEPT_WHOLE: &[(&[&str], &str)] = &[(&["equipement", "equipements"], "equipement")];
+/// informatiques » the head of an IT unit). It gives « direct », « directement » and
+/// « directive » the stem of « direction », the word the DSI's name brings: « en lien direct
+/// avec le DSI », « rattaché directement au chef de service » would name the department.
+const KEPT_WHOLE: &[(&[&str], &str)] = &[
+    (&["equipement", "equipements"], "equipement"),
+    (
+        &["direct", "directe", "directs", "directes", "directement"],
+        "directe",
+    ),
+    (&["directive", "directives"], "directive"),
+];
 
 /// Rewrites one folded lowercase token; `None` drops it.
 pub fn masculine(token: &str) -> Option<String> {
@@ -599,6 +608,15 @@ mod tests {
         assert_ne!(stems("équipements"), stems("équipe"));
         same("Équipement", "équipements");
         same("équipes", "équipe");
+    }
+
+    #[test]
+    fn direct_is_no_direction() {
+        assert_ne!(stems("directement"), stems("direction"));
+        assert_ne!(stems("direct"), stems("direction"));
+        assert_ne!(stems("directives"), stems("direction"));
+        same("directe", "directement");
+        same("directions", "direction");
     }
 
     #[test]

@@ -230,6 +230,25 @@ fn a_data_centre_is_where_operations_run() {
     ]);
 }
 
+/// « Direct », « directement », « directive » share the stemmer's stem of « direction »:
+/// an ad's « en lien direct avec » read as the IT department's name, the director's label.
+#[test]
+fn direct_and_directives_do_not_name_the_department() {
+    for text in ["directement", "en lien direct", "appliquer les directives"] {
+        let r = engine().match_text(text, 3);
+        assert!(
+            r.matches
+                .iter()
+                .all(|m| m.id.as_str() != "directeur-des-systemes-d-information"),
+            "« {text} » names no director: {r:?}"
+        );
+    }
+    assert_eq!(
+        first("direction des systèmes d'information"),
+        "directeur-des-systemes-d-information"
+    );
+}
+
 /// The head of a unit of a trade the référentiel knows nothing of (ROME appellations of
 /// other fiches: foundry, freight, textile) is not surely the head of a unit of an IT
 /// department; the head of a unit without a field, or of a field the fiches know, is.
