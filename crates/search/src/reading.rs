@@ -138,9 +138,10 @@ const HIERARCHY: &[&str] = &[
 /// Words after which a text names someone the post works for or with (« auprès du chef de
 /// projet », « en lien avec les chefs de projet MOE », « seconder le chef de section »,
 /// « rattaché au chef de bureau », « vous rendez compte au DSI ») or a thing of theirs
-/// (« les comptes administrateurs »): in a sentence of a long text, a title whose head word
-/// comes right after one of them is not the post's. Compared by stem (so « direction » is
-/// also « directement »; « assister » is left out, its stem being « assistant »'s).
+/// (« les comptes administrateurs »), or after « direct » (« en lien direct avec le chef de
+/// projet », « rattaché directement au DSI »): in a sentence of a long text, a title whose
+/// head word comes right after one of them is not the post's. Compared by stem
+/// (« assister » is left out, its stem being « assistant »'s).
 pub const RELATION: &[&str] = &[
     "auprès",
     "lien",
@@ -152,6 +153,7 @@ pub const RELATION: &[&str] = &[
     "autorité",
     "responsabilité",
     "direction",
+    "directement",
     "collaboration",
     "compte",
 ];

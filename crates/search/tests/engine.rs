@@ -852,7 +852,7 @@ fn a_long_text_mentions_a_label_head_first() {
 }
 
 /// A title that a text introduces by a relation (« en lien avec le chef de projet maîtrise
-/// d’ouvrage », « auprès du … ») is someone the post works with or for: none of the labels in
+/// d’ouvrage », « auprès du … », « en lien direct avec … ») is someone the post works with or for: none of the labels in
 /// it is mentioned, while the same title said of the post is, and so is the post's own title
 /// set apart from it by a comma.
 #[test]
@@ -878,6 +878,14 @@ fn a_title_introduced_by_a_relation_is_someone_elses() {
     let beside = "Au sein du bureau des infrastructures, vous intervenez auprès du chef de \
         projet maîtrise d’ouvrage et vous administrez les serveurs Linux du site.";
     assert!(vocabulary(beside).is_empty(), "{:?}", vocabulary(beside));
+    for direct in [
+        "Au sein du bureau des infrastructures, vous travaillez en lien direct avec le chef de \
+        projet maîtrise d’ouvrage et vous administrez les serveurs Linux du site.",
+        "Au sein du bureau des infrastructures, rattaché directement au chef de projet \
+        maîtrise d’ouvrage, vous administrez les serveurs Linux du site.",
+    ] {
+        assert!(vocabulary(direct).is_empty(), "{:?}", vocabulary(direct));
+    }
     let own = "Au sein du bureau des infrastructures, vous êtes chef de projet maîtrise \
         d’ouvrage et vous recueillez les besoins des utilisateurs, rédigez le cahier des charges \
         et pilotez la recette.";
