@@ -78,7 +78,8 @@ pub(super) struct Analysed {
     /// positions from `written` on) are the expansions of its terms, appended at its end.
     pub(super) written: usize,
     pub(super) outside: bool,
-    /// Long texts: the stem ids of each segment (sentence, bullet).
+    /// Long texts: the stem ids of each segment (sentence, bullet), without those of the
+    /// titles that relation cues introduce (`related`).
     pub(super) segments: Vec<Vec<u32>>,
     /// Long texts: where each stem of `stems` occurs, as (segment, token position); empty
     /// for a title.
@@ -355,8 +356,9 @@ const SEGMENT_ENDS: [char; 10] = ['.', ';', '•', '*', '\n', '!', '?', ':', '·
 type Token = (usize, usize, Option<u32>);
 
 /// The segments (sentences, bullets) of a long text and where each query stem occurs, from
-/// its tokens in order: each segment as the sorted ids of its stems (those with fewer than
-/// two known stems left out), for each query stem its (segment, token position)
+/// its tokens in order: each segment as the sorted ids of its stems but those of the titles
+/// that relation cues introduce (segments with fewer than two known stems left out), for
+/// each query stem its (segment, token position)
 /// occurrences, and the positions of the title that a relation cue introduces in its
 /// segment: when the word after a cue heads a label, it and the words after it up to
 /// [`tune::RELATED_SPAN`] (« auprès du *chef de projet maîtrise d’ouvrage* »), not past a
@@ -392,7 +394,6 @@ fn split_segments(
             close(&mut current.1, &mut segments);
             current.0 = Some(seg);
         }
-        current.1.extend(id);
         if let Some(o) = occurrences.get_mut(qi) {
             o.push((seg as u32, pos as u32));
         }
@@ -413,6 +414,9 @@ fn split_segments(
         if span_left > 0 {
             related.push(pos as u32);
             span_left -= 1;
+        } else {
+            // Someone else's title says nothing of the post's activities either.
+            current.1.extend(id);
         }
         previous = Some((seg, cue.get(qi).copied().unwrap_or(false)));
     }
