@@ -155,7 +155,18 @@ pub const RELATION: &[&str] = &[
     "direction",
     "directement",
     "collaboration",
+    "relation",
     "compte",
+    // What qualifies the relation, between it and the title (« sous l'autorité hiérarchique
+    // du chef de service », « en lien étroit avec le RSSI »).
+    "hiérarchique",
+    "fonctionnelle",
+    "fonctionnellement",
+    "étroit",
+    "étroite",
+    "constant",
+    "permanent",
+    "permanente",
 ];
 
 /// Signs that a sentence is about the job's tasks.

@@ -852,7 +852,8 @@ fn a_long_text_mentions_a_label_head_first() {
 }
 
 /// A title that a text introduces by a relation (« en lien avec le chef de projet maîtrise
-/// d’ouvrage », « auprès du … », « en lien direct avec … ») is someone the post works with or for: none of the labels in
+/// d’ouvrage », « auprès du … », « en lien direct avec … », « sous l'autorité fonctionnelle
+/// d'un … ») is someone the post works with or for: none of the labels in
 /// it is mentioned, while the same title said of the post is, and so is the post's own title
 /// set apart from it by a comma.
 #[test]
@@ -883,6 +884,12 @@ fn a_title_introduced_by_a_relation_is_someone_elses() {
         projet maîtrise d’ouvrage et vous administrez les serveurs Linux du site.",
         "Au sein du bureau des infrastructures, rattaché directement au chef de projet \
         maîtrise d’ouvrage, vous administrez les serveurs Linux du site.",
+        "Au sein du bureau des infrastructures, en relation avec le chef de projet maîtrise \
+        d’ouvrage, vous administrez les serveurs Linux du site.",
+        "Au sein du bureau des infrastructures, vous travaillez en lien étroit avec le chef de \
+        projet maîtrise d’ouvrage et vous administrez les serveurs Linux du site.",
+        "Au sein du bureau des infrastructures, sous l'autorité fonctionnelle d'un chef de \
+        projet maîtrise d’ouvrage, vous administrez les serveurs Linux du site.",
     ] {
         assert!(vocabulary(direct).is_empty(), "{:?}", vocabulary(direct));
     }
