@@ -294,7 +294,9 @@ const NOT_FEMININE: &[&str] = &[
 /// devices a technician installs would be a team (« Responsable des équipements
 /// informatiques » the head of an IT unit). It gives « direct », « directement » and
 /// « directive » the stem of « direction », the word the DSI's name brings: « en lien direct
-/// avec le DSI », « rattaché directement au chef de service » would name the department.
+/// avec le DSI », « rattaché directement au chef de service » would name the department;
+/// « relatif » that of « relation » (« les projets relatifs à … » would be a « chargé de
+/// relation »), « chargement » that of « chargé » (loading data is no title).
 const KEPT_WHOLE: &[(&[&str], &str)] = &[
     (&["equipement", "equipements"], "equipement"),
     (
@@ -302,6 +304,17 @@ const KEPT_WHOLE: &[(&[&str], &str)] = &[
         "directe",
     ),
     (&["directive", "directives"], "directive"),
+    (
+        &[
+            "relatif",
+            "relatifs",
+            "relative",
+            "relatives",
+            "relativement",
+        ],
+        "relatif",
+    ),
+    (&["chargement", "chargements"], "chargement"),
 ];
 
 /// Rewrites one folded lowercase token; `None` drops it.
@@ -608,6 +621,13 @@ mod tests {
         assert_ne!(stems("équipements"), stems("équipe"));
         same("Équipement", "équipements");
         same("équipes", "équipe");
+    }
+
+    #[test]
+    fn relative_is_no_relation_and_loading_no_charge() {
+        assert_ne!(stems("relatifs"), stems("relations"));
+        same("relative", "relatifs");
+        assert_ne!(stems("chargement"), stems("chargé"));
     }
 
     #[test]

@@ -249,6 +249,19 @@ fn direct_and_directives_do_not_name_the_department() {
     );
 }
 
+/// « Relatif » shares the stemmer's stem of « relation », « chargement » that of « chargé »:
+/// « les projets relatifs à … » read as a « chargé de relation », loading data as a title.
+#[test]
+fn relative_and_loading_name_no_occupation() {
+    for text in ["relatifs", "relatives", "chargement"] {
+        let r = engine().match_text(text, 3);
+        assert!(
+            r.matches.is_empty(),
+            "« {text} » names no occupation: {r:?}"
+        );
+    }
+}
+
 /// The head of a unit of a trade the référentiel knows nothing of (ROME appellations of
 /// other fiches: foundry, freight, textile) is not surely the head of a unit of an IT
 /// department; the head of a unit without a field, or of a field the fiches know, is.
