@@ -296,7 +296,9 @@ const NOT_FEMININE: &[&str] = &[
 /// « directive » the stem of « direction », the word the DSI's name brings: « en lien direct
 /// avec le DSI », « rattaché directement au chef de service » would name the department;
 /// « relatif » that of « relation » (« les projets relatifs à … » would be a « chargé de
-/// relation »), « chargement » that of « chargé » (loading data is no title).
+/// relation »), « chargement » that of « chargé » (loading data is no title); and the
+/// employer's « établissement » is no « établir », « collectif » no « collecte »,
+/// « commandement » no « commande », « composé de » no « composants ».
 const KEPT_WHOLE: &[(&[&str], &str)] = &[
     (&["equipement", "equipements"], "equipement"),
     (
@@ -315,6 +317,16 @@ const KEPT_WHOLE: &[(&[&str], &str)] = &[
         "relatif",
     ),
     (&["chargement", "chargements"], "chargement"),
+    (&["etablissement", "etablissements"], "etablissement"),
+    (
+        &["collectif", "collectifs", "collective", "collectives"],
+        "collectif",
+    ),
+    (&["commandement", "commandements"], "commandement"),
+    (
+        &["compose", "composee", "composes", "composees"],
+        "composer",
+    ),
 ];
 
 /// Rewrites one folded lowercase token; `None` drops it.
@@ -628,6 +640,10 @@ mod tests {
         assert_ne!(stems("relatifs"), stems("relations"));
         same("relative", "relatifs");
         assert_ne!(stems("chargement"), stems("chargé"));
+        assert_ne!(stems("établissement"), stems("établir"));
+        assert_ne!(stems("collective"), stems("collecte"));
+        assert_ne!(stems("commandement"), stems("commandes"));
+        assert_ne!(stems("composé"), stems("composants"));
     }
 
     #[test]

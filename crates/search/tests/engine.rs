@@ -250,10 +250,22 @@ fn direct_and_directives_do_not_name_the_department() {
 }
 
 /// « Relatif » shares the stemmer's stem of « relation », « chargement » that of « chargé »:
-/// « les projets relatifs à … » read as a « chargé de relation », loading data as a title.
+/// « les projets relatifs à … » read as a « chargé de relation », loading data as a title;
+/// so do the employer's « établissement » and « établir », « collectif » and « collecte »,
+/// « commandement » and « commande », « composé » and « composants », « environ » (about)
+/// and « environnement ». None of them names an occupation.
 #[test]
-fn relative_and_loading_name_no_occupation() {
-    for text in ["relatifs", "relatives", "chargement"] {
+fn words_that_share_a_stem_with_the_trade_name_no_occupation() {
+    for text in [
+        "relatifs",
+        "relatives",
+        "chargement",
+        "établissement",
+        "collectif",
+        "commandement",
+        "composé",
+        "environ",
+    ] {
         let r = engine().match_text(text, 3);
         assert!(
             r.matches.is_empty(),
