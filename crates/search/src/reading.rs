@@ -139,7 +139,8 @@ const HIERARCHY: &[&str] = &[
 /// projet », « en lien avec les chefs de projet MOE », « seconder le chef de section »,
 /// « rattaché au chef de bureau », « vous rendez compte au DSI ») or a thing of theirs
 /// (« les comptes administrateurs »), or after « direct » (« en lien direct avec le chef de
-/// projet », « rattaché directement au DSI »): in a sentence of a long text, a title whose
+/// projet », « rattaché directement au DSI »), or the rules the post works within, someone
+/// else's (« dans le respect de la politique de sécurité »): in a sentence of a long text, a title whose
 /// head word comes right after one of them is not the post's. Compared by stem
 /// (« assister » is left out, its stem being « assistant »'s).
 pub const RELATION: &[&str] = &[
@@ -157,6 +158,11 @@ pub const RELATION: &[&str] = &[
     "collaboration",
     "relation",
     "compte",
+    // The rules the post works within, someone else's (« dans le respect de la politique de
+    // sécurité », « conformément au cahier des charges »).
+    "respect",
+    "conformément",
+    "conformité",
     // What qualifies the relation, between it and the title (« sous l'autorité hiérarchique
     // du chef de service », « en lien étroit avec le RSSI »).
     "hiérarchique",

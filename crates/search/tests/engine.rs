@@ -938,20 +938,26 @@ fn a_title_introduced_by_a_relation_is_someone_elses() {
     );
 }
 
-/// The words of a title that a relation cue introduces are someone else's: they say
-/// nothing of the post's activities either (the sentences of a long text are matched to the
+/// The words of a title that a relation cue introduces are someone else's (a colleague's,
+/// or the rules the post works within: « dans le respect de la politique de sécurité »):
+/// they say nothing of the post's activities either (the sentences of a long text are matched to the
 /// activities without them).
 #[test]
 fn a_related_title_does_not_speak_for_the_activities() {
-    let text = "Sous l'autorité du chef de bureau, en lien avec le responsable de la sécurité \
-        des systèmes d'information, vous administrez les serveurs Linux et les sauvegardes du \
-        site.";
-    assert_eq!(
-        first(text),
-        "administrateur-d-outils-de-systemes-de-reseaux-telecoms",
-        "{:?}",
-        engine().match_text(text, 3)
-    );
+    for text in [
+        "Sous l'autorité du chef de bureau, en lien avec le responsable de la sécurité des \
+        systèmes d'information, vous administrez les serveurs Linux et les sauvegardes du site.",
+        // The rules the post works within are someone else's too.
+        "Au sein du bureau des infrastructures, vous administrez les serveurs Linux du site \
+        dans le respect de la politique de sécurité.",
+    ] {
+        assert_eq!(
+            first(text),
+            "administrateur-d-outils-de-systemes-de-reseaux-telecoms",
+            "{:?}",
+            engine().match_text(text, 3)
+        );
+    }
 }
 
 /// « Chef de service … », « Chef de bureau … » name the head of a unit: a label that takes
