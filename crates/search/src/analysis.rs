@@ -298,7 +298,8 @@ const NOT_FEMININE: &[&str] = &[
 /// « relatif » that of « relation » (« les projets relatifs à … » would be a « chargé de
 /// relation »), « chargement » that of « chargé » (loading data is no title); and the
 /// employer's « établissement » is no « établir », « collectif » no « collecte »,
-/// « commandement » no « commande », « composé de » no « composants ».
+/// « commandement » no « commande », « composé de » no « composants », the training an ad
+/// offers (« formation ») no file « formats ».
 const KEPT_WHOLE: &[(&[&str], &str)] = &[
     (&["equipement", "equipements"], "equipement"),
     (
@@ -327,6 +328,7 @@ const KEPT_WHOLE: &[(&[&str], &str)] = &[
         &["compose", "composee", "composes", "composees"],
         "composer",
     ),
+    (&["format", "formats"], "formats"),
 ];
 
 /// Rewrites one folded lowercase token; `None` drops it.
@@ -644,6 +646,8 @@ mod tests {
         assert_ne!(stems("collective"), stems("collecte"));
         assert_ne!(stems("commandement"), stems("commandes"));
         assert_ne!(stems("composé"), stems("composants"));
+        assert_ne!(stems("formats"), stems("formation"));
+        same("format", "formats");
     }
 
     #[test]

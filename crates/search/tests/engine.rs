@@ -253,7 +253,8 @@ fn direct_and_directives_do_not_name_the_department() {
 /// « les projets relatifs à … » read as a « chargé de relation », loading data as a title;
 /// so do the employer's « établissement » and « établir », « collectif » and « collecte »,
 /// « commandement » and « commande », « composé » and « composants », « environ » (about)
-/// and « environnement ». None of them names an occupation.
+/// and « environnement ». None of them names an occupation; nor is a file « format » a
+/// « formation ».
 #[test]
 fn words_that_share_a_stem_with_the_trade_name_no_occupation() {
     for text in [
@@ -272,6 +273,14 @@ fn words_that_share_a_stem_with_the_trade_name_no_occupation() {
             "« {text} » names no occupation: {r:?}"
         );
     }
+    // A file « format » is the pilot's « formats de journaux », not the training (« FORMATION »)
+    // of other fiches.
+    let r = engine().match_text("format", 10);
+    assert_eq!(
+        r.matches.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
+        ["pilote-en-detection-d-intrusion"],
+        "{r:?}"
+    );
 }
 
 /// The head of a unit of a trade the référentiel knows nothing of (ROME appellations of
