@@ -55,7 +55,8 @@ pub struct MatchResult {
     pub confident: bool,
     /// Best first; empty when nothing in the text relates to any occupation.
     pub matches: Vec<Match>,
-    /// For a long text: the line read as its title, when it opens with one.
+    /// For a long text: the title it was read with, its first line when it opens with one,
+    /// else the title a sentence gives the post (« En tant qu’ingénieur data, vous … »).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title_line: Option<String>,
     /// For a long text: the sentences set aside as describing the employer, the offer, the

@@ -1,5 +1,6 @@
 //! Reading a long text (a job ad, a CV) before matching it: its title line when it opens
-//! with one, its sentences and bullets, and which of them describe the employer, the offer
+//! with one (else the title a sentence gives the post, « En tant que … »), its sentences and
+//! bullets, and which of them describe the employer, the offer
 //! or the way to apply rather than the job (set aside: they outweighed the missions).
 //!
 //! The cues are general words of job ads (presentation of the service, pay and benefits,
@@ -14,8 +15,12 @@ use crate::analysis::fold;
 /// A long text as the matcher reads it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Reading {
-    /// The first line, when it reads as the job's title (short, no final full stop).
+    /// The job's title: the first line, when it reads as one (short, no final full stop);
+    /// else the title a sentence gives the post (« En tant qu’Ingénieur Data, vous … »).
     pub title: Option<String>,
+    /// Whether `title` comes from a sentence, not from the first line: it orders the
+    /// occupations, but the text is calibrated as a long text without a title line.
+    pub title_in_sentence: bool,
     /// The sentences and bullets about the job, in order.
     pub kept: Vec<String>,
     /// The sentences set aside (employer, offer, place, application), in order.
@@ -252,7 +257,46 @@ pub fn read(text: &str) -> Reading {
             }
         }
     }
+    if out.title.is_none() {
+        out.title = out.kept.iter().find_map(|s| title_in_sentence(s));
+        out.title_in_sentence = out.title.is_some();
+    }
     out
+}
+
+/// The title a sentence gives the post (« En tant qu’Ingénieur Data, vous serez … »): the
+/// words after « en tant que », up to the end of the clause (a comma, « vous »…), at most
+/// [`TITLE_WORDS`]; none for the idiom « en tant que de besoin ».
+fn title_in_sentence(sentence: &str) -> Option<String> {
+    let lower = sentence.to_lowercase();
+    if lower.len() != sentence.len() {
+        return None;
+    }
+    let start = ["en tant que ", "en tant qu'", "en tant qu’"]
+        .iter()
+        .filter_map(|cue| lower.find(cue).map(|i| i + cue.len()))
+        .min()?;
+    let rest = sentence.get(start..)?;
+    let rest_lower = lower.get(start..)?;
+    let end = [
+        ",",
+        ";",
+        ":",
+        ".",
+        " vous ",
+        " et vous",
+        " tu ",
+        " il ",
+        " elle ",
+        " au sein ",
+    ]
+    .iter()
+    .filter_map(|stop| rest_lower.find(stop))
+    .min()
+    .unwrap_or(rest.len());
+    let title = rest.get(..end)?.trim();
+    let words = title.split_whitespace().count();
+    ((1..=TITLE_WORDS).contains(&words) && !rest_lower.starts_with("de ")).then(|| title.to_owned())
 }
 
 /// A line that opens with a title closed by a gender mark (« H/F », « (F/H) », « F/H »)
@@ -510,6 +554,26 @@ mod tests {
         // Hyphens inside words and dashes before a small letter are no bullets.
         let r = read("Vous assurerez le suivi des projets e-administration - en lien avec la DSI.");
         assert_eq!(r.kept.len(), 1, "{r:?}");
+    }
+
+    #[test]
+    fn a_text_without_a_title_line_takes_the_title_a_sentence_gives_the_post() {
+        let r = read(
+            "Au sein de la direction du numérique. En tant qu’Ingénieur Data, vous serez \
+             responsable des flux de données. Vous assurerez leur qualité.",
+        );
+        assert_eq!(r.title.as_deref(), Some("Ingénieur Data"));
+        assert!(r.title_in_sentence);
+        assert_eq!(r.kept.len(), 3, "the sentence stays in the body: {r:?}");
+        let r = read("En tant que chef de projet maîtrise d’œuvre vous définissez la solution.");
+        assert_eq!(r.title.as_deref(), Some("chef de projet maîtrise d’œuvre"));
+        // The idiom « en tant que de besoin » (as needed) gives no title.
+        let r = read("Vous assurez la communication en tant que de besoin auprès des équipes.");
+        assert_eq!(r.title, None);
+        // A title line comes first.
+        let r = read("Développeur Java (H/F)\nEn tant que membre de l’équipe, vous codez.");
+        assert_eq!(r.title.as_deref(), Some("Développeur Java (H/F)"));
+        assert!(!r.title_in_sentence);
     }
 
     #[test]

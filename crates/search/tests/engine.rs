@@ -947,6 +947,20 @@ fn a_title_introduced_by_a_relation_is_someone_elses() {
     );
 }
 
+/// An ad without a title line that names the post in a sentence (« En tant que … ») is
+/// read with that title: « En tant qu'ingénieur data » names the data analyst, whose label
+/// the body's words about data pipelines alone left behind the data director. It is still
+/// a long text without a title line for « sûr ».
+#[test]
+fn the_title_a_sentence_gives_the_post_is_read_as_its_title() {
+    let ad = "En tant qu'ingénieur data, vous serez responsable de la conception et de la \
+        maintenance de nos pipelines de données : collecter, nettoyer, transformer et stocker \
+        les données, en veillant à leur qualité.";
+    let r = engine().match_text(ad, 3);
+    assert_eq!(r.title_line.as_deref(), Some("ingénieur data"), "{r:?}");
+    assert_eq!(r.matches[0].id.as_str(), "analyste-de-donnees", "{r:?}");
+}
+
 /// The words of a title that a relation cue introduces are someone else's (a colleague's,
 /// or the rules the post works within: « dans le respect de la politique de sécurité »):
 /// they say nothing of the post's activities either (the sentences of a long text are matched to the

@@ -229,7 +229,7 @@ async fn an_ad_shows_how_it_was_read_and_which_sentences_decided() {
     assert!(r.body.contains("Comment le texte a été lu"));
     assert!(
         r.body
-            .contains("Intitulé lu en tête : « Technicien support utilisateurs (H/F) »")
+            .contains("Intitulé lu : « Technicien support utilisateurs (H/F) »")
     );
     assert!(
         r.body

@@ -229,7 +229,7 @@ fn match_text_report(r: &MatchResult) -> String {
         }
     }
     if let Some(t) = &r.title_line {
-        out.push_str(&format!("intitulé lu en tête : {t}\n"));
+        out.push_str(&format!("intitulé lu : {t}\n"));
     }
     if !r.set_aside.is_empty() {
         out.push_str(&format!(

@@ -428,7 +428,15 @@ impl Engine {
                     && title_first == first
                     && (title_eligible || body_first == first)
                     && !tq.outside;
-                (combined, TextKind::Ad, eligible)
+                // A title that a sentence gives the post (« En tant qu’ingénieur data, … »)
+                // orders the occupations as a title line does, but the text is still a long
+                // text without a title line, calibrated as such.
+                let kind = if reading.title_in_sentence {
+                    TextKind::Long
+                } else {
+                    TextKind::Ad
+                };
+                (combined, kind, eligible)
             }
             None => {
                 let eligible = self.eligible(&body, &body_scored);
