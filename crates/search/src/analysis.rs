@@ -638,7 +638,7 @@ mod tests {
     }
 
     #[test]
-    fn relative_is_no_relation_and_loading_no_charge() {
+    fn words_kept_whole_leave_the_stem_they_shared() {
         assert_ne!(stems("relatifs"), stems("relations"));
         same("relative", "relatifs");
         assert_ne!(stems("chargement"), stems("chargé"));

@@ -145,9 +145,9 @@ const HIERARCHY: &[&str] = &[
 /// « rattaché au chef de bureau », « vous rendez compte au DSI ») or a thing of theirs
 /// (« les comptes administrateurs »), or after « direct » (« en lien direct avec le chef de
 /// projet », « rattaché directement au DSI »), or the rules the post works within, someone
-/// else's (« dans le respect de la politique de sécurité »): in a sentence of a long text, a title whose
-/// head word comes right after one of them is not the post's. Compared by stem
-/// (« assister » is left out, its stem being « assistant »'s).
+/// else's (« dans le respect de la politique de sécurité »): in a sentence of a long text,
+/// a title whose head word comes right after one of them is not the post's. Compared by
+/// stem (« assister » is left out, its stem being « assistant »'s).
 pub const RELATION: &[&str] = &[
     "auprès",
     "lien",
