@@ -46,7 +46,7 @@ impl Engine {
         referentiel: &Referentiel,
         vocabulary: &Vocabulary,
         repertory: &[RepertoryLabel],
-        other_trades: &[&str],
+        other_trades: impl FnOnce() -> OtherTrades,
         reuse: Option<Reuse>,
     ) -> Result<Engine, SearchError> {
         let (words, expander, bm25) = match reuse {
@@ -100,13 +100,8 @@ impl Engine {
             text_idf,
             known_by_len,
         } = word_weights(&occs, &mut labels);
-        let other_trade_words = other_trade_labels(
-            &mut labels,
-            other_trades,
-            &label_index,
-            &text_idf,
-            &stems_of,
-        );
+        let other_trade_words =
+            other_trade_labels(&mut labels, &other_trades(), &label_index, &text_idf);
         let manager_names = manager_names(&labels, &manages, &unit_heads);
         let stand_ins = stand_ins(&labels, &alike_units, &unit_heads, &alike_heads, &unit_rank);
         let field_heads = field_heads(&labels, &stand_ins);
@@ -597,6 +592,37 @@ fn word_weights(occs: &[Occ], labels: &mut [Label]) -> Weights {
     }
 }
 
+/// The appellations of other trades ([`crate::repertories::other_trades`]), analysed: what
+/// phase 3b reads. It depends on the analysis chain only (the vocabulary), not on the
+/// edition nor on the labels, so [`Engine::build`] analyses it on the thread that reads the
+/// repertories, while the engine without them is built: the ~12,500 appellations took a
+/// third of the CLI's start-up when they were analysed after it.
+#[derive(Debug, Default)]
+pub(super) struct OtherTrades {
+    /// Stem → the appellations that write it, in ascending order.
+    postings: FxHashMap<String, Vec<u32>>,
+}
+
+impl OtherTrades {
+    /// `appellations` analysed with the chain of `vocabulary` (the same chain, hence the same
+    /// stems, as the engine's).
+    pub(super) fn analyse(vocabulary: &Vocabulary, appellations: &[&str]) -> OtherTrades {
+        let (analyzer, expander) = analysis_chain(vocabulary);
+        let words = RefCell::new(Words::new(analyzer));
+        let analyze = |text: &str| words.borrow_mut().analyze_learning(text);
+        let mut postings: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+        for (i, text) in appellations.iter().enumerate() {
+            let mut stems = labels::stems_of(&analyze, &expander, text);
+            stems.sort_unstable();
+            stems.dedup();
+            for s in stems {
+                postings.entry(s).or_default().push(i as u32);
+            }
+        }
+        OtherTrades { postings }
+    }
+}
+
 /// Phase 3b: the labels that an appellation of another trade holds whole
 /// (`Label::other_trade`: « chef de projet », « Technicien d’exploitation »), and the words
 /// of other trades: the stems that the appellations of other trades write, that the fiches
@@ -605,21 +631,11 @@ fn word_weights(occs: &[Occ], labels: &mut [Label]) -> Weights {
 /// the labels write more, nor « production », that the fiches write).
 fn other_trade_labels(
     labels: &mut [Label],
-    appellations: &[&str],
+    other_trades: &OtherTrades,
     label_index: &FxHashMap<String, Vec<(u32, u16)>>,
     text_idf: &FxHashMap<String, f32>,
-    stems_of: &dyn Fn(&str) -> Vec<String>,
 ) -> FxHashSet<String> {
-    // Stem → the appellations that write it, in ascending order.
-    let mut postings: FxHashMap<String, Vec<u32>> = FxHashMap::default();
-    for (i, text) in appellations.iter().enumerate() {
-        let mut stems = stems_of(text);
-        stems.sort_unstable();
-        stems.dedup();
-        for s in stems {
-            postings.entry(s).or_default().push(i as u32);
-        }
-    }
+    let postings = &other_trades.postings;
     // How many labels write a stem: the index lists them in ascending order, once per
     // position of the stem in each.
     let in_labels = |stem: &str| {
@@ -830,18 +846,17 @@ mod tests {
         let r = metiers_referentiel::published().referentiel;
         let vocabulary = Vocabulary::embedded().expect("vocabulaire embarqué");
         let k = metiers_knowledge::Knowledge::embedded().expect("répertoires embarqués");
-        let base =
-            Engine::build_from(&r, &vocabulary, &[], &[], None).expect("moteur sans répertoires");
+        let base = Engine::build_from(&r, &vocabulary, &[], OtherTrades::default, None)
+            .expect("moteur sans répertoires");
         let extra = crate::repertories::labels(&base, &k);
-        let others = crate::repertories::other_trades(&k);
+        let others = || OtherTrades::analyse(&vocabulary, &crate::repertories::other_trades(&k));
         assert!(
             extra.len() > 1_000,
             "{} libellés des répertoires",
             extra.len()
         );
-        let fresh =
-            Engine::build_from(&r, &vocabulary, &extra, &others, None).expect("moteur neuf");
-        let reused = Engine::build_from(&r, &vocabulary, &extra, &others, Some(base.into_reuse()))
+        let fresh = Engine::build_from(&r, &vocabulary, &extra, others, None).expect("moteur neuf");
+        let reused = Engine::build_from(&r, &vocabulary, &extra, others, Some(base.into_reuse()))
             .expect("moteur qui reprend le premier");
         let texts: Vec<String> = include_str!("../../../../data/eval/dev.jsonl")
             .lines()

@@ -27,6 +27,7 @@ use crate::bm25::Bm25Table;
 use crate::calibration::{Calibration, TextKind};
 use crate::vocabulary::Vocabulary;
 use crate::{Match, MatchResult, SearchError, SearchHit, Similar, Suggestion};
+use build::OtherTrades;
 use labels::Label;
 pub use labels::Learned;
 
@@ -238,7 +239,7 @@ impl Engine {
         // built: start-up takes the longer of the two, not their sum.
         let (knowledge, base) = std::thread::scope(|s| {
             let knowledge = s.spawn(metiers_knowledge::Knowledge::shared);
-            let base = Self::build_from(referentiel, &vocabulary, &[], &[], None);
+            let base = Self::build_from(referentiel, &vocabulary, &[], OtherTrades::default, None);
             let knowledge = knowledge
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -253,7 +254,7 @@ impl Engine {
         vocabulary: &Vocabulary,
         knowledge: Option<&metiers_knowledge::Knowledge>,
     ) -> Result<Engine, SearchError> {
-        let base = Self::build_from(referentiel, vocabulary, &[], &[], None)?;
+        let base = Self::build_from(referentiel, vocabulary, &[], OtherTrades::default, None)?;
         match knowledge {
             None => Ok(base),
             Some(k) => Self::with_repertories(base, referentiel, vocabulary, k),
@@ -261,23 +262,34 @@ impl Engine {
     }
 
     /// The engine `base` (built without repertories) given the labels that the repertories
-    /// give the occupations, which `base` places ([`crate::repertories`]). What the labels do
-    /// not change is `base`'s ([`build::Reuse`]): the analysed words, the BM25 table.
+    /// give the occupations, which `base` places ([`crate::repertories`]), and the
+    /// appellations of other trades. What the labels do not change is `base`'s
+    /// ([`build::Reuse`]): the analysed words, the BM25 table.
     fn with_repertories(
         base: Engine,
         referentiel: &Referentiel,
         vocabulary: &Vocabulary,
         k: &metiers_knowledge::Knowledge,
     ) -> Result<Engine, SearchError> {
-        let extra = crate::repertories::labels(&base, k);
-        let other_trades = crate::repertories::other_trades(k);
-        Self::build_from(
-            referentiel,
-            vocabulary,
-            &extra,
-            &other_trades,
-            Some(base.into_reuse()),
-        )
+        // The ~12,500 appellations of other trades are analysed on a second thread while
+        // the repertories' labels are placed and the engine's first phases run: analysed
+        // after them, they took a third of the CLI's start-up.
+        std::thread::scope(|s| {
+            let others =
+                s.spawn(|| OtherTrades::analyse(vocabulary, &crate::repertories::other_trades(k)));
+            let extra = crate::repertories::labels(&base, k);
+            Self::build_from(
+                referentiel,
+                vocabulary,
+                &extra,
+                || {
+                    others
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                },
+                Some(base.into_reuse()),
+            )
+        })
     }
 
     /// The thresholds of « confident » in use.
