@@ -139,7 +139,12 @@ impl SkillFinder {
     pub fn find(&self, space: &SkillSpace, text: &str) -> Vec<FoundSkill> {
         let reading = metiers_search::reading::read(text);
         let mut best: HashMap<usize, (f64, String)> = HashMap::new();
-        for sentence in reading.title.into_iter().chain(reading.kept) {
+        for sentence in reading
+            .title
+            .map(|t| t.text)
+            .into_iter()
+            .chain(reading.kept)
+        {
             let (whole, items) = pieces(&sentence);
             let mut said: Vec<(usize, f64, String)> = items
                 .into_iter()

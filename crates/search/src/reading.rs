@@ -15,16 +15,38 @@ use crate::analysis::fold;
 /// A long text as the matcher reads it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Reading {
-    /// The job's title: the first line, when it reads as one (short, no final full stop);
-    /// else the title a sentence gives the post (« En tant qu’Ingénieur Data, vous … »).
-    pub title: Option<String>,
-    /// Whether `title` comes from a sentence, not from the first line: it orders the
-    /// occupations, but the text is calibrated as a long text without a title line.
-    pub title_in_sentence: bool,
+    /// The job's title, when the text gives one.
+    pub title: Option<Title>,
     /// The sentences and bullets about the job, in order.
     pub kept: Vec<String>,
     /// The sentences set aside (employer, offer, place, application), in order.
     pub set_aside: Vec<String>,
+}
+
+impl Reading {
+    /// The words of the job's title, wherever the text gives it.
+    pub fn title_text(&self) -> Option<&str> {
+        self.title.as_ref().map(|t| t.text.as_str())
+    }
+}
+
+/// The job's title as a long text gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Title {
+    pub text: String,
+    pub from: TitleFrom,
+}
+
+/// Where a long text gives the job's title.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TitleFrom {
+    /// The first line, which reads as a title (short, no final full stop), or the words
+    /// before the gender mark (« H/F ») of a text flattened to one line.
+    Line,
+    /// A sentence (« En tant qu’Ingénieur Data, vous … »), in a text without a title line:
+    /// it orders the occupations as a title line does, but the text is calibrated as a long
+    /// text without a title line.
+    Sentence,
 }
 
 /// Words of a title line at most.
@@ -222,7 +244,10 @@ pub fn read(text: &str) -> Reading {
         let words = first.split_whitespace().count();
         let ends = first.trim_end_matches(|c: char| c == ')' || c.is_whitespace());
         if words <= TITLE_WORDS && !ends.ends_with('.') && !ends.ends_with(':') && words >= 1 {
-            out.title = Some((*first).to_owned());
+            out.title = Some(Title {
+                text: (*first).to_owned(),
+                from: TitleFrom::Line,
+            });
             lines.next();
         }
     }
@@ -235,7 +260,10 @@ pub fn read(text: &str) -> Reading {
             && out.title.is_none()
             && let Some((title, rest)) = split_gender_mark(line)
         {
-            out.title = Some(title.to_owned());
+            out.title = Some(Title {
+                text: title.to_owned(),
+                from: TitleFrom::Line,
+            });
             line = rest;
         }
         first_line = false;
@@ -258,8 +286,12 @@ pub fn read(text: &str) -> Reading {
         }
     }
     if out.title.is_none() {
-        out.title = out.kept.iter().find_map(|s| title_in_sentence(s));
-        out.title_in_sentence = out.title.is_some();
+        out.title = out.kept.iter().find_map(|s| {
+            title_in_sentence(s).map(|text| Title {
+                text,
+                from: TitleFrom::Sentence,
+            })
+        });
     }
     out
 }
@@ -471,7 +503,7 @@ mod tests {
              Activités principales :\n• Planifier, installer et superviser les serveurs\n• Gérer les sauvegardes\n\
              Rémunération selon la grille. Poste basé à Lyon.\nCandidatures : CV et lettre de motivation.",
         );
-        assert_eq!(r.title.as_deref(), Some("Administrateur Systèmes F/H"));
+        assert_eq!(r.title_text(), Some("Administrateur Systèmes F/H"));
         assert!(r.kept.iter().any(|s| s.starts_with("Planifier")), "{r:?}");
         assert!(
             r.kept
@@ -528,12 +560,12 @@ mod tests {
         let r = read(
             "Technicien support (H/F) Vous assurerez le support de niveau 1. Poste basé à Paris.",
         );
-        assert_eq!(r.title.as_deref(), Some("Technicien support (H/F)"));
+        assert_eq!(r.title_text(), Some("Technicien support (H/F)"));
         assert_eq!(r.kept, ["Vous assurerez le support de niveau 1."]);
         assert_eq!(r.set_aside, ["Poste basé à Paris."]);
         // A mark far into the text is no title's.
         let long = "Au sein de la direction du numérique, le bureau des infrastructures recrute pour son équipe de production un administrateur H/F qui assurera l’exploitation.";
-        assert_eq!(read(long).title, None);
+        assert_eq!(read(long).title_text(), None);
     }
 
     #[test]
@@ -562,18 +594,18 @@ mod tests {
             "Au sein de la direction du numérique. En tant qu’Ingénieur Data, vous serez \
              responsable des flux de données. Vous assurerez leur qualité.",
         );
-        assert_eq!(r.title.as_deref(), Some("Ingénieur Data"));
-        assert!(r.title_in_sentence);
+        assert_eq!(r.title_text(), Some("Ingénieur Data"));
+        assert_eq!(r.title.as_ref().map(|t| t.from), Some(TitleFrom::Sentence));
         assert_eq!(r.kept.len(), 3, "the sentence stays in the body: {r:?}");
         let r = read("En tant que chef de projet maîtrise d’œuvre vous définissez la solution.");
-        assert_eq!(r.title.as_deref(), Some("chef de projet maîtrise d’œuvre"));
+        assert_eq!(r.title_text(), Some("chef de projet maîtrise d’œuvre"));
         // The idiom « en tant que de besoin » (as needed) gives no title.
         let r = read("Vous assurez la communication en tant que de besoin auprès des équipes.");
-        assert_eq!(r.title, None);
+        assert_eq!(r.title_text(), None);
         // A title line comes first.
         let r = read("Développeur Java (H/F)\nEn tant que membre de l’équipe, vous codez.");
-        assert_eq!(r.title.as_deref(), Some("Développeur Java (H/F)"));
-        assert!(!r.title_in_sentence);
+        assert_eq!(r.title_text(), Some("Développeur Java (H/F)"));
+        assert_eq!(r.title.as_ref().map(|t| t.from), Some(TitleFrom::Line));
     }
 
     #[test]
@@ -581,7 +613,7 @@ mod tests {
         let r = read(
             "Vous serez chargé de l’administration des bases de données. Vous assurerez les sauvegardes.",
         );
-        assert_eq!(r.title, None);
+        assert_eq!(r.title_text(), None);
         assert_eq!(r.kept.len(), 2);
     }
 }

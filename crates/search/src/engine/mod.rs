@@ -420,10 +420,7 @@ impl Engine {
         };
         let body = self.analyse(&body_text, Mode::Long);
         let body_scored = self.score(&body, extra);
-        let tq = reading
-            .title
-            .as_deref()
-            .map(|t| self.analyse(t, Mode::Title));
+        let tq = reading.title_text().map(|t| self.analyse(t, Mode::Title));
         let mut title_labels = Vec::new();
         let (scored, kind, eligible) = match &tq {
             Some(tq) => {
@@ -443,10 +440,9 @@ impl Engine {
                 // A title that a sentence gives the post (« En tant qu’ingénieur data, … »)
                 // orders the occupations as a title line does, but the text is still a long
                 // text without a title line, calibrated as such.
-                let kind = if reading.title_in_sentence {
-                    TextKind::Long
-                } else {
-                    TextKind::Ad
+                let kind = match reading.title.as_ref().map(|t| t.from) {
+                    Some(crate::reading::TitleFrom::Sentence) => TextKind::Long,
+                    _ => TextKind::Ad,
                 };
                 (combined, kind, eligible)
             }
@@ -484,7 +480,7 @@ impl Engine {
             query: text.to_owned(),
             confident: self.calibration.confident(&certainty) && !matches.is_empty(),
             matches,
-            title_line: reading.title,
+            title_line: reading.title.map(|t| t.text),
             set_aside: reading.set_aside,
             certainty,
             decided: false,
