@@ -25,6 +25,7 @@ use metiers_referentiel::{OccupationId, Referentiel};
 use crate::analysis::{Expander, Tok};
 use crate::bm25::Bm25Table;
 use crate::calibration::{Calibration, TextKind};
+use crate::reading::TitleFrom;
 use crate::vocabulary::Vocabulary;
 use crate::{Match, MatchResult, SearchError, SearchHit, Similar, Suggestion};
 use build::OtherTrades;
@@ -441,8 +442,8 @@ impl Engine {
                 // orders the occupations as a title line does, but the text is still a long
                 // text without a title line, calibrated as such.
                 let kind = match reading.title.as_ref().map(|t| t.from) {
-                    Some(crate::reading::TitleFrom::Sentence) => TextKind::Long,
-                    _ => TextKind::Ad,
+                    Some(TitleFrom::Sentence) => TextKind::Long,
+                    Some(TitleFrom::Line) | None => TextKind::Ad,
                 };
                 (combined, kind, eligible)
             }
