@@ -31,7 +31,11 @@ def match_ms(binary):
 
 
 def serve_ms_and_rss(binary, port):
-    work = tempfile.mkdtemp()
+    with tempfile.TemporaryDirectory() as work:
+        return serve_in(binary, port, work)
+
+
+def serve_in(binary, port, work):
     env = dict(os.environ, METIERS_LOG="warn")
     t = time.perf_counter()
     p = subprocess.Popen(

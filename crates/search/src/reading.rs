@@ -169,12 +169,12 @@ const HIERARCHY: &[&str] = &[
 /// projet », « rattaché directement au DSI »), or the rules the post works within, someone
 /// else's (« dans le respect de la politique de sécurité »): in a sentence of a long text,
 /// a title whose head word comes right after one of them is not the post's. Compared by
-/// stem (« assister » is left out, its stem being « assistant »'s).
+/// stem, so one form of a word is enough (« étroit » is also « étroite »; « assister » is
+/// left out, its stem being « assistant »'s).
 pub const RELATION: &[&str] = &[
     "auprès",
     "lien",
     "seconder",
-    "secondez",
     "rattaché",
     "rattachée",
     "appui",
@@ -194,12 +194,9 @@ pub const RELATION: &[&str] = &[
     // du chef de service », « en lien étroit avec le RSSI »).
     "hiérarchique",
     "fonctionnelle",
-    "fonctionnellement",
     "étroit",
-    "étroite",
     "constant",
     "permanent",
-    "permanente",
 ];
 
 /// Signs that a sentence is about the job's tasks.

@@ -30,6 +30,11 @@ pub(super) struct Reuse {
 }
 
 impl Engine {
+    /// A copy of the engine's analysis chain, for words analysed apart from it.
+    pub(super) fn chain_copy(&self) -> (TextAnalyzer, Expander) {
+        (self.words.analyzer().clone(), self.expander.clone())
+    }
+
     /// The parts another engine of the same edition and vocabulary can keep.
     pub(super) fn into_reuse(self) -> Reuse {
         Reuse {
@@ -593,10 +598,11 @@ fn word_weights(occs: &[Occ], labels: &mut [Label]) -> Weights {
 }
 
 /// The appellations of other trades ([`crate::repertories::other_trades`]), analysed: what
-/// phase 3b reads. It depends on the analysis chain only (the vocabulary), not on the
-/// edition nor on the labels, so [`Engine::build`] analyses it on the thread that reads the
-/// repertories, while the engine without them is built: the ~12,500 appellations took a
-/// third of the CLI's start-up when they were analysed after it.
+/// phase 3b reads. It depends on the analysis chain only, not on the edition nor on the
+/// labels, so `Engine::with_repertories` analyses it on a second thread while the
+/// repertories' labels are placed and the first phases of the engine with them run: the
+/// ~12,500 appellations took a third of the CLI's start-up when they were analysed in phase
+/// 3b itself.
 #[derive(Debug, Default)]
 pub(super) struct OtherTrades {
     /// Stem → the appellations that write it, in ascending order.
@@ -604,15 +610,18 @@ pub(super) struct OtherTrades {
 }
 
 impl OtherTrades {
-    /// `appellations` analysed with the chain of `vocabulary` (the same chain, hence the same
-    /// stems, as the engine's).
-    pub(super) fn analyse(vocabulary: &Vocabulary, appellations: &[&str]) -> OtherTrades {
-        let (analyzer, expander) = analysis_chain(vocabulary);
+    /// `appellations` analysed with a copy of an engine's chain (`analyzer`, `expander`):
+    /// the same stems as the engine's.
+    pub(super) fn analyse(
+        analyzer: TextAnalyzer,
+        expander: &Expander,
+        appellations: &[&str],
+    ) -> OtherTrades {
         let words = RefCell::new(Words::new(analyzer));
         let analyze = |text: &str| words.borrow_mut().analyze_learning(text);
         let mut postings: FxHashMap<String, Vec<u32>> = FxHashMap::default();
         for (i, text) in appellations.iter().enumerate() {
-            let mut stems = labels::stems_of(&analyze, &expander, text);
+            let mut stems = labels::stems_of(&analyze, expander, text);
             stems.sort_unstable();
             stems.dedup();
             for s in stems {
@@ -849,7 +858,9 @@ mod tests {
         let base = Engine::build_from(&r, &vocabulary, &[], OtherTrades::default, None)
             .expect("moteur sans répertoires");
         let extra = crate::repertories::labels(&base, &k);
-        let others = || OtherTrades::analyse(&vocabulary, &crate::repertories::other_trades(&k));
+        let (analyzer, expander) = base.chain_copy();
+        let appellations = crate::repertories::other_trades(&k);
+        let others = || OtherTrades::analyse(analyzer.clone(), &expander, &appellations);
         assert!(
             extra.len() > 1_000,
             "{} libellés des répertoires",

@@ -275,9 +275,11 @@ impl Engine {
         // The ~12,500 appellations of other trades are analysed on a second thread while
         // the repertories' labels are placed and the engine's first phases run: analysed
         // after them, they took a third of the CLI's start-up.
+        let (analyzer, expander) = base.chain_copy();
         std::thread::scope(|s| {
-            let others =
-                s.spawn(|| OtherTrades::analyse(vocabulary, &crate::repertories::other_trades(k)));
+            let others = s.spawn(move || {
+                OtherTrades::analyse(analyzer, &expander, &crate::repertories::other_trades(k))
+            });
             let extra = crate::repertories::labels(&base, k);
             Self::build_from(
                 referentiel,
