@@ -162,3 +162,25 @@ fn help_and_usage_errors_are_in_french() {
     assert_eq!(unknown.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("commande inconnue « lister »"));
 }
+
+#[test]
+fn eval_tells_apart_the_texts_that_are_titles_of_the_repertories() {
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/eval");
+    let dev = format!("{data}/dev.jsonl");
+    let out = metiers(&["eval", &dev, "--format", "json"]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    // 116 of the 226 texts are ROME appellations or ESCO labels, word for word.
+    assert_eq!(json["all"]["items"], 226);
+    assert_eq!(json["other_texts"]["items"], 110);
+    assert_eq!(json["other_texts"]["labelled"], 94);
+    let text = stdout(&metiers(&["eval", &dev]));
+    assert!(
+        text.contains("pas, mot pour mot, une appellation ROME ou une profession ESCO")
+            && text.contains("top-1 des autres textes ≥ 85 %"),
+        "{text}"
+    );
+    // A set without such titles is not split.
+    let pep = stdout(&metiers(&["eval", &format!("{data}/pep-dev.jsonl")]));
+    assert!(!pep.contains("mot pour mot"), "{pep}");
+}

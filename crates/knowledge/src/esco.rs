@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use crate::{KnowledgeError, closest};
 
@@ -89,6 +90,9 @@ pub struct Esco {
     relations: Vec<EscoRelation>,
     by_uri: HashMap<String, usize>,
     skill_by_uri: HashMap<String, usize>,
+    /// Folded label → the occupations that bear it, built on first use
+    /// ([`Esco::occupations_named`]).
+    by_label: OnceLock<HashMap<String, Vec<usize>>>,
 }
 
 impl Esco {
@@ -125,6 +129,7 @@ impl Esco {
             occupations,
             skills,
             relations: crate::read_csv("data/esco/occupation_skills.csv", relations)?,
+            by_label: OnceLock::new(),
         })
     }
 
@@ -136,6 +141,26 @@ impl Esco {
     /// The occupation of a URI.
     pub fn occupation(&self, uri: &str) -> Option<&EscoOccupation> {
         self.by_uri.get(uri).map(|&i| &self.occupations[i])
+    }
+
+    /// The occupations whose preferred or alternative label is this text (case and accents
+    /// ignored), either whole or one of the two forms that ESCO writes in one label
+    /// (« développeur web/développeuse web »).
+    pub fn occupations_named(&self, text: &str) -> Vec<&EscoOccupation> {
+        self.by_label
+            .get_or_init(|| {
+                // The labels whole, and each of the forms that a label joins by « / ».
+                crate::labels_index(&self.occupations, |o| {
+                    std::iter::once(&o.preferred_label)
+                        .chain(&o.alt_labels)
+                        .flat_map(|l| std::iter::once(l.as_str()).chain(l.split('/')))
+                        .map(str::to_owned)
+                        .collect::<Vec<_>>()
+                })
+            })
+            .get(&crate::fold(text))
+            .map(|v| v.iter().map(|&i| &self.occupations[i]).collect())
+            .unwrap_or_default()
     }
 
     /// The skill of a URI.

@@ -442,6 +442,16 @@ impl Knowledge {
         })
     }
 
+    /// Whether a text is, word for word (case, accents and punctuation aside), a job title
+    /// of the repertories: a ROME appellation ([`rome::Rome::appellations_named`]) or the
+    /// label of an ESCO occupation ([`esco::Esco::occupations_named`]). The evaluation sets
+    /// hold many such titles, which the engine knows as labels; their other texts measure
+    /// how the matcher generalises.
+    pub fn is_repertory_label(&self, text: &str) -> bool {
+        !self.rome.appellations_named(text).is_empty()
+            || !self.esco.occupations_named(text).is_empty()
+    }
+
     /// The appellations of a text (its long or short label, case and accents ignored), or
     /// the closest ones.
     pub fn appellations_named(&self, text: &str) -> Result<Vec<&rome::Appellation>, LookupError> {
@@ -540,6 +550,28 @@ pub fn fold(s: &str) -> String {
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Folded label → the positions of the items that bear it, each item once per label;
+/// `labels` gives an item's labels as written (empty ones are no key).
+fn labels_index<T, L: AsRef<str>>(
+    items: &[T],
+    labels: impl Fn(&T) -> Vec<L>,
+) -> std::collections::HashMap<String, Vec<usize>> {
+    let mut by_label: std::collections::HashMap<String, Vec<usize>> = Default::default();
+    for (i, item) in items.iter().enumerate() {
+        let mut keys: Vec<String> = labels(item)
+            .iter()
+            .map(|l| fold(l.as_ref()))
+            .filter(|k| !k.is_empty())
+            .collect();
+        keys.sort();
+        keys.dedup();
+        for key in keys {
+            by_label.entry(key).or_default().push(i);
+        }
+    }
+    by_label
 }
 
 /// The keys of the `n` candidates whose texts are closest to `query` (Jaro-Winkler on folded

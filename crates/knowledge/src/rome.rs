@@ -238,7 +238,14 @@ impl Rome {
     /// The appellations whose long or short label is this text (case and accents ignored).
     pub fn appellations_named(&self, text: &str) -> Vec<&Appellation> {
         self.by_label
-            .get_or_init(|| labels_index(&self.appellations))
+            .get_or_init(|| {
+                // Each gendered form of the long and short labels.
+                crate::labels_index(&self.appellations, |a| {
+                    let mut forms = gendered_forms(&a.label);
+                    forms.extend(gendered_forms(&a.short_label));
+                    forms
+                })
+            })
             .get(&fold(text))
             .map(|v| v.iter().map(|&i| &self.appellations[i]).collect())
             .unwrap_or_default()
@@ -299,24 +306,6 @@ impl Rome {
         .map(|a| format!("{} — {}", a.ogr, a.label))
         .collect()
     }
-}
-
-/// The appellations by their folded long and short labels, each gendered form.
-fn labels_index(appellations: &[Appellation]) -> HashMap<String, Vec<usize>> {
-    let mut by_label: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, a) in appellations.iter().enumerate() {
-        let mut keys: Vec<String> = gendered_forms(&a.label)
-            .into_iter()
-            .chain(gendered_forms(&a.short_label))
-            .map(|l| fold(&l))
-            .collect();
-        keys.sort();
-        keys.dedup();
-        for key in keys {
-            by_label.entry(key).or_default().push(i);
-        }
-    }
-    by_label
 }
 
 #[cfg(test)]

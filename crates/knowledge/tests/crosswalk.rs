@@ -188,3 +188,33 @@ fn appellations_are_found_in_the_masculine_or_the_feminine() {
         );
     }
 }
+
+#[test]
+fn repertory_labels_are_recognised_whole_and_only_whole() {
+    // ESCO writes both forms in one label; either form, or the two, is the label.
+    for text in [
+        "testeur d'utilisabilité/testeuse d'utilisabilité",
+        "Testeuse d’utilisabilité",
+        "HACKER ÉTHIQUE",
+        "pirates éthiques",
+    ] {
+        assert!(!K.esco.occupations_named(text).is_empty(), "{text}");
+        assert!(K.is_repertory_label(text), "{text}");
+    }
+    // ROME appellations, as written and in one form.
+    for text in [
+        "Chef / Cheffe de projet utilisateurs des systèmes d'information",
+        "Cheffe de projet utilisateurs des systèmes d'information",
+    ] {
+        assert!(K.is_repertory_label(text), "{text}");
+    }
+    // Titles people write, which no repertory writes as such.
+    for text in [
+        "Technicien SSI",
+        "testeur",
+        "Chef de projet utilisateurs des systèmes d'information domaine finances",
+        "",
+    ] {
+        assert!(!K.is_repertory_label(text), "{text}");
+    }
+}

@@ -46,20 +46,14 @@ fn dev_set_holds_its_level() {
         .expect("ads")
         .1;
     assert!(ads.top1 >= 0.70, "ads top-1 {:.3}: {ads:?}", ads.top1);
-    // Items that are not labels of ROME or ESCO (the repertories are labels of the engine).
-    let not_repertory: Vec<_> = items
-        .iter()
-        .filter(|i| {
-            let s = i.source.as_deref().unwrap_or("");
-            !s.contains("code_rome") && !s.contains("ESCO")
-        })
-        .cloned()
-        .collect();
-    let r = eval::evaluate(&engine(), &not_repertory);
+    // Texts that are not job titles of the repertories (which are labels of the engine):
+    // 94 labelled, 81 right on 2026-12-05 (86.2 %; target 85 % on the hidden set).
+    let other = report.other_texts.as_ref().expect("repertories read");
+    assert_eq!((other.items, other.labelled), (110, 94), "{other:?}");
     assert!(
-        r.all.top1 >= 0.80,
+        other.top1 >= 0.84,
         "top-1 off the repertories {:.3}",
-        r.all.top1
+        other.top1
     );
 }
 
