@@ -3,8 +3,9 @@
 appellations (data/rome/appellations.csv, long labels) of the fiches that no correspondence
 of data/correspondances.toml relates to the référentiel and that are outside the IT family
 (code not M18…) — the selection the engine itself reads (`repertories::other_trades`, for the
-rule `Engine::of_another_trade`), so this bench is in-sample for that rule — matched as
-titles by a binary (`metiers match --format jsonl --top 1`).
+rule `Engine::of_another_trade`, which also looks each title up among them), so this bench is
+in-sample for that rule — matched as titles by a binary (`metiers match --format jsonl
+--top 1`).
 These posts fit no occupation of the référentiel: every « sûr » among them is a confident
 wrong answer that a cartographie of a whole ministry would meet. Prints the count, then the
 most frequent (occupation, evidence) pairs of the sure answers with two examples each.

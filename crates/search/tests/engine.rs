@@ -1456,6 +1456,36 @@ fn a_label_other_trades_share_is_not_sure_of_their_posts() {
     ]);
 }
 
+/// A title that is, word for word, a ROME appellation of another trade is that trade's post,
+/// even when its other words are words of the fiches (« organisation », « communication »,
+/// « formation »): the shared label is not sure of it, in either gendered form. A title
+/// that adds to such an appellation a word of IT (« Chef de projet communication
+/// unifiée ») is no appellation, nor is one that a label of IT reads whole (« Chef de
+/// projet infrastructure », an appellation of building works that is also an IT label).
+#[test]
+fn a_title_that_is_an_appellation_of_another_trade_is_not_sure() {
+    check_unsure(&[
+        "Chef de projet en organisation",
+        "Chef / Cheffe de projet communication digitale",
+        "Cheffe de projet communication digitale",
+        "Chef de projet e-formation",
+    ]);
+    check_sure(&[
+        (
+            "Chef de projet infrastructure",
+            "chef-de-projet-maitrise-d-oeuvre-si",
+        ),
+        (
+            "Chef de projet communication unifiée",
+            "chef-de-projet-maitrise-d-oeuvre-si",
+        ),
+        (
+            "Chef de projet organisation SI",
+            "chef-de-projet-maitrise-d-oeuvre-si",
+        ),
+    ]);
+}
+
 /// A word of another trade that the typo correction reads as a word of the fiches
 /// (« paysagiste » as « passage », « programmatique » as another word one edit away) is
 /// still a word of that trade: the title is that trade's post. A typo of a word of the fiches

@@ -105,8 +105,9 @@ impl Engine {
             text_idf,
             known_by_len,
         } = word_weights(&occs, &mut labels);
+        let other_trades = other_trades();
         let other_trade_words =
-            other_trade_labels(&mut labels, &other_trades(), &label_index, &text_idf);
+            other_trade_labels(&mut labels, &other_trades, &label_index, &text_idf);
         let manager_names = manager_names(&labels, &manages, &unit_heads);
         let stand_ins = stand_ins(&labels, &alike_units, &unit_heads, &alike_heads, &unit_rank);
         let field_heads = field_heads(&labels, &stand_ins);
@@ -156,6 +157,7 @@ impl Engine {
             unit_heads,
             alike_heads,
             other_trade_words,
+            other_trades,
             deputies,
             manages,
             unit_rank,
@@ -598,7 +600,8 @@ fn word_weights(occs: &[Occ], labels: &mut [Label]) -> Weights {
 }
 
 /// The appellations of other trades ([`crate::repertories::other_trades`]), analysed: what
-/// phase 3b reads. It depends on the analysis chain only, not on the edition nor on the
+/// phase 3b reads, kept by the engine for the titles that are such an appellation word for
+/// word ([`OtherTrades::writes_exactly`], `Engine::of_another_trade`). It depends on the analysis chain only, not on the edition nor on the
 /// labels, so `Engine::with_repertories` analyses it on a second thread while the
 /// repertories' labels are placed and the first phases of the engine with them run: the
 /// ~12,500 appellations took a third of the CLI's start-up when they were analysed in phase
@@ -607,6 +610,8 @@ fn word_weights(occs: &[Occ], labels: &mut [Label]) -> Weights {
 pub(super) struct OtherTrades {
     /// Stem → the appellations that write it, in ascending order.
     postings: FxHashMap<String, Vec<u32>>,
+    /// Per appellation, how many distinct stems it writes.
+    sizes: Vec<u16>,
 }
 
 impl OtherTrades {
@@ -620,15 +625,38 @@ impl OtherTrades {
         let words = RefCell::new(Words::new(analyzer));
         let analyze = |text: &str| words.borrow_mut().analyze_learning(text);
         let mut postings: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+        let mut sizes = Vec::with_capacity(appellations.len());
         for (i, text) in appellations.iter().enumerate() {
             let mut stems = labels::stems_of(&analyze, expander, text);
             stems.sort_unstable();
             stems.dedup();
+            sizes.push(u16::try_from(stems.len()).unwrap_or(u16::MAX));
             for s in stems {
                 postings.entry(s).or_default().push(i as u32);
             }
         }
-        OtherTrades { postings }
+        OtherTrades { postings, sizes }
+    }
+
+    /// Whether one appellation writes exactly these stems (distinct, as analysed before
+    /// typo correction, abbreviations expanded as in the appellations): the text is, in
+    /// words, a job title that the ROME files under another trade.
+    pub(super) fn writes_exactly<'a>(&self, stems: impl Iterator<Item = &'a query::QStem>) -> bool {
+        let mut lists: Vec<&Vec<u32>> = Vec::new();
+        for s in stems {
+            match self.postings.get(&s.original) {
+                Some(list) => lists.push(list),
+                None => return false,
+            }
+        }
+        let n = lists.len();
+        lists.sort_by_key(|l| l.len());
+        lists.split_first().is_some_and(|(first, rest)| {
+            first.iter().any(|&a| {
+                self.sizes.get(a as usize).map(|&k| usize::from(k)) == Some(n)
+                    && rest.iter().all(|l| l.binary_search(&a).is_ok())
+            })
+        })
     }
 }
 

@@ -81,6 +81,9 @@ pub struct Engine {
     /// Stems that the appellations of other trades write more than the labels do
     /// ([`Engine::of_another_trade`]).
     other_trade_words: FxHashSet<String>,
+    /// The appellations of other trades, analysed: a title that is one of them word for
+    /// word is of another trade ([`Engine::of_another_trade`]).
+    other_trades: build::OtherTrades,
     /// Stems of the head words of a deputy (`adjoint`).
     deputies: Vec<String>,
     /// Per occupation: whether it manages a unit (its title begins with a manager's word);

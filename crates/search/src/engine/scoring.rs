@@ -318,9 +318,13 @@ impl Engine {
     /// surely as of IT. A title that writes only the label (and its head word and the unit
     /// it leads: « Ingénieur de recette », « Chef de service Production »), or another word
     /// that is not of other trades (a word of the fiches, a generic word of the field, an
-    /// application's name that no appellation writes), is no such title. Words are read as
-    /// written, before typo correction: « paysagiste », one edit from « passage », is still
-    /// a landscaper's word.
+    /// application's name that no appellation writes), is no such title, unless the whole
+    /// title is, word for word, an appellation of another trade: « Chef de projet en
+    /// organisation », « Chef / Cheffe de projet communication digitale » are posts that the
+    /// ROME files under other trades, though the fiches write « organisation » and
+    /// « communication » (the whole title's words, abbreviations expanded as in the
+    /// appellations, equal to one appellation's). Words are read as written, before typo
+    /// correction: « paysagiste », one edit from « passage », is still a landscaper's word.
     fn of_another_trade(&self, h: &LabelHit, q: &Analysed) -> bool {
         if !self.labels.get(h.label).is_some_and(|l| l.other_trade) {
             return false;
@@ -329,7 +333,11 @@ impl Engine {
             .filter(|&(qi, _)| Some(qi) != q.head)
             .peekable();
         rest.peek().is_some()
-            && rest.all(|(_, s)| !s.is_generic() && self.other_trade_words.contains(&s.original))
+            && (self
+                .other_trades
+                .writes_exactly(q.stems.iter().filter(|s| !s.aside))
+                || rest
+                    .all(|(_, s)| !s.is_generic() && self.other_trade_words.contains(&s.original)))
     }
 
     /// The title's unit (« cellule » of « Chef de la cellule réseaux ») when stem `k` of
