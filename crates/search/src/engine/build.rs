@@ -108,6 +108,7 @@ impl Engine {
         let other_trades = other_trades();
         let other_trade_words =
             other_trade_labels(&mut labels, &other_trades, &label_index, &text_idf);
+        let other_trade_titles = other_trades.titles;
         let manager_names = manager_names(&labels, &manages, &unit_heads);
         let stand_ins = stand_ins(&labels, &alike_units, &unit_heads, &alike_heads, &unit_rank);
         let field_heads = field_heads(&labels, &stand_ins);
@@ -157,7 +158,7 @@ impl Engine {
             unit_heads,
             alike_heads,
             other_trade_words,
-            other_trades,
+            other_trade_titles,
             deputies,
             manages,
             unit_rank,
@@ -600,8 +601,9 @@ fn word_weights(occs: &[Occ], labels: &mut [Label]) -> Weights {
 }
 
 /// The appellations of other trades ([`crate::repertories::other_trades`]), analysed: what
-/// phase 3b reads, kept by the engine for the titles that are such an appellation word for
-/// word ([`OtherTrades::writes_exactly`], `Engine::of_another_trade`). It depends on the analysis chain only, not on the edition nor on the
+/// phase 3b reads, and the appellations as sets of stems, which the engine keeps to tell
+/// the titles that are such an appellation word for word (`Engine::of_another_trade`). It
+/// depends on the analysis chain only, not on the edition nor on the
 /// labels, so `Engine::with_repertories` analyses it on a second thread while the
 /// repertories' labels are placed and the first phases of the engine with them run: the
 /// ~12,500 appellations took a third of the CLI's start-up when they were analysed in phase
@@ -610,8 +612,8 @@ fn word_weights(occs: &[Occ], labels: &mut [Label]) -> Weights {
 pub(super) struct OtherTrades {
     /// Stem → the appellations that write it, in ascending order.
     postings: FxHashMap<String, Vec<u32>>,
-    /// Per appellation, how many distinct stems it writes.
-    sizes: Vec<u16>,
+    /// The stems of each appellation, as [`OtherTrades::key`] writes them.
+    pub(super) titles: FxHashSet<String>,
 }
 
 impl OtherTrades {
@@ -625,38 +627,31 @@ impl OtherTrades {
         let words = RefCell::new(Words::new(analyzer));
         let analyze = |text: &str| words.borrow_mut().analyze_learning(text);
         let mut postings: FxHashMap<String, Vec<u32>> = FxHashMap::default();
-        let mut sizes = Vec::with_capacity(appellations.len());
+        let mut titles = FxHashSet::default();
         for (i, text) in appellations.iter().enumerate() {
-            let mut stems = labels::stems_of(&analyze, expander, text);
-            stems.sort_unstable();
-            stems.dedup();
-            sizes.push(u16::try_from(stems.len()).unwrap_or(u16::MAX));
+            let stems = labels::stems_of(&analyze, expander, text);
+            titles.insert(Self::key(stems.iter()));
             for s in stems {
                 postings.entry(s).or_default().push(i as u32);
             }
         }
-        OtherTrades { postings, sizes }
+        OtherTrades { postings, titles }
     }
 
-    /// Whether one appellation writes exactly these stems (distinct, as analysed before
-    /// typo correction, abbreviations expanded as in the appellations): the text is, in
-    /// words, a job title that the ROME files under another trade.
-    pub(super) fn writes_exactly<'a>(&self, stems: impl Iterator<Item = &'a query::QStem>) -> bool {
-        let mut lists: Vec<&Vec<u32>> = Vec::new();
-        for s in stems {
-            match self.postings.get(&s.original) {
-                Some(list) => lists.push(list),
-                None => return false,
+    /// A set of stems as one text (sorted, distinct, joined by spaces): the same for two
+    /// texts that write the same words, in any order, any number of times.
+    pub(super) fn key<S: AsRef<str>>(stems: impl Iterator<Item = S>) -> String {
+        let mut stems: Vec<S> = stems.collect();
+        stems.sort_unstable_by(|a, b| a.as_ref().cmp(b.as_ref()));
+        stems.dedup_by(|a, b| a.as_ref() == b.as_ref());
+        let mut key = String::new();
+        for s in &stems {
+            if !key.is_empty() {
+                key.push(' ');
             }
+            key.push_str(s.as_ref());
         }
-        let n = lists.len();
-        lists.sort_by_key(|l| l.len());
-        lists.split_first().is_some_and(|(first, rest)| {
-            first.iter().any(|&a| {
-                self.sizes.get(a as usize).map(|&k| usize::from(k)) == Some(n)
-                    && rest.iter().all(|l| l.binary_search(&a).is_ok())
-            })
-        })
+        key
     }
 }
 

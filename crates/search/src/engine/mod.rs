@@ -81,9 +81,10 @@ pub struct Engine {
     /// Stems that the appellations of other trades write more than the labels do
     /// ([`Engine::of_another_trade`]).
     other_trade_words: FxHashSet<String>,
-    /// The appellations of other trades, analysed: a title that is one of them word for
-    /// word is of another trade ([`Engine::of_another_trade`]).
-    other_trades: build::OtherTrades,
+    /// The appellations of other trades, each as the set of its stems
+    /// (`build::OtherTrades::key`): a title that is one of them word for word is of another
+    /// trade ([`Engine::of_another_trade`]).
+    other_trade_titles: FxHashSet<String>,
     /// Stems of the head words of a deputy (`adjoint`).
     deputies: Vec<String>,
     /// Per occupation: whether it manages a unit (its title begins with a manager's word);

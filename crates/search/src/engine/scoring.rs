@@ -4,6 +4,7 @@
 
 use rustc_hash::FxHashMap;
 
+use super::build::OtherTrades;
 use super::labels::{Label, Learned};
 use super::query::{Analysed, QStem};
 use super::{Act, Engine, StandIn, tune};
@@ -332,12 +333,15 @@ impl Engine {
         let mut rest = unread(h, q)
             .filter(|&(qi, _)| Some(qi) != q.head)
             .peekable();
+        // (The words first: they decide most titles without a look at the appellations.)
         rest.peek().is_some()
-            && (self
-                .other_trades
-                .writes_exactly(q.stems.iter().filter(|s| !s.aside))
-                || rest
-                    .all(|(_, s)| !s.is_generic() && self.other_trade_words.contains(&s.original)))
+            && (rest.all(|(_, s)| !s.is_generic() && self.other_trade_words.contains(&s.original))
+                || self.other_trade_titles.contains(&OtherTrades::key(
+                    q.stems
+                        .iter()
+                        .filter(|s| !s.aside)
+                        .map(|s| s.original.as_str()),
+                )))
     }
 
     /// The title's unit (« cellule » of « Chef de la cellule réseaux ») when stem `k` of
