@@ -427,10 +427,13 @@ impl Engine {
         };
         let body = self.analyse(&body_text, Mode::Long);
         let body_scored = self.score(&body, extra);
-        let tq = reading.title_text().map(|t| self.analyse(t, Mode::Title));
+        let title = reading
+            .title
+            .as_ref()
+            .map(|t| (self.analyse(&t.text, Mode::Title), t.from));
         let mut title_labels = Vec::new();
-        let (scored, kind, eligible) = match &tq {
-            Some(tq) => {
+        let (scored, kind, eligible) = match &title {
+            Some((tq, from)) => {
                 let title_scored = self.score(tq, extra);
                 let title_eligible = self.eligible(tq, &title_scored);
                 let title_first = title_scored.first().map(|s| s.occ());
@@ -447,9 +450,9 @@ impl Engine {
                 // A title that a sentence gives the post (« En tant qu’ingénieur data, … »)
                 // orders the occupations as a title line does, but the text is still a long
                 // text without a title line, calibrated as such.
-                let kind = match reading.title.as_ref().map(|t| t.from) {
-                    Some(TitleFrom::Sentence) => TextKind::Long,
-                    Some(TitleFrom::Line) | None => TextKind::Ad,
+                let kind = match from {
+                    TitleFrom::Sentence => TextKind::Long,
+                    TitleFrom::Line => TextKind::Ad,
                 };
                 (combined, kind, eligible)
             }
@@ -470,8 +473,9 @@ impl Engine {
                 let qe = body_evidence.get_or_init(|| scoring::QueryEvidence::of(self, &body));
                 let mut m = self.to_match(s, &body, qe, extra);
                 // The label that the title line names comes first.
-                let title_evidence = tq
+                let title_evidence = title
                     .as_ref()
+                    .map(|(tq, _)| tq)
                     .zip(title_labels.get(s.occ()))
                     .and_then(|(tq, hit)| self.label_evidence(hit.as_ref()?, tq, extra));
                 if let Some(e) = title_evidence {
