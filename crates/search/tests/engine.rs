@@ -682,6 +682,28 @@ fn a_partial_hit_on_a_label_is_never_confident_on_its_own() {
     }
 }
 
+/// A rival's complete label counts even when it scores less than its occupation's best
+/// label: « Chef de projet utilisateurs » is named whole by the ROME appellation « Chef /
+/// Cheffe de projet utilisateurs des systèmes d’information » (generic words aside), placed
+/// at the MOA, whose best label is a partial « chef de projet fonctionnel »; « Technicien
+/// informatique », by the vocabulary at the poste de travail and by a ROME appellation at the
+/// technicien d’exploitation. Neither is sure of one of them; a title that one occupation
+/// names more fully than any other stays sure.
+#[test]
+fn a_rival_label_that_scores_less_still_names_the_title() {
+    check_unsure(&[
+        "Chef de projet utilisateurs",
+        "Technicien / Technicienne informatique",
+    ]);
+    check_sure(&[
+        (
+            "Chef de projet maîtrise d'ouvrage",
+            "chef-de-projet-maitrise-d-ouvrage-si",
+        ),
+        ("Technicien poste de travail", "technicien-poste-de-travail"),
+    ]);
+}
+
 /// A title whose head takes two complements, each completing another occupation's label
 /// (« Technicien d’exploitation » and « technicien systèmes et réseaux »), names first the
 /// one written next to the head: the label read across the other's words is weak, never
@@ -1107,7 +1129,11 @@ fn a_managers_abbreviation_after_another_role_names_the_department() {
     // The department's name and its expansion say where the post is: the role's title
     // explains what is left, as surely as without them.
     surely(&[
-        ("Technicien informatique DSI", "technicien-poste-de-travail"),
+        (
+            "Technicien poste de travail DSI",
+            "technicien-poste-de-travail",
+        ),
+        ("Technicien support DSI", "technicien-support-utilisateurs"),
         (
             "Administrateur systèmes DSI",
             "administrateur-d-outils-de-systemes-de-reseaux-telecoms",

@@ -117,6 +117,21 @@ impl Label {
         self.terms = terms;
     }
 
+    /// How many of the label's stems are not generic words of the field: a hit that finds
+    /// fewer (and whose terms cannot make up the rest) does not name the label whole.
+    pub(super) fn core_len(&self) -> usize {
+        self.stems.len() - self.generic.count_ones() as usize
+    }
+
+    /// How many stems the label's terms have (those a title may write out: see
+    /// [`Label::spelled_out`]).
+    pub(super) fn term_stems(&self) -> usize {
+        self.terms
+            .iter()
+            .map(|&(term, _)| term.count_ones() as usize)
+            .sum()
+    }
+
     /// Whether terms written out may make whole a hit on `count` of the label's stems: it
     /// lacks some, and its terms have as many stems as it lacks at least.
     pub(super) fn may_spell_out(&self, count: usize) -> bool {

@@ -204,6 +204,11 @@ pub(super) struct Scored {
     occ: usize,
     pub(super) raw: f32,
     label: Option<LabelHit>,
+    /// Titles: how much of the title the occupation's complete labels other than `label`
+    /// explain at most, of those that are not weak and read across no word of the title (a
+    /// label that scores less may name the title more fully: a rival of another
+    /// occupation's sure match, [`Engine::eligible`]).
+    fullest: Option<f32>,
 }
 
 impl Scored {
@@ -242,13 +247,14 @@ impl Engine {
         // A title is matched surely only when the label that matched explains it, whole (a
         // partial hit on a label is never sure on its own), and no other occupation has a
         // complete label that explains more of it (« chef de projet utilisateurs » names
-        // the MOA more fully than « chef de projet » names the MOE). In a title naming the
-        // head of a unit, only the occupations that manage units are rivals: the others'
-        // labels name the unit (« Responsable du service Hotline »), not the role. A label
-        // that the title reads across a word of another occupation's complete label is weak
-        // (see `score`), never sure; nor is a label of words of command and generic words of
-        // the field only (« manager », « responsable informatique ») in a title whose other
-        // word says what the post leads (`commands_only`).
+        // the MOA more fully than « chef de projet » names the MOE), be it that
+        // occupation's best label or one that scores less (`Scored::fullest`). In a title
+        // naming the head of a unit, only the occupations that manage units are rivals: the
+        // others' labels name the unit (« Responsable du service Hotline »), not the role. A
+        // label that the title reads across a word of another occupation's complete label
+        // is weak (see `score`), never sure; nor is a label of words of command and generic
+        // words of the field only (« manager », « responsable informatique ») in a title
+        // whose other word says what the post leads (`commands_only`).
         let explains = q.long
             || scored
                 .first()
@@ -262,8 +268,11 @@ impl Engine {
                         && !scored[1..]
                             .iter()
                             .filter(|s| q.unit.is_none() || self.manages(s.occ))
-                            .filter_map(|s| s.label.as_ref())
-                            .any(|o| o.complete && !o.weak && o.explained >= h.explained - 0.01)
+                            .any(|s| {
+                                s.label.as_ref().is_some_and(|o| {
+                                    o.complete && !o.weak && o.explained >= h.explained - 0.01
+                                }) || s.fullest.is_some_and(|e| e >= h.explained - 0.01)
+                            })
                 });
         // A title naming the head of a unit (« Chef de la cellule architecture ») names a
         // manager: only an occupation that manages units is surely it, and only when the
@@ -415,6 +424,9 @@ impl Engine {
     pub(super) fn score(&self, q: &Analysed, extra: &Learned) -> Vec<Scored> {
         let n = self.occs.len();
         let mut best: Vec<Option<LabelHit>> = vec![None; n];
+        // Titles: how much of the title each occupation's complete labels other than its
+        // best explain at most (`Scored::fullest`).
+        let mut fullest: Vec<Option<f32>> = vec![None; n];
         let qw = QueryWeights::of(q);
         let head_sub = self.head_sub(q);
         // The best hit of each occupation is kept (the first of equals). The words it
@@ -478,8 +490,15 @@ impl Engine {
                 };
                 let to_beat = slot.as_ref().map(|b| b.score);
                 // A hit scores at most its label's weight (its other factors are at most 1):
-                // a label whose weight cannot beat the occupation's best is not read at all.
-                if to_beat.is_some_and(|b| l.weight <= b) {
+                // a label whose weight cannot beat the occupation's best is not read at all,
+                // unless it may name a title whole, as a rival of another occupation's sure
+                // match (`fullest`): in a title, with as many words found as the label has
+                // words that are not generic (its terms may be written out).
+                if to_beat.is_some_and(|b| l.weight <= b)
+                    && (q.long
+                        || group.len() + usize::from(head_sub.is_some()) + l.term_stems()
+                            < l.core_len())
+                {
                     continue;
                 }
                 found.clear();
@@ -500,10 +519,19 @@ impl Engine {
                         .iter()
                         .map(|&p| (((p >> 16) & 0xFFFF) as usize, (p & 0xFFFF) as usize)),
                 );
-                if let Some(hit) = self.label_hit(offset + li, l, q, &qw, &found, to_beat)
-                    && to_beat.is_none_or(|b| hit.score > b)
+                let Some(hit) = self.label_hit(offset + li, l, q, &qw, &found, to_beat) else {
+                    continue;
+                };
+                let other = if to_beat.is_none_or(|b| hit.score > b) {
+                    slot.replace(hit)
+                } else {
+                    Some(hit)
+                };
+                if let Some(o) = other.filter(|o| o.complete && !o.weak && o.across(q) == 0)
+                    && let Some(f) = fullest.get_mut(l.occ)
+                    && f.is_none_or(|f| o.explained > f)
                 {
-                    *slot = Some(hit);
+                    *f = Some(o.explained);
                 }
             }
         }
@@ -579,6 +607,7 @@ impl Engine {
                     occ: i,
                     raw: raw.clamp(0.0, 1.0),
                     label: best[i].take(),
+                    fullest: fullest[i].take(),
                 }
             })
             .collect();
@@ -683,7 +712,8 @@ impl Engine {
 
     /// How label `li` matches `q`, given `found`: the positions of its stems that the query
     /// holds and the query stem at each, in the label's order. `None` as well when the hit
-    /// could not score above `to_beat`, the best of the occupation so far.
+    /// could not score above `to_beat`, the best of the occupation so far, unless it may be
+    /// complete (a title's rival of another occupation's sure match, `Scored::fullest`).
     fn label_hit(
         &self,
         li: usize,
@@ -775,8 +805,13 @@ impl Engine {
         } else {
             // A title's score is the share of the label matched times factors of at most 1
             // (and float products are monotonic): a label that cannot do better than the
-            // occupation's best so far is not read further. Most labels of a title are.
-            if to_beat.is_some_and(|b| lab_cov * l.weight <= b) {
+            // occupation's best so far is not read further, unless it may name the title
+            // whole (a rival of another occupation's sure match: `Scored::fullest`). Most
+            // labels of a title are.
+            if to_beat.is_some_and(|b| lab_cov * l.weight <= b)
+                && lab_cov < 0.99
+                && !all_but_generic
+            {
                 return None;
             }
             // Sums in the query's order, whatever the label's.
@@ -1072,6 +1107,7 @@ impl Engine {
                 raw: ((1.0 - tune::AD_TITLE) * b.raw + tune::AD_TITLE * title_raw[b.occ])
                     .clamp(0.0, 1.0),
                 label: b.label,
+                fullest: b.fullest,
             })
             .collect();
         out.sort_by(|a, b| b.raw.total_cmp(&a.raw).then(a.occ.cmp(&b.occ)));
