@@ -704,6 +704,25 @@ fn a_rival_label_that_scores_less_still_names_the_title() {
     ]);
 }
 
+/// A label naming the head of a unit (« responsable du service informatique ») names it only
+/// when the title writes the unit: « Responsable ITSM » read the unit « service » in the
+/// meaning of « ITSM » (« gestion des services informatiques ») and was surely the head of
+/// a unit. Written, the unit keeps the label (« Responsable du service informatique »).
+#[test]
+fn a_unit_that_an_expansion_brings_is_no_unit_of_the_post() {
+    never_surely(
+        "responsable-d-entite",
+        &["Responsable ITSM", "Responsable ITIL"],
+    );
+    surely(&[
+        (
+            "Responsable du service informatique",
+            "responsable-d-entite",
+        ),
+        ("Chef du service informatique", "responsable-d-entite"),
+    ]);
+}
+
 /// A title whose head takes two complements, each completing another occupation's label
 /// (« Technicien d’exploitation » and « technicien systèmes et réseaux »), names first the
 /// one written next to the head: the label read across the other's words is weak, never

@@ -110,7 +110,14 @@ impl Engine {
             other_trade_labels(&mut labels, &other_trades, &label_index, &text_idf);
         let other_trade_titles = other_trades.titles;
         let manager_names = manager_names(&labels, &manages, &unit_heads);
-        let stand_ins = stand_ins(&labels, &alike_units, &unit_heads, &alike_heads, &unit_rank);
+        let stand_ins = stand_ins(
+            &labels,
+            &units,
+            &alike_units,
+            &unit_heads,
+            &alike_heads,
+            &unit_rank,
+        );
         let field_heads = field_heads(&labels, &stand_ins);
         let relation_cues = relation_cues(&stems_of);
         let bm25 = match bm25 {
@@ -449,9 +456,11 @@ fn units(vocabulary: &Vocabulary, occs: &[Occ], stems_of: &dyn Fn(&str) -> Vec<S
 /// unit head, a unit that `alike_units` holds, then the field: « chef du service réseaux »);
 /// the head word of a label of an occupation that heads units of a department's rank
 /// (`unit_rank`, « Responsable … ») when it is a head word of such units (`alike_heads`:
-/// « responsable de production », « chef d’exploitation ») with more words after it.
+/// « responsable de production », « chef d’exploitation ») with more words after it; and
+/// whether the label names the head of a unit (a unit head, then a unit of `units`).
 fn stand_ins(
     labels: &[Label],
+    units: &[String],
     alike_units: &[String],
     unit_heads: &[String],
     alike_heads: &[String],
@@ -465,6 +474,8 @@ fn stand_ins(
             head: l.stems.len() > 1
                 && alike_heads.contains(&l.stems[0])
                 && unit_rank.get(l.occ).copied().unwrap_or(false),
+            heads_unit: matches!(l.stems.as_slice(), [head, unit, ..]
+                if unit_heads.contains(head) && units.contains(unit)),
         })
         .collect()
 }

@@ -166,6 +166,9 @@ struct StandIn {
     /// with more words after it: « *responsable* de production » is also the title's « Chef »
     /// of the production service ([`Engine::head_stands_for`]).
     head: bool,
+    /// It names the head of a unit (a unit head, then a unit: « responsable du *service*
+    /// informatique »): the title must write that unit, not an expansion bring it.
+    heads_unit: bool,
 }
 
 /// A heading of a fiche.

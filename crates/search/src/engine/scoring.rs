@@ -88,6 +88,8 @@ struct QueryWeights {
     total: f32,
     /// Sum of the weights of the words known from some label.
     title_total: f32,
+    /// Some stems are an expansion's, not written in the text.
+    expanded: bool,
 }
 
 impl QueryWeights {
@@ -106,14 +108,17 @@ impl QueryWeights {
             .collect();
         let mut total = 0.0_f32;
         let mut title_total = 0.0_f32;
+        let mut expanded = false;
         for (s, w) in q.stems.iter().zip(&weights) {
             total += w;
             title_total += s.title_weight();
+            expanded |= s.pos >= q.written;
         }
         QueryWeights {
             weights,
             total,
             title_total,
+            expanded,
         }
     }
 }
@@ -811,6 +816,18 @@ impl Engine {
             if to_beat.is_some_and(|b| lab_cov * l.weight <= b)
                 && lab_cov < 0.99
                 && !all_but_generic
+            {
+                return None;
+            }
+            // A label naming the head of a unit (a unit head, then a unit: « responsable du
+            // service informatique ») names it only when the title writes the unit: a unit
+            // word that an expansion brings is part of the term's meaning (« ITSM », the
+            // « gestion des services informatiques »), no unit of the post.
+            if qw.expanded
+                && self.stand_in(li).heads_unit
+                && found
+                    .iter()
+                    .any(|&(k, qi)| k == 1 && q.stems.get(qi).is_some_and(|s| s.pos >= q.written))
             {
                 return None;
             }
