@@ -137,13 +137,7 @@ impl Label {
     pub(super) fn may_spell_out(&self, count: usize) -> bool {
         count < self.stems.len()
             && !self.terms.is_empty()
-            && count
-                + self
-                    .terms
-                    .iter()
-                    .map(|&(term, _)| term.count_ones() as usize)
-                    .sum::<usize>()
-                >= self.stems.len()
+            && count + self.term_stems() >= self.stems.len()
     }
 
     /// The stems of `written` (one bit per stem) with those of every term whose meaning is
