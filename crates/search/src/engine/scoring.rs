@@ -221,6 +221,15 @@ impl Scored {
     pub(super) fn occ(&self) -> usize {
         self.occ
     }
+
+    /// Whether a complete label of the occupation, not weak, explains at least `share` of
+    /// the title: its best label, or one that scores less (`fullest`).
+    fn names_whole(&self, share: f32) -> bool {
+        self.label
+            .as_ref()
+            .is_some_and(|o| o.complete && !o.weak && o.explained >= share)
+            || self.fullest.is_some_and(|e| e >= share)
+    }
 }
 
 /// How sure the first of `scored` is, before the calibrated thresholds.
@@ -273,11 +282,7 @@ impl Engine {
                         && !scored[1..]
                             .iter()
                             .filter(|s| q.unit.is_none() || self.manages(s.occ))
-                            .any(|s| {
-                                s.label.as_ref().is_some_and(|o| {
-                                    o.complete && !o.weak && o.explained >= h.explained - 0.01
-                                }) || s.fullest.is_some_and(|e| e >= h.explained - 0.01)
-                            })
+                            .any(|s| s.names_whole(h.explained - 0.01))
                 });
         // A title naming the head of a unit (« Chef de la cellule architecture ») names a
         // manager: only an occupation that manages units is surely it, and only when the
@@ -532,7 +537,8 @@ impl Engine {
                 } else {
                     Some(hit)
                 };
-                if let Some(o) = other.filter(|o| o.complete && !o.weak && o.across(q) == 0)
+                if !q.long
+                    && let Some(o) = other.filter(|o| o.complete && !o.weak && o.across(q) == 0)
                     && let Some(f) = fullest.get_mut(l.occ)
                     && f.is_none_or(|f| o.explained > f)
                 {
@@ -1124,7 +1130,8 @@ impl Engine {
                 raw: ((1.0 - tune::AD_TITLE) * b.raw + tune::AD_TITLE * title_raw[b.occ])
                     .clamp(0.0, 1.0),
                 label: b.label,
-                fullest: b.fullest,
+                // (A long text's rivals are not checked: `Scored::fullest` is a title's.)
+                fullest: None,
             })
             .collect();
         out.sort_by(|a, b| b.raw.total_cmp(&a.raw).then(a.occ.cmp(&b.occ)));
