@@ -51,6 +51,12 @@ pub struct LabelEntry {
     /// How strongly (1.0: as strong as a published alternative title).
     #[serde(default = "one")]
     pub weight: f32,
+    /// The terms name a place where the occupation works (a centre, a team: « SOC »,
+    /// « CERT »), not its role: after another role's head word (« Chef de projet SOC »,
+    /// « Ingénieur SOC ») the title says the role in that word and the place only the
+    /// field, so such a label is never sure on its own there.
+    #[serde(default)]
+    pub place: bool,
     pub why: String,
 }
 

@@ -723,6 +723,39 @@ fn a_unit_that_an_expansion_brings_is_no_unit_of_the_post() {
     ]);
 }
 
+/// A place where an occupation works (the SOC of the intrusion-detection analysts, the CERT
+/// of the incident analysts), named after another role's head word, says where the post is,
+/// not the post: its head, those who build its tools and its analysts all work there. The
+/// place alone, or after the occupation's own head word, still names the occupation surely.
+#[test]
+fn a_place_named_after_another_role_is_not_the_post() {
+    never_surely(
+        "analyste-en-detection-d-intrusions",
+        &[
+            "Chef de projet SOC",
+            "Responsable du SOC",
+            "Ingénieur SOC",
+            "Chef de projet security operations center",
+        ],
+    );
+    never_surely(
+        "analyste-en-traitement-d-incidents-informatiques",
+        &["Chef du CERT", "Chef de projet CSIRT", "Directeur du CSIRT"],
+    );
+    surely(&[
+        ("SOC", "analyste-en-detection-d-intrusions"),
+        ("Analyste SOC", "analyste-en-detection-d-intrusions"),
+        (
+            "Analyste CSIRT",
+            "analyste-en-traitement-d-incidents-informatiques",
+        ),
+        (
+            "Responsable CERT",
+            "pilote-en-traitement-d-incidents-informatiques",
+        ),
+    ]);
+}
+
 /// A title whose head takes two complements, each completing another occupation's label
 /// (« Technicien d’exploitation » and « technicien systèmes et réseaux »), names first the
 /// one written next to the head: the label read across the other's words is weak, never

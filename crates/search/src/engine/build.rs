@@ -318,6 +318,12 @@ fn vocabulary_labels(
                 stems_of,
             );
             vocab_text[i].push(term.clone());
+            if entry.place {
+                let stems = stems_of(term);
+                if let Some(l) = labels.iter_mut().find(|l| l.occ == i && l.stems == stems) {
+                    l.place = true;
+                }
+            }
         }
     }
     // The titles of the heads of units, for the occupation that heads them.

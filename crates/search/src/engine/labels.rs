@@ -38,6 +38,9 @@ pub(super) struct Label {
     /// An appellation of another trade holds all its words (« chef de projet »: « Chef de
     /// projet éducation routière »): see [`Engine::of_another_trade`].
     pub(super) other_trade: bool,
+    /// A vocabulary label naming a place where the occupation works (« SOC »): see
+    /// [`Engine::place_after_role`](super::Engine).
+    pub(super) place: bool,
 }
 
 impl Label {
@@ -56,6 +59,7 @@ impl Label {
             terms: Vec::new(),
             via: None,
             other_trade: false,
+            place: false,
         }
     }
 

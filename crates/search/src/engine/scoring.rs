@@ -279,6 +279,7 @@ impl Engine {
                         && h.complete
                         && !self.commands_only(h, q)
                         && !self.of_another_trade(h, q)
+                        && !self.place_after_role(h, q)
                         && !scored[1..]
                             .iter()
                             .filter(|s| q.unit.is_none() || self.manages(s.occ))
@@ -361,6 +362,24 @@ impl Engine {
                         .filter(|s| !s.aside)
                         .map(|s| s.original.as_str()),
                 )))
+    }
+
+    /// Whether hit `h` is a label naming a place where its occupation works
+    /// (`Label::place`: « SOC », « CERT ») after the head word of another role, which it
+    /// leaves aside: « Chef de projet SOC », « Responsable du CERT », « Ingénieur SOC » say
+    /// the role in their head word, and the place says only the field, where several
+    /// occupations work (the SOC's analysts, those who build its tools, its head).
+    fn place_after_role(&self, h: &LabelHit, q: &Analysed) -> bool {
+        let Some(head) = q.head.and_then(|hd| q.stems.get(hd).map(|s| (hd, s.pos))) else {
+            return false;
+        };
+        self.labels.get(h.label).is_some_and(|l| l.place)
+            && (head.0 >= 64 || h.matched & (1 << head.0) == 0)
+            && q.stems
+                .iter()
+                .take(64)
+                .enumerate()
+                .any(|(qi, s)| h.matched & (1 << qi) != 0 && s.pos > head.1)
     }
 
     /// The title's unit (« cellule » of « Chef de la cellule réseaux ») when stem `k` of
