@@ -111,6 +111,7 @@ fn abbreviations_and_english_titles_are_understood() {
         ),
         ("DBA", "administrateur-de-bases-de-donnees"),
         ("Ingénieur DevOps", "integrateur-d-exploitation"),
+        ("Ingénieur DevSecOps", "integrateur-d-exploitation"),
         ("Product Owner", "chef-de-projet-maitrise-d-ouvrage-si"),
         ("Technicien helpdesk N1", "technicien-support-utilisateurs"),
         (
