@@ -1540,9 +1540,25 @@ fn a_label_other_trades_share_is_not_sure_of_their_posts() {
 /// « formation »): the shared label is not sure of it, in either gendered form. A title
 /// that adds to such an appellation a word of IT (« Chef de projet communication
 /// unifiée ») is no appellation, nor is one that a label of IT reads whole (« Chef de
-/// projet infrastructure », an appellation of building works that is also an IT label).
+/// projet infrastructure », an appellation of building works that is also an IT label). A
+/// head word that the label leaves aside counts among the title's words (« Assistant
+/// d'architecte »); a title that is only the label does not fall under the rule.
 #[test]
 fn a_title_that_is_an_appellation_of_another_trade_is_not_sure() {
+    // The label leaves only the title's head aside, the role that the appellation says.
+    check_unsure(&[
+        "Assistant d'architecte",
+        "Automaticien chef de projet",
+        "Assistant chef de projet",
+    ]);
+    check_sure(&[
+        (
+            "Assistant chef de projet informatique",
+            "chef-de-projet-maitrise-d-oeuvre-si",
+        ),
+        ("Chef de projet", "chef-de-projet-maitrise-d-oeuvre-si"),
+        ("Architecte", "architecte-technique"),
+    ]);
     check_unsure(&[
         "Chef de projet en organisation",
         "Chef / Cheffe de projet communication digitale",

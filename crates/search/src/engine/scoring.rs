@@ -344,24 +344,38 @@ impl Engine {
     /// organisation », « Chef / Cheffe de projet communication digitale » are posts that the
     /// ROME files under other trades, though the fiches write « organisation » and
     /// « communication » (the whole title's words, abbreviations expanded as in the
-    /// appellations, equal to one appellation's). Words are read as written, before typo
-    /// correction: « paysagiste », one edit from « passage », is still a landscaper's word.
+    /// appellations, equal to one appellation's). So is a title whose only word the label
+    /// leaves aside is its head, another role: « Assistant d’architecte », « Automaticien
+    /// chef de projet » (a title that is only the label, « Chef de projet », stays sure).
+    /// Words are read as written, before typo correction: « paysagiste », one edit from
+    /// « passage », is still a landscaper's word.
     fn of_another_trade(&self, h: &LabelHit, q: &Analysed) -> bool {
         if !self.labels.get(h.label).is_some_and(|l| l.other_trade) {
             return false;
         }
+        let whole_title = || {
+            self.other_trade_titles.contains(&OtherTrades::key(
+                q.stems
+                    .iter()
+                    .filter(|s| !s.aside)
+                    .map(|s| s.original.as_str()),
+            ))
+        };
         let mut rest = unread(h, q)
             .filter(|&(qi, _)| Some(qi) != q.head)
             .peekable();
+        if rest.peek().is_none() {
+            // A label that leaves only the title's head aside (« Assistant d’architecte »,
+            // « Automaticien chef de projet »): the head says another role, which the
+            // appellations tell of.
+            let head_unread = q
+                .head
+                .is_some_and(|hd| unread(h, q).any(|(qi, _)| qi == hd));
+            return head_unread && whole_title();
+        }
         // (The words first: they decide most titles without a look at the appellations.)
-        rest.peek().is_some()
-            && (rest.all(|(_, s)| !s.is_generic() && self.other_trade_words.contains(&s.original))
-                || self.other_trade_titles.contains(&OtherTrades::key(
-                    q.stems
-                        .iter()
-                        .filter(|s| !s.aside)
-                        .map(|s| s.original.as_str()),
-                )))
+        rest.all(|(_, s)| !s.is_generic() && self.other_trade_words.contains(&s.original))
+            || whole_title()
     }
 
     /// Whether hit `h` is a label naming a place where its occupation works
