@@ -1581,6 +1581,35 @@ fn a_title_that_is_an_appellation_of_another_trade_is_not_sure() {
     ]);
 }
 
+/// A label whole but for generic words of the field (« responsable qualité informatique »),
+/// in a title that leaves them unsaid and is, word for word, an appellation of another trade
+/// (« Responsable qualité », of industry), reads only what that trade's post says: not
+/// sure. Written, the word of the field makes the label sure; a title that is no such
+/// appellation (« Urbaniste des systèmes ») stays sure without it.
+#[test]
+fn a_label_read_without_its_word_of_the_field_is_shared_with_other_trades() {
+    check_unsure(&[
+        "Responsable qualité",
+        "Responsable assurance qualité",
+        "Conseiller / Conseillère support technique",
+        "Directeur / Directrice d'information",
+    ]);
+    check_sure(&[
+        (
+            "Responsable qualité informatique",
+            "expert-methode-et-outils-qualite-securite",
+        ),
+        (
+            "Urbaniste des systèmes",
+            "urbaniste-des-systemes-d-information",
+        ),
+        (
+            "Technicien de maintenance informatique",
+            "technicien-poste-de-travail",
+        ),
+    ]);
+}
+
 /// A word of another trade that the typo correction reads as a word of the fiches
 /// (« paysagiste » as « passage », « programmatique » as another word one edit away) is
 /// still a word of that trade: the title is that trade's post. A typo of a word of the fiches

@@ -706,27 +706,47 @@ fn other_trade_labels(
         })
         .map(|(stem, _)| stem.clone())
         .collect();
+    let mut lists = Vec::new();
     for l in labels.iter_mut() {
-        // The lists of the label's stems, shortest first: an appellation of the first that
-        // every other list holds writes the whole label.
-        let mut lists: Vec<&Vec<u32>> = Vec::with_capacity(l.stems.len());
-        for s in &l.stems {
-            match postings.get(s) {
-                Some(list) => lists.push(list),
-                None => {
-                    lists.clear();
-                    break;
-                }
-            }
-        }
-        lists.sort_by_key(|list| list.len());
-        l.other_trade = lists.split_first().is_some_and(|(first, rest)| {
-            first
-                .iter()
-                .any(|a| rest.iter().all(|list| list.binary_search(a).is_ok()))
-        });
+        l.other_trade = held_whole(postings, l.stems.iter(), &mut lists);
+        // (Only a label with generic words has other words than its own to look up.)
+        l.core_other_trade = l.generic != 0
+            && held_whole(
+                postings,
+                l.stems
+                    .iter()
+                    .enumerate()
+                    .filter(|&(k, _)| !l.is_generic(k))
+                    .map(|(_, s)| s),
+                &mut lists,
+            );
     }
     words
+}
+
+/// Whether an appellation of other trades writes every one of `stems`, given the
+/// appellations that write each stem (`postings`, ascending).
+/// `lists` is a buffer, reused from one call to the next.
+fn held_whole<'p, 's>(
+    postings: &'p FxHashMap<String, Vec<u32>>,
+    stems: impl Iterator<Item = &'s String>,
+    lists: &mut Vec<&'p Vec<u32>>,
+) -> bool {
+    // The lists of the stems, shortest first: an appellation of the first that every other
+    // list holds writes them all.
+    lists.clear();
+    for s in stems {
+        match postings.get(s) {
+            Some(list) => lists.push(list),
+            None => return false,
+        }
+    }
+    lists.sort_by_key(|list| list.len());
+    lists.split_first().is_some_and(|(first, rest)| {
+        first
+            .iter()
+            .any(|a| rest.iter().all(|list| list.binary_search(a).is_ok()))
+    })
 }
 
 #[derive(Debug, Clone, Copy)]

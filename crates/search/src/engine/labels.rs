@@ -38,6 +38,11 @@ pub(super) struct Label {
     /// An appellation of another trade holds all its words (« chef de projet »: « Chef de
     /// projet éducation routière »): see [`Engine::of_another_trade`].
     pub(super) other_trade: bool,
+    /// An appellation of another trade holds all its words but the generic words of the
+    /// field, which it has (« responsable qualité » of « responsable qualité
+    /// informatique »): a title that leaves them unsaid reads it as a label of other trades
+    /// too; see [`Engine::of_another_trade`].
+    pub(super) core_other_trade: bool,
     /// A vocabulary label naming a place where the occupation works (« SOC »): see
     /// [`Engine::place_after_role`](super::Engine).
     pub(super) place: bool,
@@ -59,6 +64,7 @@ impl Label {
             terms: Vec::new(),
             via: None,
             other_trade: false,
+            core_other_trade: false,
             place: false,
         }
     }

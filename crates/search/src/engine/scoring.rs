@@ -348,9 +348,19 @@ impl Engine {
     /// leaves aside is its head, another role: « Assistant d’architecte », « Automaticien
     /// chef de projet » (a title that is only the label, « Chef de projet », stays sure).
     /// Words are read as written, before typo correction: « paysagiste », one edit from
-    /// « passage », is still a landscaper's word.
+    /// « passage », is still a landscaper's word. A label that the title reads without
+    /// generic words of the field it has (« informatique »), when an appellation of another
+    /// trade holds the rest (`Label::core_other_trade`), is shared so read; and a title that
+    /// writes only that rest, word for word an appellation of another trade, is no more a
+    /// post of IT than of that trade: « Responsable qualité », « Responsable assurance
+    /// qualité » (the labels « … informatique »), not « Urbaniste des systèmes ».
     fn of_another_trade(&self, h: &LabelHit, q: &Analysed) -> bool {
-        if !self.labels.get(h.label).is_some_and(|l| l.other_trade) {
+        let Some(l) = self.labels.get(h.label) else {
+            return false;
+        };
+        let generic_unsaid = l.core_other_trade
+            && (0..l.stems.len()).any(|k| l.is_generic(k) && !q.writes(&l.stems[k]));
+        if !l.other_trade && !generic_unsaid {
             return false;
         }
         let whole_title = || {
@@ -371,7 +381,7 @@ impl Engine {
             let head_unread = q
                 .head
                 .is_some_and(|hd| unread(h, q).any(|(qi, _)| qi == hd));
-            return head_unread && whole_title();
+            return (generic_unsaid || head_unread) && whole_title();
         }
         // (The words first: they decide most titles without a look at the appellations.)
         rest.all(|(_, s)| !s.is_generic() && self.other_trade_words.contains(&s.original))
