@@ -375,9 +375,10 @@ impl Engine {
             .filter(|&(qi, _)| Some(qi) != q.head)
             .peekable();
         if rest.peek().is_none() {
-            // A label that leaves only the title's head aside (« Assistant d’architecte »,
-            // « Automaticien chef de projet »): the head says another role, which the
-            // appellations tell of.
+            // The title is the label but for its head, another role (« Assistant
+            // d’architecte », « Automaticien chef de projet »), or but for generic words of
+            // the field (« Responsable qualité »): an appellation may say it is another
+            // trade's post.
             let head_unread = q
                 .head
                 .is_some_and(|hd| unread(h, q).any(|(qi, _)| qi == hd));
