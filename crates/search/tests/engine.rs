@@ -1208,6 +1208,29 @@ fn a_managers_abbreviation_after_another_role_names_the_department() {
     ]);
 }
 
+/// The department's name before a separator and another role's title (« DSI - Chef de
+/// projet », as an employer writes where the post is) names the department too: the role is
+/// the answer, surely. A deputy's word (« DSI - adjoint ») or the director's own head word
+/// (« DSI - Directeur adjoint ») after it still names the director.
+#[test]
+fn a_managers_abbreviation_before_a_separator_names_the_department() {
+    const CIO: &str = "directeur-des-systemes-d-information";
+    surely(&[
+        ("DSI - Chef de projet", PROJECT_LEAD),
+        (
+            "DSI - Technicien support",
+            "technicien-support-utilisateurs",
+        ),
+        (
+            "DSI 75 - Administrateur réseau",
+            "administrateur-d-outils-de-systemes-de-reseaux-telecoms",
+        ),
+        ("DSI | Développeur", "concepteur-developpeur"),
+        ("DSI - adjoint", CIO),
+        ("DSI - Directeur adjoint", CIO),
+    ]);
+}
+
 const PROJECT_LEAD: &str = "chef-de-projet-maitrise-d-oeuvre-si";
 
 /// Asserts that each text is matched first, and surely, to its occupation.

@@ -189,6 +189,16 @@ impl Engine {
             });
         }
         let head = stems.iter().position(|s| s.title_word);
+        // A manager's one-word name first, then a separator and another role's title
+        // (« DSI - Chef de projet », « DSI 75 - Administrateur réseau »): the name says the
+        // department where the post is, as it does after the role (« Technicien DSI »), and
+        // the role's word is the head.
+        let before = head.filter(|_| !long).and_then(|h| {
+            self.department_first(text, &stems, h, written)
+                .map(|role| (h, role))
+        });
+        let head = before.map_or(head, |(_, role)| Some(role));
+        let before = before.map(|(name, _)| name);
         // A head word of a unit (« Chef ») and, after it and its repeats, a unit
         // (« Chef / Cheffe d’équipe »).
         let unit = head.and_then(|h| {
@@ -216,7 +226,11 @@ impl Engine {
                 let Some((name, expansion)) = m.stems.split_first() else {
                     continue;
                 };
-                let Some(qi) = stems.iter().position(|s| s.pos > after && &s.stem == name) else {
+                let Some(qi) = stems
+                    .iter()
+                    .enumerate()
+                    .position(|(qi, s)| (s.pos > after || Some(qi) == before) && &s.stem == name)
+                else {
                     continue;
                 };
                 if m.heads.binary_search(&stems[h].stem).is_ok() {
@@ -273,6 +287,39 @@ impl Engine {
             token_ids: tokens.iter().map(|&(from, _, id)| (from, id)).collect(),
             related,
         }
+    }
+
+    /// The title word after the separator that follows `name`, the title's first word, when
+    /// `name` is a manager's one-word name (« DSI ») and that word is another role's
+    /// (« DSI - Chef de projet », « DSI 75 : Administrateur réseau »); not a deputy's word
+    /// (« DSI - adjoint » is the deputy DSI).
+    fn department_first(
+        &self,
+        text: &str,
+        stems: &[QStem],
+        name: usize,
+        written: usize,
+    ) -> Option<usize> {
+        let first = stems.get(name)?;
+        if !self
+            .manager_names
+            .iter()
+            .any(|m| m.stems.first() == Some(&first.stem))
+        {
+            return None;
+        }
+        let (role, next) = stems
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.title_word && s.pos > first.pos && s.pos < written)
+            .min_by_key(|(_, s)| s.pos)?;
+        if self.deputies.contains(&next.stem) {
+            return None;
+        }
+        let after = text.find(&first.surface)? + first.surface.len();
+        let gap = text.get(after..)?;
+        let gap = gap.get(..gap.find(&next.surface)?)?;
+        gap.contains(['-', '–', '—', ':', '|']).then_some(role)
     }
 
     /// A known stem's weight as a query word, and whether a label has it (its weight is
