@@ -309,7 +309,7 @@ fn vocabulary_labels(
             });
         };
         for term in &entry.terms {
-            push_label(
+            let label = push_label(
                 labels,
                 i,
                 EvidenceKind::Vocabulary,
@@ -317,13 +317,12 @@ fn vocabulary_labels(
                 entry.weight,
                 stems_of,
             );
-            vocab_text[i].push(term.clone());
-            if entry.place {
-                let stems = stems_of(term);
-                if let Some(l) = labels.iter_mut().find(|l| l.occ == i && l.stems == stems) {
-                    l.place = true;
-                }
+            if entry.place
+                && let Some(l) = label
+            {
+                l.place = true;
             }
+            vocab_text[i].push(term.clone());
         }
     }
     // The titles of the heads of units, for the occupation that heads them.

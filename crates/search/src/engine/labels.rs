@@ -357,20 +357,27 @@ pub(super) fn title_variants(title: &str) -> Vec<String> {
     out
 }
 
-/// Adds a label unless it has no stem or the occupation already has one with the same stems.
-pub(super) fn push_label(
-    labels: &mut Vec<Label>,
+/// Adds a label unless it has no stem or the occupation already has one with the same stems;
+/// the label that stands for `text`, added or already there (none without a stem).
+pub(super) fn push_label<'l>(
+    labels: &'l mut Vec<Label>,
     occ: usize,
     kind: EvidenceKind,
     text: &str,
     weight: f32,
     stems_of: &dyn Fn(&str) -> Vec<String>,
-) {
+) -> Option<&'l mut Label> {
     let stems = stems_of(text);
-    if stems.is_empty() || labels.iter().any(|l| l.occ == occ && l.stems == stems) {
-        return;
+    if stems.is_empty() {
+        return None;
     }
-    labels.push(Label::new(occ, kind, text, stems, weight));
+    match labels.iter().position(|l| l.occ == occ && l.stems == stems) {
+        Some(k) => labels.get_mut(k),
+        None => {
+            labels.push(Label::new(occ, kind, text, stems, weight));
+            labels.last_mut()
+        }
+    }
 }
 
 /// The folded words of a text.

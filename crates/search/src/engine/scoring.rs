@@ -34,6 +34,11 @@ pub(super) struct LabelHit {
 }
 
 impl LabelHit {
+    /// Whether the label holds query stem `qi` (one of the query's first 64).
+    fn holds(&self, qi: usize) -> bool {
+        qi < 64 && self.matched & (1 << qi) != 0
+    }
+
     /// The query stems (the first 64) that the label reads across: between its words as the
     /// title writes them, not its own, nor the unit that a head of a unit names
     /// (`skips_unit` weighs that case).
@@ -42,7 +47,7 @@ impl LabelHit {
         let mut across = 0;
         if hi > lo + 1 {
             for (qi, s) in q.stems.iter().enumerate().take(64) {
-                if s.pos > lo && s.pos < hi && self.matched & (1 << qi) == 0 && Some(qi) != q.unit {
+                if s.pos > lo && s.pos < hi && !self.holds(qi) && Some(qi) != q.unit {
                     across |= 1 << qi;
                 }
             }
@@ -246,12 +251,10 @@ pub(super) fn certainty(kind: TextKind, eligible: bool, scored: &[Scored]) -> Ce
 /// does not read: written in the title (not brought by an expansion), not set aside, and not
 /// the unit that the title's head leads. What they say, the label does not.
 fn unread<'q>(h: &LabelHit, q: &'q Analysed) -> impl Iterator<Item = (usize, &'q QStem)> {
-    q.stems.iter().enumerate().filter(move |&(qi, s)| {
-        !s.aside
-            && s.pos < q.written
-            && (qi >= 64 || h.matched & 1 << qi == 0)
-            && Some(qi) != q.unit
-    })
+    q.stems
+        .iter()
+        .enumerate()
+        .filter(move |&(qi, s)| !s.aside && s.pos < q.written && !h.holds(qi) && Some(qi) != q.unit)
 }
 
 impl Engine {
@@ -395,16 +398,15 @@ impl Engine {
     /// the role in their head word, and the place says only the field, where several
     /// occupations work (the SOC's analysts, those who build its tools, its head).
     fn place_after_role(&self, h: &LabelHit, q: &Analysed) -> bool {
-        let Some(head) = q.head.and_then(|hd| q.stems.get(hd).map(|s| (hd, s.pos))) else {
+        let Some((head, at)) = q.head.and_then(|hd| q.stems.get(hd).map(|s| (hd, s.pos))) else {
             return false;
         };
         self.labels.get(h.label).is_some_and(|l| l.place)
-            && (head.0 >= 64 || h.matched & (1 << head.0) == 0)
+            && !h.holds(head)
             && q.stems
                 .iter()
-                .take(64)
                 .enumerate()
-                .any(|(qi, s)| h.matched & (1 << qi) != 0 && s.pos > head.1)
+                .any(|(qi, s)| h.holds(qi) && s.pos > at)
     }
 
     /// The title's unit (« cellule » of « Chef de la cellule réseaux ») when stem `k` of
